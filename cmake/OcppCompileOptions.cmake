@@ -1,0 +1,16 @@
+# Compile options shared by every target of the project (not exported to integrators).
+add_library(ocpp_build_options INTERFACE)
+target_compile_options(ocpp_build_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+  -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
+if(OCPP_WARNINGS_AS_ERRORS)
+  target_compile_options(ocpp_build_options INTERFACE -Werror)
+endif()
+if(OCPP_SANITIZE)
+  # pointer-overflow is excluded because RapidJSON 1.1.0 trips it on the first empty parse
+  # (internal/stack.h:117, Tencent/rapidjson#1724, fixed after the 1.1.0 release).
+  set(_san -fsanitize=address,undefined -fno-sanitize=pointer-overflow -fno-sanitize-recover=all
+           -fno-omit-frame-pointer)
+  target_compile_options(ocpp_build_options INTERFACE ${_san})
+  target_link_options(ocpp_build_options INTERFACE ${_san})
+endif()

@@ -1,0 +1,24 @@
+#pragma once
+// One line per event on stderr (and syslog when asked):
+//   2026-11-24T09:30:00.123Z INFO  rpc: CALL BootNotification id=...
+// The component says where, the message says what.
+#include <string_view>
+
+namespace ocpp::log {
+
+enum class Level { debug = 0, info = 1, warn = 2, error = 3, off = 4 };
+
+void set_level(Level level);
+Level level();
+bool parse_level(std::string_view text, Level& out);
+// Also send every line to syslog(3) with the given identity (kept by pointer: pass a literal).
+void enable_syslog(const char* ident);
+
+void write(Level level, std::string_view component, std::string_view message);
+inline void debug(std::string_view c, std::string_view m) { write(Level::debug, c, m); }
+inline void info(std::string_view c, std::string_view m) { write(Level::info, c, m); }
+inline void warn(std::string_view c, std::string_view m) { write(Level::warn, c, m); }
+inline void error(std::string_view c, std::string_view m) { write(Level::error, c, m); }
+inline bool enabled(Level l) { return l >= level(); }
+
+}  // namespace ocpp::log

@@ -1,0 +1,81 @@
+#include "ocpp/common/log.hpp"
+
+#include <syslog.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <mutex>
+#include <string>
+
+namespace ocpp::log {
+namespace {
+
+std::atomic<Level> g_level{Level::info};
+std::atomic<bool> g_syslog{false};
+std::mutex g_mutex;
+
+const char* name(Level l) {
+  switch (l) {
+    case Level::debug: return "DEBUG";
+    case Level::info: return "INFO ";
+    case Level::warn: return "WARN ";
+    case Level::error: return "ERROR";
+    case Level::off: break;
+  }
+  return "?    ";
+}
+
+int syslog_priority(Level l) {
+  switch (l) {
+    case Level::debug: return LOG_DEBUG;
+    case Level::info: return LOG_INFO;
+    case Level::warn: return LOG_WARNING;
+    default: return LOG_ERR;
+  }
+}
+
+}  // namespace
+
+void set_level(Level level) { g_level = level; }
+Level level() { return g_level; }
+
+bool parse_level(std::string_view text, Level& out) {
+  if (text == "debug") out = Level::debug;
+  else if (text == "info") out = Level::info;
+  else if (text == "warn") out = Level::warn;
+  else if (text == "error") out = Level::error;
+  else if (text == "off") out = Level::off;
+  else return false;
+  return true;
+}
+
+void enable_syslog(const char* ident) {
+  openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+  g_syslog = true;
+}
+
+void write(Level level, std::string_view component, std::string_view message) {
+  if (level < g_level.load() || level == Level::off) return;
+  const auto now = std::chrono::system_clock::now();
+  const auto secs = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+  // Control characters in a logged frame would break the one-line-per-event promise.
+  std::string clean;
+  clean.reserve(message.size());
+  for (char c : message) clean.push_back((c == '\n' || c == '\r') ? ' ' : c);
+  std::lock_guard<std::mutex> lock(g_mutex);
+  std::fprintf(stderr, "%s.%03dZ %s %.*s: %s\n", stamp, static_cast<int>(ms), name(level),
+               static_cast<int>(component.size()), component.data(), clean.c_str());
+  if (g_syslog) {
+    syslog(syslog_priority(level), "%.*s: %s", static_cast<int>(component.size()), component.data(),
+           clean.c_str());
+  }
+}
+
+}  // namespace ocpp::log
