@@ -1,0 +1,61 @@
+#pragma once
+// The real event loop: one thread running libwebsockets' service loop, with our timers (from an
+// injectable Clock) woken through an lws scheduler entry, and post() from other threads woken
+// through lws_cancel_service(). DESIGN.md principle 2.
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include <libwebsockets.h>
+
+#include "ocpp/common/clock.hpp"
+#include "ocpp/common/event_loop.hpp"
+#include "ocpp/common/timer_queue.hpp"
+
+namespace ocpp::transport {
+
+class LwsLoop final : public EventLoop {
+ public:
+  explicit LwsLoop(const Clock& clock = default_clock());
+  ~LwsLoop() override;
+  LwsLoop(const LwsLoop&) = delete;
+  LwsLoop& operator=(const LwsLoop&) = delete;
+
+  const Clock& clock() const override { return clock_; }
+  // schedule_after() and cancel() are for the loop thread (or before run()); post() is for anyone.
+  TimerId schedule_after(std::chrono::milliseconds delay, std::function<void()> fn) override;
+  void cancel(TimerId id) override;
+  void post(std::function<void()> fn) override;
+
+  // Services until stop(); returns after the current iteration. stop() is thread-safe.
+  void run();
+  void stop();
+  // Runs one service iteration (tests that drive the loop themselves).
+  void run_once();
+
+  lws_context* context() { return context_; }
+
+  static const Clock& default_clock();
+
+ private:
+  static int loop_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+  static void on_wakeup(lws_sorted_usec_list_t* sul);
+  void drain();
+  void arm_wakeup();
+
+  const Clock& clock_;
+  lws_context* context_ = nullptr;
+  TimerQueue timers_;
+  // Standard-layout holder so the lws scheduler callback can find its loop from the sul pointer.
+  struct Wakeup {
+    lws_sorted_usec_list_t sul;
+    LwsLoop* self;
+  };
+  Wakeup wakeup_{};
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace ocpp::transport

@@ -1,0 +1,24 @@
+#pragma once
+// CSMS URLs: the configured base plus "/" plus the percent-encoded charge point id
+// (1.6 OCPP-J §3.1.1, 2.0.1 Part 4 §3.1.1).
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ocpp::transport {
+
+struct Url {
+  bool tls = false;  // wss
+  std::string host;
+  int port = 0;
+  std::string path;  // starts with "/"
+};
+
+// Parses ws://host[:port][/path] and wss://...; IPv6 hosts in brackets. nullopt on anything else.
+std::optional<Url> parse_url(std::string_view text);
+// RFC 3986 percent-encoding of everything but unreserved characters.
+std::string percent_encode(std::string_view text);
+// base + "/" + percent_encode(id), without doubling a trailing slash of the base.
+Url charge_point_url(const Url& base, std::string_view charge_point_id);
+
+}  // namespace ocpp::transport

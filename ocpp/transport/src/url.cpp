@@ -1,0 +1,70 @@
+#include "ocpp/transport/url.hpp"
+
+#include <cctype>
+#include <charconv>
+
+namespace ocpp::transport {
+
+std::optional<Url> parse_url(std::string_view text) {
+  Url url;
+  if (text.rfind("ws://", 0) == 0) {
+    text.remove_prefix(5);
+  } else if (text.rfind("wss://", 0) == 0) {
+    url.tls = true;
+    text.remove_prefix(6);
+  } else {
+    return std::nullopt;
+  }
+  const auto slash = text.find('/');
+  std::string_view authority = text.substr(0, slash);
+  url.path = slash == std::string_view::npos ? "/" : std::string(text.substr(slash));
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    url.host = std::string(authority.substr(1, close - 1));
+    const auto rest = authority.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return std::nullopt;
+      port_text = rest.substr(1);
+    }
+  } else {
+    const auto colon = authority.rfind(':');
+    url.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  }
+  if (url.host.empty()) return std::nullopt;
+  if (port_text.empty()) {
+    url.port = url.tls ? 443 : 80;
+  } else {
+    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), url.port);
+    if (ec != std::errc() || end != port_text.data() + port_text.size() || url.port <= 0 || url.port > 65535) {
+      return std::nullopt;
+    }
+  }
+  return url;
+}
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0x0F]);
+    }
+  }
+  return out;
+}
+
+Url charge_point_url(const Url& base, std::string_view charge_point_id) {
+  Url url = base;
+  if (url.path.empty() || url.path.back() != '/') url.path.push_back('/');
+  url.path += percent_encode(charge_point_id);
+  return url;
+}
+
+}  // namespace ocpp::transport

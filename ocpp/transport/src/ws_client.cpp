@@ -1,0 +1,297 @@
+#include "ocpp/transport/ws_client.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+#include "ocpp/common/log.hpp"
+#include "ws_io.hpp"
+
+namespace ocpp::transport {
+namespace {
+
+constexpr const char* kLocalProtocol = "ocpp-client";
+
+// One protocol table for every client: lws keeps the pointer for the vhost's lifetime, which can
+// outlast a client object, and the per-connection client is found through opaque user data.
+lws_protocols* client_protocols(lws_callback_function* cb) {
+  static lws_protocols table[2] = {
+      {kLocalProtocol, cb, 0, 0, 0, nullptr, 0},
+      {nullptr, nullptr, 0, 0, 0, nullptr, 0},
+  };
+  return table;
+}
+
+bool readable(const std::string& path) { return std::ifstream(path).good(); }
+
+std::string base64(std::string_view in) {
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+}  // namespace
+
+WsClient::WsClient(LwsLoop& loop, ClientOptions options, Callbacks callbacks)
+    : loop_(loop),
+      options_(std::move(options)),
+      callbacks_(std::move(callbacks)),
+      backoff_(options_.backoff),
+      outgoing_(std::make_unique<detail::OutboundQueue>()),
+      rx_(std::make_unique<detail::MessageAssembler>(options_.max_message_bytes)),
+      alive_(std::make_shared<bool>(true)) {
+  const auto base = parse_url(options_.csms_url);
+  if (!base) throw std::invalid_argument("csms_url: \"" + options_.csms_url + "\" is not a ws:// or wss:// URL");
+  if (options_.charge_point_id.empty()) throw std::invalid_argument("charge_point_id: must not be empty");
+  url_ = charge_point_url(*base, options_.charge_point_id);
+  url_text_ = std::string(url_.tls ? "wss://" : "ws://") + url_.host + ":" + std::to_string(url_.port) + url_.path;
+  const int profile = options_.security_profile;
+  if (profile < 0 || profile > 3) throw std::invalid_argument("security_profile: must be 0, 1, 2 or 3");
+  if (profile >= 2 && !url_.tls) {
+    throw std::invalid_argument("csms_url: security profile " + std::to_string(profile) + " needs a wss:// URL");
+  }
+  if ((profile == 1 || profile == 2) && options_.basic_auth_password.empty()) {
+    throw std::invalid_argument("basic_auth_password: security profile " + std::to_string(profile) +
+                                " needs a password");
+  }
+  if (profile == 3 && (options_.cert_file.empty() || options_.key_file.empty())) {
+    throw std::invalid_argument("tls.cert_file/tls.key_file: security profile 3 needs a client certificate");
+  }
+  for (const auto* f : {&options_.ca_file, &options_.cert_file, &options_.key_file}) {
+    if (!f->empty() && !readable(*f)) throw std::invalid_argument("tls: cannot read \"" + *f + "\"");
+  }
+  // 1.6 Security Whitepaper §2, 2.0.1 A00.FR.204: HTTP Basic, user = charge point id.
+  if (profile == 1 || profile == 2) {
+    auth_header_ = "Basic " + base64(options_.charge_point_id + ":" + options_.basic_auth_password);
+  }
+
+  lws_context_creation_info info{};
+  info.port = CONTEXT_PORT_NO_LISTEN;
+  info.protocols = client_protocols(&WsClient::callback);
+  const std::string name = "client-" + options_.charge_point_id;
+  info.vhost_name = name.c_str();
+  if (url_.tls) {
+    info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    if (!options_.ca_file.empty()) info.client_ssl_ca_filepath = options_.ca_file.c_str();
+    if (profile == 3) {
+      info.client_ssl_cert_filepath = options_.cert_file.c_str();
+      info.client_ssl_private_key_filepath = options_.key_file.c_str();
+    }
+    // 2.0.1 A00.FR.309 / 1.6 Security Whitepaper: TLS 1.2 or higher only.
+    info.ssl_client_options_set = SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
+  }
+  vhost_ = lws_create_vhost(loop_.context(), &info);
+  if (vhost_ == nullptr) throw std::invalid_argument("tls: cannot set up the client TLS context (see log)");
+}
+
+WsClient::~WsClient() {
+  *alive_ = false;
+  running_ = false;
+  for (TimerId t : {reconnect_timer_, ping_timer_, pong_deadline_}) {
+    if (t != 0) loop_.cancel(t);
+  }
+  if (wsi_ != nullptr) {
+    lws_set_opaque_user_data(wsi_, nullptr);
+    lws_set_timeout(wsi_, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+  }
+  // The vhost is left to the context: destroying it here while its connection is still closing
+  // would free state that lws uses during that close.
+}
+
+void WsClient::start() {
+  if (running_) return;
+  running_ = true;
+  connect();
+}
+
+void WsClient::stop() {
+  running_ = false;
+  if (reconnect_timer_ != 0) {
+    loop_.cancel(reconnect_timer_);
+    reconnect_timer_ = 0;
+  }
+  drop_connection("stopped");
+}
+
+void WsClient::drop_connection(const std::string& reason) {
+  if (wsi_ == nullptr) return;
+  close_reason_ = reason;
+  lws_set_timeout(wsi_, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+}
+
+void WsClient::send_frame(std::string text) {
+  if (!connected()) {
+    log::warn("ws", "not connected, frame dropped");
+    return;
+  }
+  outgoing_->push(std::move(text));
+  lws_callback_on_writable(wsi_);
+}
+
+void WsClient::set_ping_interval(std::chrono::seconds interval) {
+  options_.ping_interval = interval;
+  if (ping_timer_ != 0) {
+    loop_.cancel(ping_timer_);
+    ping_timer_ = 0;
+  }
+  if (connected()) schedule_ping();
+}
+
+void WsClient::connect() {
+  reconnect_timer_ = 0;
+  close_reason_.clear();
+  const std::string proto(subprotocol(options_.version));
+  lws_client_connect_info ci{};
+  ci.context = loop_.context();
+  ci.vhost = vhost_;
+  ci.address = url_.host.c_str();
+  ci.port = url_.port;
+  ci.path = url_.path.c_str();
+  ci.host = url_.host.c_str();
+  ci.origin = url_.host.c_str();
+  ci.protocol = proto.c_str();
+  ci.local_protocol_name = kLocalProtocol;
+  ci.ssl_connection = url_.tls ? LCCSCF_USE_SSL : 0;
+  ci.opaque_user_data = this;
+  ci.pwsi = &wsi_;
+  log::info("ws", "connecting to " + url_text_ + " (" + proto + ", security profile " +
+                      std::to_string(options_.security_profile) + ")");
+  if (lws_client_connect_via_info(&ci) == nullptr) {
+    wsi_ = nullptr;
+    on_closed("cannot start a connection to " + url_text_);
+  }
+}
+
+void WsClient::on_closed(const std::string& reason) {
+  const bool was_open = open_;
+  wsi_ = nullptr;
+  open_ = false;
+  outgoing_->clear();
+  rx_->reset();
+  for (TimerId* t : {&ping_timer_, &pong_deadline_}) {
+    if (*t != 0) loop_.cancel(*t);
+    *t = 0;
+  }
+  log::warn("ws", (was_open ? "connection closed: " : "connection failed: ") + reason);
+  auto alive = alive_;
+  if (callbacks_.on_close) callbacks_.on_close(reason);
+  if (*alive && running_) schedule_reconnect();
+}
+
+void WsClient::schedule_reconnect() {
+  const auto wait = backoff_.next();
+  log::info("ws", "reconnecting in " + std::to_string(wait.count()) + " ms (attempt " +
+                      std::to_string(backoff_.attempts()) + ")");
+  reconnect_timer_ = loop_.schedule_after(wait, [this] { connect(); });
+}
+
+void WsClient::schedule_ping() {
+  if (options_.ping_interval.count() <= 0) return;
+  ping_timer_ = loop_.schedule_after(options_.ping_interval, [this] {
+    ping_timer_ = 0;
+    if (!connected()) return;
+    outgoing_->request_ping();
+    lws_callback_on_writable(wsi_);
+    // A link that stays silent for a whole interval after our ping is dead, even if TCP has not
+    // noticed (no FIN from a crashed peer or a cut cable).
+    if (pong_deadline_ == 0) {
+      pong_deadline_ = loop_.schedule_after(options_.ping_interval, [this] {
+        pong_deadline_ = 0;
+        drop_connection("no pong within " + std::to_string(options_.ping_interval.count()) + " s");
+      });
+    }
+    schedule_ping();
+  });
+}
+
+int WsClient::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, size_t len) {
+  auto* self = static_cast<WsClient*>(lws_get_opaque_user_data(wsi));
+  if (self == nullptr) return 0;
+  return self->on_event(wsi, reason, in, len);
+}
+
+int WsClient::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t len) {
+  switch (reason) {
+    case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER: {
+      if (auth_header_.empty()) return 0;
+      auto** p = static_cast<unsigned char**>(in);
+      unsigned char* end = *p + len;
+      if (lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_AUTHORIZATION,
+                                       reinterpret_cast<const unsigned char*>(auth_header_.data()),
+                                       static_cast<int>(auth_header_.size()), p, end) != 0) {
+        return -1;
+      }
+      return 0;
+    }
+    case LWS_CALLBACK_CLIENT_FILTER_PRE_ESTABLISH: {
+      // 1.6 OCPP-J §3.1.2, 2.0.1 Part 4 §3.1.2: the server must agree to our subprotocol.
+      char agreed[64] = {0};
+      const int n = lws_hdr_copy(wsi, agreed, sizeof agreed, WSI_TOKEN_PROTOCOL);
+      if (n <= 0 || subprotocol(options_.version) != std::string_view(agreed)) {
+        close_reason_ = "CSMS did not agree to subprotocol " + std::string(subprotocol(options_.version)) +
+                        (n > 0 ? " (answered " + std::string(agreed) + ")" : " (answered none)");
+        return -1;
+      }
+      return 0;
+    }
+    case LWS_CALLBACK_CLIENT_ESTABLISHED:
+      open_ = true;
+      backoff_.reset();
+      log::info("ws", "connected to " + url_text_);
+      schedule_ping();
+      if (callbacks_.on_open) callbacks_.on_open();
+      return 0;
+    case LWS_CALLBACK_CLIENT_RECEIVE:
+      receive(wsi, static_cast<const char*>(in), len);
+      return 0;
+    case LWS_CALLBACK_CLIENT_RECEIVE_PONG:
+      if (pong_deadline_ != 0) {
+        loop_.cancel(pong_deadline_);
+        pong_deadline_ = 0;
+      }
+      return 0;
+    case LWS_CALLBACK_CLIENT_WRITEABLE:
+      if (!outgoing_->write_one(wsi)) {
+        close_reason_ = "write failed";
+        return -1;
+      }
+      return 0;
+    case LWS_CALLBACK_CLIENT_CONNECTION_ERROR: {
+      std::string why = close_reason_;
+      if (why.empty()) {
+        why = in != nullptr ? std::string(static_cast<const char*>(in), strnlen(static_cast<const char*>(in), len ? len : 256))
+                            : "connection error";
+        // A refused handshake says why in its status: 401 is a wrong password, 404 an unknown id.
+        const unsigned int status = lws_http_client_http_response(wsi);
+        if (status != 0 && status != 101) why += " (HTTP " + std::to_string(status) + ")";
+      }
+      on_closed(why);
+      return 0;
+    }
+    case LWS_CALLBACK_CLIENT_CLOSED:
+      on_closed(close_reason_.empty() ? "closed by the CSMS" : close_reason_);
+      return 0;
+    default:
+      return 0;
+  }
+}
+
+void WsClient::receive(lws* wsi, const char* data, std::size_t len) {
+  if (!rx_->append(wsi, data, len)) return;
+  auto m = rx_->take();
+  if (m.binary) {
+    // OCPP-J messages are text frames (1.6 OCPP-J §4.1).
+    log::warn("ws", "ignored a binary frame of " + std::to_string(m.size) + " bytes");
+  } else if (m.oversized) {
+    if (callbacks_.on_oversized) callbacks_.on_oversized(m.prefix, m.size, rx_->limit());
+  } else if (callbacks_.on_message) {
+    callbacks_.on_message(std::move(m.text));
+  }
+}
+
+}  // namespace ocpp::transport

@@ -1,0 +1,162 @@
+#include "http_server.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "ocpp/common/log.hpp"
+
+namespace ocpp::csms {
+
+struct HttpServer::Exchange {
+  HttpRequest request;
+  std::optional<HttpResponse> response;
+  bool alive = true;
+  bool answered = false;
+  bool too_large = false;
+};
+
+namespace {
+
+std::string header(lws* wsi, lws_token_indexes token) {
+  const int len = lws_hdr_total_length(wsi, token);
+  if (len <= 0) return {};
+  std::string value(static_cast<std::size_t>(len) + 1, '\0');
+  const int n = lws_hdr_copy(wsi, value.data(), len + 1, token);
+  value.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return value;
+}
+
+}  // namespace
+
+HttpServer::HttpServer(transport::LwsLoop& loop, const std::string& host, int port, HttpHandler handler)
+    : loop_(loop), handler_(std::move(handler)) {
+  protocols_.push_back({"http", &HttpServer::callback, 0, 0, 0, nullptr, 0});
+  protocols_.push_back({nullptr, nullptr, 0, 0, 0, nullptr, 0});
+  lws_context_creation_info info{};
+  info.port = port;
+  info.iface = host.c_str();
+  info.protocols = protocols_.data();
+  info.user = this;
+  const std::string name = "http-" + std::to_string(port);
+  info.vhost_name = name.c_str();
+  vhost_ = lws_create_vhost(loop_.context(), &info);
+  if (vhost_ == nullptr) throw std::runtime_error("cannot listen for HTTP on " + host + ":" + std::to_string(port));
+  port_ = lws_get_vhost_listen_port(vhost_);
+  log::info("http", "listening on http://" + host + ":" + std::to_string(port_));
+}
+
+HttpServer::~HttpServer() {
+  for (auto& [wsi, ex] : exchanges_) ex->alive = false;
+  lws_vhost_destroy(vhost_);
+}
+
+int HttpServer::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, size_t len) {
+  lws_vhost* vh = lws_get_vhost(wsi);
+  auto* self = vh != nullptr ? static_cast<HttpServer*>(lws_get_vhost_user(vh)) : nullptr;
+  return self == nullptr ? 0 : self->on_event(wsi, reason, in, len);
+}
+
+int HttpServer::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t len) {
+  switch (reason) {
+    case LWS_CALLBACK_HTTP: {
+      auto ex = std::make_shared<Exchange>();
+      ex->request.path = in != nullptr ? static_cast<const char*>(in) : "/";
+      if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0) ex->request.method = "POST";
+      else if (lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI) > 0) ex->request.method = "PUT";
+      else if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0) ex->request.method = "DELETE";
+      else ex->request.method = "GET";
+      // lws hands the path relative to the mount; the full one is in the URI header.
+      const std::string uri = header(wsi, ex->request.method == "POST" ? WSI_TOKEN_POST_URI
+                                          : ex->request.method == "PUT"  ? WSI_TOKEN_PUT_URI
+                                          : ex->request.method == "DELETE" ? WSI_TOKEN_DELETE_URI
+                                                                           : WSI_TOKEN_GET_URI);
+      if (!uri.empty()) ex->request.path = uri;
+      ex->request.query = header(wsi, WSI_TOKEN_HTTP_URI_ARGS);
+      ex->request.authorization = header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+      exchanges_[wsi] = ex;
+      if (ex->request.method == "GET" || ex->request.method == "DELETE") dispatch(wsi);
+      return 0;  // POST/PUT: wait for the body
+    }
+    case LWS_CALLBACK_HTTP_BODY: {
+      auto it = exchanges_.find(wsi);
+      if (it == exchanges_.end()) return 0;
+      auto& ex = *it->second;
+      if (ex.request.body.size() + len > kMaxBodyBytes) {
+        ex.too_large = true;
+      } else {
+        ex.request.body.append(static_cast<const char*>(in), len);
+      }
+      return 0;
+    }
+    case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+      dispatch(wsi);
+      return 0;
+    case LWS_CALLBACK_HTTP_WRITEABLE: {
+      auto it = exchanges_.find(wsi);
+      if (it == exchanges_.end() || !it->second->response) return 0;
+      return write_response(wsi, *it->second);
+    }
+    case LWS_CALLBACK_CLOSED_HTTP:
+    case LWS_CALLBACK_WSI_DESTROY: {
+      auto it = exchanges_.find(wsi);
+      if (it != exchanges_.end()) {
+        it->second->alive = false;
+        exchanges_.erase(it);
+      }
+      return 0;
+    }
+    default:
+      return lws_callback_http_dummy(wsi, reason, nullptr, in, len);
+  }
+}
+
+void HttpServer::dispatch(lws* wsi) {
+  auto it = exchanges_.find(wsi);
+  if (it == exchanges_.end()) return;
+  std::shared_ptr<Exchange> ex = it->second;
+  Responder respond = [ex, wsi](HttpResponse r) {
+    if (!ex->alive || ex->answered) return;
+    ex->answered = true;
+    ex->response = std::move(r);
+    lws_callback_on_writable(wsi);
+  };
+  if (ex->too_large) {
+    respond(HttpResponse{413, "application/json", R"({"error":"request body over 64 KiB"})", {}});
+    return;
+  }
+  try {
+    handler_(ex->request, respond);
+  } catch (const std::exception& e) {
+    log::error("http", ex->request.method + " " + ex->request.path + " failed: " + e.what());
+    respond(HttpResponse{500, "application/json", R"({"error":"internal error"})", {}});
+  }
+}
+
+int HttpServer::write_response(lws* wsi, Exchange& ex) {
+  const HttpResponse& r = *ex.response;
+  std::vector<unsigned char> buf(LWS_PRE + 4096 + r.body.size());
+  unsigned char* start = buf.data() + LWS_PRE;
+  unsigned char* p = start;
+  unsigned char* end = buf.data() + buf.size();
+  if (lws_add_http_common_headers(wsi, static_cast<unsigned int>(r.status), r.content_type.c_str(),
+                                  r.body.size(), &p, end) != 0) {
+    return 1;
+  }
+  for (const auto& [name, value] : r.headers) {
+    const std::string n = name + ":";
+    if (lws_add_http_header_by_name(wsi, reinterpret_cast<const unsigned char*>(n.c_str()),
+                                    reinterpret_cast<const unsigned char*>(value.data()),
+                                    static_cast<int>(value.size()), &p, end) != 0) {
+      return 1;
+    }
+  }
+  if (lws_finalize_http_header(wsi, &p, end) != 0) return 1;
+  std::memcpy(p, r.body.data(), r.body.size());
+  p += r.body.size();
+  const auto n = static_cast<size_t>(p - start);
+  if (lws_write(wsi, start, n, LWS_WRITE_HTTP_FINAL) != static_cast<int>(n)) return 1;
+  ex.response.reset();
+  return lws_http_transaction_completed(wsi) != 0 ? -1 : 0;
+}
+
+}  // namespace ocpp::csms

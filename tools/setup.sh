@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the build and the tests need: Debian packages (apt-get) and the npm test peers.
+# Idempotent and quiet when everything is already there. Both README commands call it.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git python3 openssl ca-certificates
+  libwebsockets-dev rapidjson-dev libsqlite3-dev sqlite3 libssl-dev libboost-dev libmodbus-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Node.js runs the independent test peers (npm package ocpp-rpc). A machine that already has a
+# node with npm (e.g. from another repository) keeps it; otherwise Debian's nodejs and npm.
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The test peers, pinned by tests/interop/peer/package-lock.json. Reinstalled when the lock changes.
+peer="$here/tests/interop/peer"
+if [ -f "$peer/package-lock.json" ]; then
+  stamp="$peer/node_modules/.lock-stamp"
+  if ! cmp -s "$peer/package-lock.json" "$stamp" 2>/dev/null; then
+    echo "setup: installing npm test peers in tests/interop/peer"
+    (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$peer/package-lock.json" "$stamp"
+  fi
+fi
