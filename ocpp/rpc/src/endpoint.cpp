@@ -114,7 +114,9 @@ void Endpoint::complete_in_flight(CallOutcome& outcome) {
 }
 
 void Endpoint::on_message(std::vector<char>&& text) {
-  if (log::enabled(log::Level::debug)) log_frame("<-", std::string_view(text.data(), text.size()));
+  if (options_.log_frames || log::enabled(log::Level::debug)) {
+    log_frame("<-", std::string_view(text.data(), text.size()));
+  }
   ParseResult parsed = parse_frame(std::move(text));
   if (auto* err = std::get_if<FrameError>(&parsed)) {
     log::warn(options_.log_name, "refused frame: " + err->description);
@@ -207,12 +209,13 @@ void Endpoint::send(std::string text) {
     log::warn(options_.log_name, "not connected, frame dropped: " + text);
     return;
   }
-  if (log::enabled(log::Level::debug)) log_frame("->", text);
+  if (options_.log_frames || log::enabled(log::Level::debug)) log_frame("->", text);
   sink_->send_frame(std::move(text));
 }
 
 void Endpoint::log_frame(std::string_view direction, std::string_view text) const {
-  log::debug(options_.log_name, std::string(direction) + " " + std::string(text));
+  log::write(options_.log_frames ? log::Level::info : log::Level::debug, options_.log_name,
+             std::string(direction) + " " + std::string(text));
 }
 
 }  // namespace ocpp::rpc

@@ -1,12 +1,12 @@
 #include "ocpp/transport/ws_client.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/ssl.h>
 
 #include <cstring>
 #include <fstream>
 #include <stdexcept>
 
+#include "ocpp/common/base64.hpp"
 #include "ocpp/common/log.hpp"
 #include "ws_io.hpp"
 
@@ -26,14 +26,6 @@ lws_protocols* client_protocols(lws_callback_function* cb) {
 }
 
 bool readable(const std::string& path) { return std::ifstream(path).good(); }
-
-std::string base64(std::string_view in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(in.data()), static_cast<int>(in.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
 
 }  // namespace
 
@@ -67,7 +59,7 @@ WsClient::WsClient(LwsLoop& loop, ClientOptions options, Callbacks callbacks)
   }
   // 1.6 Security Whitepaper §2, 2.0.1 A00.FR.204: HTTP Basic, user = charge point id.
   if (profile == 1 || profile == 2) {
-    auth_header_ = "Basic " + base64(options_.charge_point_id + ":" + options_.basic_auth_password);
+    auth_header_ = "Basic " + base64_encode(options_.charge_point_id + ":" + options_.basic_auth_password);
   }
 
   lws_context_creation_info info{};

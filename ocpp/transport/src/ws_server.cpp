@@ -1,12 +1,11 @@
 #include "ocpp/transport/ws_server.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstring>
 #include <set>
 #include <stdexcept>
 
+#include "ocpp/common/base64.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/transport/url.hpp"
 #include "ws_io.hpp"
@@ -36,18 +35,12 @@ std::string header(lws* wsi, lws_token_indexes token) {
 // itself contain colons, so the split is after the known id rather than at the first colon.
 bool basic_password(const std::string& value, const std::string& id, std::string& password) {
   if (value.rfind("Basic ", 0) != 0) return false;
-  const std::string b64 = value.substr(6);
-  if (b64.empty() || b64.size() % 4 != 0) return false;
-  std::string decoded(b64.size() / 4 * 3, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
-                                reinterpret_cast<const unsigned char*>(b64.data()), static_cast<int>(b64.size()));
-  if (n < 0) return false;
-  // EVP_DecodeBlock counts the padding as zero bytes; drop them.
-  std::size_t len = static_cast<std::size_t>(n);
-  for (auto it = b64.rbegin(); it != b64.rend() && *it == '='; ++it) --len;
-  decoded.resize(len);
-  if (decoded.size() <= id.size() || decoded.compare(0, id.size(), id) != 0 || decoded[id.size()] != ':') return false;
-  password = decoded.substr(id.size() + 1);
+  const auto decoded = base64_decode(std::string_view(value).substr(6));
+  if (!decoded) return false;
+  if (decoded->size() <= id.size() || decoded->compare(0, id.size(), id) != 0 || (*decoded)[id.size()] != ':') {
+    return false;
+  }
+  password = decoded->substr(id.size() + 1);
   return true;
 }
 

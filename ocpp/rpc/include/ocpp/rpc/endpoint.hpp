@@ -72,6 +72,7 @@ using CallHandler = std::function<HandlerReply(const rapidjson::Value& payload)>
 struct EndpointOptions {
   std::chrono::milliseconds call_timeout{std::chrono::seconds{30}};
   std::string log_name = "rpc";  // component name in log lines, e.g. the charge point id
+  bool log_frames = false;       // every frame at info level (the reference CSMS); else at debug
 };
 
 class Endpoint {

@@ -1,0 +1,103 @@
+// The reference CSMS's answers to OCPP 1.6J charge points.
+#include "csms.hpp"
+#include "ocpp/common/json.hpp"
+#include "ocpp/messages/serialize.hpp"
+#include "ocpp/rpc/typed.hpp"
+#include "ocpp/v16/messages.hpp"
+
+namespace ocpp::csms {
+namespace {
+
+v16::IdTagInfo id_tag_info(const Csms& csms, const std::string& tag) {
+  v16::IdTagInfo info;
+  if (!v16::from_string(csms.authorization_status(tag), info.status)) info.status = v16::IdTagInfoStatus::Invalid;
+  return info;
+}
+
+DateTime now() { return DateTime(std::chrono::system_clock::now()); }
+
+}  // namespace
+
+void Csms::register_v16(transport::Session& session) {
+  auto& ep = session.rpc;
+  const std::string cp = session.charge_point_id();
+
+  // 1.6 §4.2: accept every charge point that boots, and tell it the heartbeat interval.
+  rpc::handle<v16::BootNotificationRequest>(ep, [this, cp](const v16::BootNotificationRequest& req) {
+    ChargePointRecord r;
+    r.id = cp;
+    r.ocpp_version = "1.6";
+    r.vendor = req.chargePointVendor.str();
+    r.model = req.chargePointModel.str();
+    r.serial = req.chargePointSerialNumber ? req.chargePointSerialNumber->str() : std::string();
+    r.firmware = req.firmwareVersion ? req.firmwareVersion->str() : std::string();
+    const DateTime t = now();
+    store_.record_boot(r, t.str());
+    v16::BootNotificationResponse res;
+    res.status = v16::BootNotificationStatus::Accepted;
+    res.currentTime = t;
+    res.interval = heartbeat_interval();
+    return res;
+  });
+  rpc::handle<v16::HeartbeatRequest>(ep, [](const v16::HeartbeatRequest&) {
+    v16::HeartbeatResponse res;
+    res.currentTime = now();
+    return res;
+  });
+  rpc::handle<v16::StatusNotificationRequest>(ep, [this, cp](const v16::StatusNotificationRequest& req) {
+    store_.record_status(cp, 0, req.connectorId, std::string(to_string(req.status)), std::string(to_string(req.errorCode)),
+                         req.timestamp ? req.timestamp->str() : now().str());
+    return v16::StatusNotificationResponse{};
+  });
+  rpc::handle<v16::AuthorizeRequest>(ep, [this](const v16::AuthorizeRequest& req) {
+    v16::AuthorizeResponse res;
+    res.idTagInfo = id_tag_info(*this, req.idTag.str());
+    return res;
+  });
+  rpc::handle<v16::StartTransactionRequest>(ep, [this, cp](const v16::StartTransactionRequest& req) {
+    v16::StartTransactionResponse res;
+    const std::string id =
+        store_.start_transaction_v16(cp, req.connectorId, req.idTag.str(), req.meterStart, req.timestamp.str());
+    res.transactionId = std::stoi(id);
+    res.idTagInfo = id_tag_info(*this, req.idTag.str());
+    return res;
+  });
+  rpc::handle<v16::StopTransactionRequest>(ep, [this, cp](const v16::StopTransactionRequest& req) {
+    const std::optional<std::string> tag = req.idTag ? std::optional<std::string>(req.idTag->str()) : std::nullopt;
+    const std::optional<std::string> reason =
+        req.reason ? std::optional<std::string>(to_string(*req.reason)) : std::nullopt;
+    store_.stop_transaction(cp, std::to_string(req.transactionId), req.meterStop, req.timestamp.str(), reason, tag);
+    if (req.transactionData) {
+      for (const auto& data : *req.transactionData) {
+        store_.add_meter_values(cp, std::to_string(req.transactionId), 0, serialize(data));
+      }
+    }
+    v16::StopTransactionResponse res;
+    if (tag) res.idTagInfo = id_tag_info(*this, *tag);
+    return res;
+  });
+  rpc::handle<v16::MeterValuesRequest>(ep, [this, cp](const v16::MeterValuesRequest& req) {
+    const std::optional<std::string> tx =
+        req.transactionId ? std::optional<std::string>(std::to_string(*req.transactionId)) : std::nullopt;
+    for (const auto& mv : req.meterValue) store_.add_meter_values(cp, tx, req.connectorId, serialize(mv));
+    return v16::MeterValuesResponse{};
+  });
+  rpc::handle<v16::DataTransferRequest>(ep, [](const v16::DataTransferRequest&) {
+    v16::DataTransferResponse res;
+    res.status = v16::DataTransferStatus::UnknownVendorId;
+    return res;
+  });
+  rpc::handle<v16::DiagnosticsStatusNotificationRequest>(
+      ep, [](const v16::DiagnosticsStatusNotificationRequest&) { return v16::DiagnosticsStatusNotificationResponse{}; });
+  rpc::handle<v16::FirmwareStatusNotificationRequest>(
+      ep, [](const v16::FirmwareStatusNotificationRequest&) { return v16::FirmwareStatusNotificationResponse{}; });
+  rpc::handle<v16::SecurityEventNotificationRequest>(
+      ep, [](const v16::SecurityEventNotificationRequest&) { return v16::SecurityEventNotificationResponse{}; });
+  rpc::handle<v16::LogStatusNotificationRequest>(
+      ep, [](const v16::LogStatusNotificationRequest&) { return v16::LogStatusNotificationResponse{}; });
+  rpc::handle<v16::SignedFirmwareStatusNotificationRequest>(ep, [](const v16::SignedFirmwareStatusNotificationRequest&) {
+    return v16::SignedFirmwareStatusNotificationResponse{};
+  });
+}
+
+}  // namespace ocpp::csms

@@ -1,0 +1,124 @@
+// The reference CSMS's answers to OCPP 2.0.1 charging stations.
+#include <cmath>
+
+#include "csms.hpp"
+#include "ocpp/messages/serialize.hpp"
+#include "ocpp/rpc/typed.hpp"
+#include "ocpp/v201/messages.hpp"
+
+namespace ocpp::csms {
+namespace {
+
+v201::IdTokenInfoType id_token_info(const Csms& csms, const std::string& token) {
+  v201::IdTokenInfoType info;
+  if (!v201::from_string(csms.authorization_status(token), info.status)) {
+    info.status = v201::AuthorizationStatusEnumType::Invalid;
+  }
+  return info;
+}
+
+DateTime now() { return DateTime(std::chrono::system_clock::now()); }
+
+// The energy register in a meter value, in Wh (2.0.1 default measurand and unit).
+std::optional<std::int64_t> energy_wh(const std::optional<std::vector<v201::MeterValueType>>& values) {
+  if (!values) return std::nullopt;
+  std::optional<std::int64_t> wh;
+  for (const auto& mv : *values) {
+    for (const auto& sv : mv.sampledValue) {
+      const bool energy = !sv.measurand || *sv.measurand == v201::MeasurandEnumType::Energy_Active_Import_Register;
+      if (!energy || sv.phase) continue;
+      double value = sv.value;
+      if (sv.unitOfMeasure && sv.unitOfMeasure->unit && sv.unitOfMeasure->unit->str() == "kWh") value *= 1000.0;
+      const int multiplier = sv.unitOfMeasure && sv.unitOfMeasure->multiplier ? *sv.unitOfMeasure->multiplier : 0;
+      value *= std::pow(10.0, multiplier);
+      wh = static_cast<std::int64_t>(value);
+    }
+  }
+  return wh;
+}
+
+// Messages the reference CSMS only needs to acknowledge.
+template <class Request>
+void acknowledge(rpc::Endpoint& ep) {
+  rpc::handle<Request>(ep, [](const Request&) { return typename Request::Response{}; });
+}
+
+}  // namespace
+
+void Csms::register_v201(transport::Session& session) {
+  auto& ep = session.rpc;
+  const std::string cp = session.charge_point_id();
+
+  // B01: accept every station that boots, and tell it the heartbeat interval.
+  rpc::handle<v201::BootNotificationRequest>(ep, [this, cp](const v201::BootNotificationRequest& req) {
+    ChargePointRecord r;
+    r.id = cp;
+    r.ocpp_version = "2.0.1";
+    r.vendor = req.chargingStation.vendorName.str();
+    r.model = req.chargingStation.model.str();
+    r.serial = req.chargingStation.serialNumber ? req.chargingStation.serialNumber->str() : std::string();
+    r.firmware = req.chargingStation.firmwareVersion ? req.chargingStation.firmwareVersion->str() : std::string();
+    const DateTime t = now();
+    store_.record_boot(r, t.str());
+    v201::BootNotificationResponse res;
+    res.status = v201::RegistrationStatusEnumType::Accepted;
+    res.currentTime = t;
+    res.interval = heartbeat_interval();
+    return res;
+  });
+  rpc::handle<v201::HeartbeatRequest>(ep, [](const v201::HeartbeatRequest&) {
+    v201::HeartbeatResponse res;
+    res.currentTime = now();
+    return res;
+  });
+  rpc::handle<v201::StatusNotificationRequest>(ep, [this, cp](const v201::StatusNotificationRequest& req) {
+    store_.record_status(cp, req.evseId, req.connectorId, std::string(to_string(req.connectorStatus)), "",
+                         req.timestamp.str());
+    return v201::StatusNotificationResponse{};
+  });
+  rpc::handle<v201::AuthorizeRequest>(ep, [this](const v201::AuthorizeRequest& req) {
+    v201::AuthorizeResponse res;
+    res.idTokenInfo = id_token_info(*this, req.idToken.idToken.str());
+    return res;
+  });
+  // E01-E07: TransactionEvent Started/Updated/Ended, keyed by the station's transactionId.
+  rpc::handle<v201::TransactionEventRequest>(ep, [this, cp](const v201::TransactionEventRequest& req) {
+    const std::string tx = req.transactionInfo.transactionId.str();
+    const std::optional<std::string> token =
+        req.idToken ? std::optional<std::string>(req.idToken->idToken.str()) : std::nullopt;
+    const std::optional<std::string> reason = req.transactionInfo.stoppedReason
+                                                  ? std::optional<std::string>(to_string(*req.transactionInfo.stoppedReason))
+                                                  : std::nullopt;
+    const int connector = req.evse && req.evse->connectorId ? *req.evse->connectorId : 0;
+    store_.upsert_transaction_v201(cp, tx, connector, token, std::string(to_string(req.eventType)), req.timestamp.str(),
+                                   energy_wh(req.meterValue), reason);
+    if (req.meterValue) {
+      for (const auto& mv : *req.meterValue) store_.add_meter_values(cp, tx, connector, serialize(mv));
+    }
+    v201::TransactionEventResponse res;
+    if (token) res.idTokenInfo = id_token_info(*this, *token);
+    return res;
+  });
+  rpc::handle<v201::MeterValuesRequest>(ep, [this, cp](const v201::MeterValuesRequest& req) {
+    for (const auto& mv : req.meterValue) store_.add_meter_values(cp, std::nullopt, req.evseId, serialize(mv));
+    return v201::MeterValuesResponse{};
+  });
+  rpc::handle<v201::DataTransferRequest>(ep, [](const v201::DataTransferRequest&) {
+    v201::DataTransferResponse res;
+    res.status = v201::DataTransferStatusEnumType::UnknownVendorId;
+    return res;
+  });
+  acknowledge<v201::NotifyReportRequest>(ep);
+  acknowledge<v201::NotifyEventRequest>(ep);
+  acknowledge<v201::NotifyMonitoringReportRequest>(ep);
+  acknowledge<v201::SecurityEventNotificationRequest>(ep);
+  acknowledge<v201::FirmwareStatusNotificationRequest>(ep);
+  acknowledge<v201::LogStatusNotificationRequest>(ep);
+  acknowledge<v201::NotifyChargingLimitRequest>(ep);
+  acknowledge<v201::ClearedChargingLimitRequest>(ep);
+  acknowledge<v201::ReservationStatusUpdateRequest>(ep);
+  acknowledge<v201::NotifyCustomerInformationRequest>(ep);
+  acknowledge<v201::NotifyDisplayMessagesRequest>(ep);
+}
+
+}  // namespace ocpp::csms

@@ -1,0 +1,187 @@
+// ocpp-csms-sim: the reference CSMS (DESIGN.md, "Interfaces that outside tests rely on").
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "csms.hpp"
+#include "http_api.hpp"
+#include "ocpp/common/log.hpp"
+
+namespace {
+
+const char* kUsage = R"(usage: ocpp-csms-sim [options]
+The reference CSMS: accepts OCPP 1.6J and 2.0.1 charge points over WebSocket, records what they
+send in SQLite, and serves an HTTP API for operators and tests.
+
+  --ocpp-listen HOST:PORT      OCPP WebSocket listener (default 127.0.0.1:9000; port 0 = any free)
+  --ocpp-path PREFIX           charge points connect to PREFIX + their id (default /)
+  --http-listen HOST:PORT      HTTP API listener (default 127.0.0.1:8080; port 0 = any free)
+  --database FILE              SQLite database (default csms.db; created if missing)
+  --user NAME:PASSWORD         an API user for HTTP Basic authentication (repeatable)
+  --charge-point ID:PASSWORD   require HTTP Basic from charge points (security profiles 1 and 2);
+                               repeatable, one per charge point
+  --tls-cert FILE --tls-key FILE   serve wss:// (security profiles 2 and 3)
+  --tls-ca FILE                roots that charge point certificates must chain to
+  --require-client-cert        security profile 3: a client certificate whose CN is the charge point id
+  --id-tag TAG[:STATUS]        a known id tag (status Accepted, Blocked, Expired or Invalid); repeatable
+  --unknown-id-tags STATUS     the status of id tags that are not listed (default Accepted)
+  --heartbeat-interval SECONDS interval sent in BootNotification responses (default 300)
+  --call-timeout SECONDS       how long a CALL to a charge point may wait for its answer (default 30)
+  --max-message-bytes N        largest accepted WebSocket message (default 262144)
+  --log-level LEVEL            debug, info, warn or error (default info; frames are logged at info)
+  --help, --version
+
+Prints "listening ocpp=PORT http=PORT" on standard output once both listeners are up.
+)";
+
+std::sig_atomic_t volatile g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "ocpp-csms-sim: " << message << "\n(see ocpp-csms-sim --help)\n";
+  std::exit(2);
+}
+
+void split_host_port(const std::string& option, const std::string& text, std::string& host, int& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) usage_error(option + ": expected HOST:PORT, got \"" + text + "\"");
+  host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  try {
+    std::size_t used = 0;
+    port = std::stoi(text.substr(colon + 1), &used);
+    if (used != text.size() - colon - 1 || port < 0 || port > 65535) throw std::out_of_range("port");
+  } catch (const std::exception&) {
+    usage_error(option + ": \"" + text.substr(colon + 1) + "\" is not a port number");
+  }
+}
+
+std::pair<std::string, std::string> split_pair(const std::string& option, const std::string& text, bool second_optional) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos) {
+    if (second_optional) return {text, ""};
+    usage_error(option + ": expected NAME:VALUE, got \"" + text + "\"");
+  }
+  if (colon == 0) usage_error(option + ": the part before ':' must not be empty");
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+int positive_int(const std::string& option, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const int v = std::stoi(text, &used);
+    if (used == text.size() && v > 0) return v;
+  } catch (const std::exception&) {
+  }
+  usage_error(option + ": \"" + text + "\" is not a positive whole number");
+}
+
+bool valid_status(const std::string& s) {
+  return s == "Accepted" || s == "Blocked" || s == "Expired" || s == "Invalid";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ocpp;
+  csms::CsmsOptions options;
+  std::string ocpp_host = "127.0.0.1", http_host = "127.0.0.1";
+  int ocpp_port = 9000, http_port = 8080;
+  std::map<std::string, std::string> users;
+
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    } else if (arg == "--version") {
+      std::cout << "ocpp-csms-sim " << OCPP_VERSION << "\n";
+      return 0;
+    } else if (arg == "--ocpp-listen") {
+      split_host_port(arg, value(), ocpp_host, ocpp_port);
+    } else if (arg == "--ocpp-path") {
+      options.server.path_prefix = value();
+      if (options.server.path_prefix.empty() || options.server.path_prefix.back() != '/' ||
+          options.server.path_prefix.front() != '/') {
+        usage_error("--ocpp-path: must start and end with '/'");
+      }
+    } else if (arg == "--http-listen") {
+      split_host_port(arg, value(), http_host, http_port);
+    } else if (arg == "--database") {
+      options.database = value();
+    } else if (arg == "--user") {
+      users.insert(split_pair(arg, value(), false));
+    } else if (arg == "--charge-point") {
+      options.charge_point_passwords.insert(split_pair(arg, value(), false));
+    } else if (arg == "--tls-cert") {
+      options.server.cert_file = value();
+    } else if (arg == "--tls-key") {
+      options.server.key_file = value();
+    } else if (arg == "--tls-ca") {
+      options.server.ca_file = value();
+    } else if (arg == "--require-client-cert") {
+      options.server.require_client_cert = true;
+    } else if (arg == "--id-tag") {
+      auto [tag, status] = split_pair(arg, value(), true);
+      if (status.empty()) status = "Accepted";
+      if (!valid_status(status)) usage_error("--id-tag: status must be Accepted, Blocked, Expired or Invalid");
+      options.id_tags[tag] = status;
+    } else if (arg == "--unknown-id-tags") {
+      options.unknown_id_tag_status = value();
+      if (!valid_status(options.unknown_id_tag_status)) {
+        usage_error("--unknown-id-tags: must be Accepted, Blocked, Expired or Invalid");
+      }
+    } else if (arg == "--heartbeat-interval") {
+      options.heartbeat_interval_s = positive_int(arg, value());
+    } else if (arg == "--call-timeout") {
+      options.call_timeout = std::chrono::seconds(positive_int(arg, value()));
+    } else if (arg == "--max-message-bytes") {
+      options.server.max_message_bytes = static_cast<std::size_t>(positive_int(arg, value()));
+    } else if (arg == "--log-level") {
+      log::Level level;
+      if (!log::parse_level(value(), level)) usage_error("--log-level: must be debug, info, warn or error");
+      log::set_level(level);
+    } else {
+      usage_error("unknown option " + arg);
+    }
+  }
+  if (options.server.cert_file.empty() != options.server.key_file.empty()) {
+    usage_error("--tls-cert and --tls-key go together");
+  }
+  if (options.server.require_client_cert && (options.server.cert_file.empty() || options.server.ca_file.empty())) {
+    usage_error("--require-client-cert needs --tls-cert, --tls-key and --tls-ca");
+  }
+  options.server.host = ocpp_host;
+  options.server.port = ocpp_port;
+
+  try {
+    transport::LwsLoop loop;
+    csms::Csms csms(loop, options);
+    csms::HttpApi api(loop, csms, http_host, http_port, users);
+    std::cout << "listening ocpp=" << csms.ocpp_port() << " http=" << api.port() << std::endl;
+    if (users.empty()) log::warn("http", "no --user given: every API request will be refused");
+
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    std::function<void()> watch = [&] {
+      if (g_stop) {
+        log::info("csms", "stopping");
+        loop.stop();
+        return;
+      }
+      loop.schedule_after(std::chrono::milliseconds{100}, watch);
+    };
+    watch();
+    loop.run();
+  } catch (const std::exception& e) {
+    std::cerr << "ocpp-csms-sim: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

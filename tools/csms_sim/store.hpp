@@ -1,0 +1,77 @@
+#pragma once
+// What the reference CSMS remembers, in SQLite: charge points, connector statuses, transactions
+// (with how often each start and stop was received, so replays are visible) and meter values.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ocpp/db/database.hpp"
+
+namespace ocpp::csms {
+
+struct ChargePointRecord {
+  std::string id;
+  std::string ocpp_version;
+  std::string vendor, model, serial, firmware;
+  std::int64_t boot_count = 0;
+  std::string last_boot_at;
+};
+
+struct ConnectorRecord {
+  int evse_id = 0;
+  int connector_id = 0;
+  std::string status;
+  std::string error_code;
+  std::string updated_at;
+};
+
+struct TransactionRecord {
+  std::string charge_point_id;
+  std::string transaction_id;
+  int connector_id = 0;
+  std::string id_tag;
+  std::optional<std::int64_t> meter_start_wh;
+  std::string started_at;
+  std::optional<std::int64_t> meter_stop_wh;
+  std::optional<std::string> stopped_at;
+  std::optional<std::string> stop_reason;
+  std::int64_t start_count = 0;  // how many times the start reached us (1 = exactly once)
+  std::int64_t stop_count = 0;
+  std::int64_t meter_value_count = 0;
+};
+
+class Store {
+ public:
+  explicit Store(const std::string& path);
+
+  void record_boot(const ChargePointRecord& cp, const std::string& at);
+  std::optional<ChargePointRecord> charge_point(const std::string& id);
+  std::vector<ChargePointRecord> charge_points();
+  void record_status(const std::string& cp, int evse, int connector, const std::string& status,
+                     const std::string& error_code, const std::string& at);
+  std::vector<ConnectorRecord> connectors(const std::string& cp);
+
+  // 1.6 StartTransaction: the CSMS assigns the id. A start already seen (same connector, tag,
+  // timestamp and meter) is a replay and gets the id it got the first time.
+  std::string start_transaction_v16(const std::string& cp, int connector, const std::string& id_tag,
+                                    std::int64_t meter_start, const std::string& timestamp);
+  // 2.0.1 TransactionEvent: the charging station assigns the id.
+  void upsert_transaction_v201(const std::string& cp, const std::string& tx_id, int connector,
+                               const std::optional<std::string>& id_token, const std::string& event_type,
+                               const std::string& timestamp, const std::optional<std::int64_t>& meter_wh,
+                               const std::optional<std::string>& stop_reason);
+  // Returns false when the transaction is unknown (it is recorded all the same, flagged by a
+  // missing start).
+  bool stop_transaction(const std::string& cp, const std::string& tx_id, std::int64_t meter_stop,
+                        const std::string& timestamp, const std::optional<std::string>& reason,
+                        const std::optional<std::string>& id_tag);
+  void add_meter_values(const std::string& cp, const std::optional<std::string>& tx_id, int connector,
+                        const std::string& payload_json);
+  std::vector<TransactionRecord> transactions(const std::optional<std::string>& cp);
+
+ private:
+  db::Database db_;
+};
+
+}  // namespace ocpp::csms
