@@ -22,7 +22,9 @@ std::string render(const Path& path) {
   return out.empty() ? "(message)" : out;
 }
 
-void fail(const Path& path, const std::string& what) { throw JsonError(render(path) + ": " + what); }
+void fail(const Path& path, const std::string& what) {
+  throw JsonError(render(path) + ": " + what);
+}
 
 namespace {
 

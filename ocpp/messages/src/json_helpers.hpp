@@ -42,8 +42,8 @@ const rapidjson::Value* find_member(const rapidjson::Value& object, const char* 
 // The member named path.field; throws "<path>: required field is missing".
 const rapidjson::Value& required_member(const rapidjson::Value& object, const Path& path);
 
-// OCPP `integer` is read as int32: both versions define their integers as 32-bit
-// (1.6 §7 "integer", 2.0.1 part 2 §2.1 "integer: 32 bit"), so anything wider is refused.
+// OCPP `integer` is read as int32: OCPP integers are 32-bit signed (2.0.1 part 2, primitive
+// datatype `integer`; 1.6 uses the same JSON type), so anything wider is refused, not truncated.
 void read(const rapidjson::Value& v, std::int32_t& out, const Path& path);
 void read(const rapidjson::Value& v, double& out, const Path& path);
 void read(const rapidjson::Value& v, bool& out, const Path& path);

@@ -50,7 +50,6 @@ TEST(FromJson, PathThroughArrays) {
 }
 
 TEST(FromJson, IntegersOutsideInt32AreRefused) {
-  using ocpp::v16::ReserveNowResponse;
   using Req = ocpp::v16::RemoteStopTransactionRequest;
   EXPECT_EQ(ocpp::parse<Req>(R"({"transactionId":2147483647})").transactionId, 2147483647);
   EXPECT_EQ(ocpp::parse<Req>(R"({"transactionId":-2147483648})").transactionId, -2147483647 - 1);
@@ -60,8 +59,10 @@ TEST(FromJson, IntegersOutsideInt32AreRefused) {
               HasSubstr("transactionId: -2147483649 is outside the int32 range"));
   EXPECT_THAT(error_of<Req>(R"({"transactionId":18446744073709551615})"),
               HasSubstr("outside the int32 range"));
-  EXPECT_EQ(error_of<Req>(R"({"transactionId":1.5})"), "transactionId: expected an integer, got 1.5");
-  EXPECT_EQ(error_of<Req>(R"({"transactionId":"7"})"), "transactionId: expected an integer, got \"7\"");
+  EXPECT_EQ(error_of<Req>(R"({"transactionId":1.5})"),
+            "transactionId: expected an integer, got 1.5");
+  EXPECT_EQ(error_of<Req>(R"({"transactionId":"7"})"),
+            "transactionId: expected an integer, got \"7\"");
 }
 
 TEST(FromJson, UnknownFieldsAreIgnored) {
@@ -76,8 +77,8 @@ TEST(FromJson, DateTimeMustBeRfc3339) {
   EXPECT_EQ(ocpp::parse<HeartbeatResponse>(R"({"currentTime":"2026-11-24T10:30:00.5+01:00"})")
                 .currentTime.str(),
             "2026-11-24T09:30:00.500Z");
-  for (const char* bad : {"2026-11-24 09:30:00Z", "2026-11-24T09:30:00", "not-a-date",
-                          "2026-04-31T09:30:00Z", ""}) {
+  for (const char* bad :
+       {"2026-11-24 09:30:00Z", "2026-11-24T09:30:00", "not-a-date", "2026-04-31T09:30:00Z", ""}) {
     EXPECT_THAT(error_of<HeartbeatResponse>(R"({"currentTime":")" + std::string(bad) + "\"}"),
                 HasSubstr("currentTime: expected an RFC 3339 date-time"))
         << bad;
@@ -96,7 +97,8 @@ TEST(FromJson, TooLongStringIsRefusedWithTheLimit) {
 }
 
 TEST(FromJson, WrongShapesAreNamed) {
-  EXPECT_EQ(error_of<ocpp::v16::HeartbeatRequest>("[]"), "(message): expected an object, got an array");
+  EXPECT_EQ(error_of<ocpp::v16::HeartbeatRequest>("[]"),
+            "(message): expected an object, got an array");
   EXPECT_EQ(error_of<ocpp::v16::AuthorizeResponse>(R"({"idTagInfo":"Accepted"})"),
             "idTagInfo: expected an object, got \"Accepted\"");
   EXPECT_EQ(error_of<ocpp::v16::GetConfigurationRequest>(R"({"key":"HeartbeatInterval"})"),
@@ -104,7 +106,8 @@ TEST(FromJson, WrongShapesAreNamed) {
   EXPECT_EQ(error_of<ocpp::v16::StopTransactionRequest>(
                 R"({"meterStop":1,"timestamp":"2026-11-24T09:30:00Z","transactionId":null})"),
             "transactionId: expected an integer, got null");
-  EXPECT_EQ(error_of<ocpp::v201::SetVariablesResponse>(R"({"setVariableResult":[{"attributeStatus":"Accepted",
+  EXPECT_EQ(error_of<ocpp::v201::SetVariablesResponse>(
+                R"({"setVariableResult":[{"attributeStatus":"Accepted",
       "component":{"name":"C"},"variable":{"name":true}}]})"),
             "setVariableResult[0].variable.name: expected a string, got true");
   EXPECT_THAT(error_of<ocpp::v16::HeartbeatRequest>("{"), HasSubstr("invalid JSON at offset 1"));

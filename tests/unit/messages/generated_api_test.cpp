@@ -29,12 +29,14 @@ static_assert(is_same_v<v201::TransactionEventRequest::Response, v201::Transacti
 static_assert(is_same_v<decltype(v16::AuthorizeResponse::idTagInfo), v16::IdTagInfo>);
 static_assert(is_same_v<decltype(v16::IdTagInfo::status), v16::IdTagInfoStatus>);
 static_assert(is_same_v<decltype(v16::StartTransactionResponse::idTagInfo), v16::IdTagInfo>);
-static_assert(is_same_v<decltype(v16::BootNotificationResponse::status), v16::BootNotificationStatus>);
+static_assert(
+    is_same_v<decltype(v16::BootNotificationResponse::status), v16::BootNotificationStatus>);
 static_assert(is_same_v<decltype(v16::IdTagInfo::parentIdTag), std::optional<ocpp::CiString<20>>>);
 static_assert(is_same_v<decltype(v16::IdTagInfo::expiryDate), std::optional<ocpp::DateTime>>);
-static_assert(is_same_v<decltype(v16::BootNotificationRequest::chargePointVendor), ocpp::CiString<20>>);
+static_assert(
+    is_same_v<decltype(v16::BootNotificationRequest::chargePointVendor), ocpp::CiString<20>>);
 static_assert(is_same_v<decltype(v16::BootNotificationResponse::interval), std::int32_t>);
-// The same shape under two property names is one type (1.6 §7.33 MeterValue).
+// The same shape under two property names is one type (1.6 §7 Types: MeterValue).
 static_assert(is_same_v<v16::TransactionData, v16::MeterValue>);
 static_assert(is_same_v<decltype(v16::StopTransactionRequest::transactionData),
                         std::optional<std::vector<v16::MeterValue>>>);
@@ -42,19 +44,25 @@ static_assert(is_same_v<decltype(v16::SampledValue::measurand), std::optional<v1
 static_assert(is_same_v<decltype(v16::ChargingSchedulePeriod::limit), double>);
 
 // 2.0.1 types keep their definition names.
-static_assert(is_same_v<decltype(v201::TransactionEventRequest::eventType), v201::TransactionEventEnumType>);
-static_assert(is_same_v<decltype(v201::TransactionEventRequest::transactionInfo), v201::TransactionType>);
-static_assert(is_same_v<decltype(v201::TransactionEventRequest::triggerReason), v201::TriggerReasonEnumType>);
-static_assert(is_same_v<decltype(v201::TransactionEventRequest::idToken), std::optional<v201::IdTokenType>>);
+static_assert(
+    is_same_v<decltype(v201::TransactionEventRequest::eventType), v201::TransactionEventEnumType>);
+static_assert(
+    is_same_v<decltype(v201::TransactionEventRequest::transactionInfo), v201::TransactionType>);
+static_assert(
+    is_same_v<decltype(v201::TransactionEventRequest::triggerReason), v201::TriggerReasonEnumType>);
+static_assert(
+    is_same_v<decltype(v201::TransactionEventRequest::idToken), std::optional<v201::IdTokenType>>);
 static_assert(is_same_v<decltype(v201::TransactionEventRequest::meterValue),
                         std::optional<std::vector<v201::MeterValueType>>>);
 static_assert(is_same_v<decltype(v201::TransactionEventRequest::seqNo), std::int32_t>);
-static_assert(is_same_v<decltype(v201::TransactionEventResponse::idTokenInfo), std::optional<v201::IdTokenInfoType>>);
+static_assert(is_same_v<decltype(v201::TransactionEventResponse::idTokenInfo),
+                        std::optional<v201::IdTokenInfoType>>);
 static_assert(is_same_v<decltype(v201::IdTokenType::type), v201::IdTokenEnumType>);
 static_assert(is_same_v<decltype(v201::IdTokenType::idToken), ocpp::CiString<36>>);
 static_assert(is_same_v<decltype(v201::DataTransferRequest::data), std::optional<ocpp::RawJson>>);
 // A field named like a reserved member gets a trailing underscore; the JSON name is unchanged.
-static_assert(is_same_v<decltype(v201::Get15118EVCertificateRequest::action_), v201::CertificateActionEnumType>);
+static_assert(is_same_v<decltype(v201::Get15118EVCertificateRequest::action_),
+                        v201::CertificateActionEnumType>);
 
 TEST(GeneratedApi, ActionNames) {
   EXPECT_STREQ(v16::BootNotificationRequest::action, "BootNotification");
@@ -104,10 +112,11 @@ TEST(GeneratedApi, BuildSerialiseParse) {
   event.idToken->idToken = "123456789012";
   event.idToken->type = v201::IdTokenEnumType::KeyCode;  // an offline code (DESIGN.md)
   const std::string json = ocpp::serialize(event);
-  EXPECT_EQ(json,
-            R"({"eventType":"Started","timestamp":"2026-11-24T09:30:00.123Z","triggerReason":"Authorized",)"
-            R"("seqNo":0,"transactionInfo":{"transactionId":"tx-1"},)"
-            R"("idToken":{"idToken":"123456789012","type":"KeyCode"}})");
+  EXPECT_EQ(
+      json,
+      R"({"eventType":"Started","timestamp":"2026-11-24T09:30:00.123Z","triggerReason":"Authorized",)"
+      R"("seqNo":0,"transactionInfo":{"transactionId":"tx-1"},)"
+      R"("idToken":{"idToken":"123456789012","type":"KeyCode"}})");
   const auto back = ocpp::parse<v201::TransactionEventRequest>(json);
   EXPECT_EQ(back, event);
   auto changed = back;

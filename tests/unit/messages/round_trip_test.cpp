@@ -60,7 +60,8 @@ TEST(RoundTripCheck, ReportsADifference) {
 
 // The fixtures cover each action exactly once per direction.
 template <class Fixtures>
-void expect_every_action_covered(const std::vector<std::string_view>& actions, const Fixtures& fixtures) {
+void expect_every_action_covered(const std::vector<std::string_view>& actions,
+                                 const Fixtures& fixtures) {
   std::set<std::pair<std::string_view, std::string_view>> expected;
   for (const std::string_view action : actions) {
     expected.insert({action, "Request"});

@@ -1,4 +1,6 @@
 // CiString and RawJson as a user of the typed messages meets them.
+#include "ocpp/messages/types.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,7 +10,6 @@
 #include <string>
 
 #include "ocpp/messages/serialize.hpp"
-#include "ocpp/messages/types.hpp"
 #include "ocpp/v16/messages.hpp"
 #include "ocpp/v201/messages.hpp"
 
@@ -31,7 +32,8 @@ TEST(CiString, RefusesALongerValueNamingTheLimit) {
             "CiString<20>: 21 characters exceed the limit of 20");
   EXPECT_EQ(req.idTag, "");  // unchanged by the refused assignment
   EXPECT_THAT(length_error_of([] { ocpp::CiString<5> s{std::string("abcdef")}; }), HasSubstr("5"));
-  EXPECT_THAT(length_error_of([] { ocpp::CiString<5> s{std::string_view("abcdef")}; }), HasSubstr("5"));
+  EXPECT_THAT(length_error_of([] { ocpp::CiString<5> s{std::string_view("abcdef")}; }),
+              HasSubstr("5"));
   req.idTag = "12345678901234567890";  // exactly the limit
   EXPECT_EQ(req.idTag.str(), "12345678901234567890");
 }
@@ -62,7 +64,8 @@ TEST(RawJson, KeepsAnyValueThroughARoundTrip) {
   EXPECT_EQ(ocpp::serialize(req),
             R"({"data":{"list":[1,"two",null],"ok":true},"vendorId":"com.example"})");
   EXPECT_EQ(*req.data, ocpp::RawJson(R"({"list": [1, "two", null], "ok": true})"));
-  EXPECT_EQ(ocpp::parse<ocpp::v201::DataTransferRequest>(R"({"vendorId":"v","data":"text"})").data->text(),
+  EXPECT_EQ(ocpp::parse<ocpp::v201::DataTransferRequest>(R"({"vendorId":"v","data":"text"})")
+                .data->text(),
             "\"text\"");
 }
 

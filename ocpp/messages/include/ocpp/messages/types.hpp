@@ -20,8 +20,8 @@ std::size_t count_characters(std::string_view utf8);
 int compare_ignoring_case(std::string_view a, std::string_view b);
 }  // namespace messages::detail
 
-// OCPP's CiString<N>Type: a case-insensitive string of at most N characters
-// (1.6 §7 "CiStringNType", 2.0.1 part 2 §2.1 "string[N]" with case-insensitive identifiers).
+// OCPP's case-insensitive string of at most N characters (1.6 §7 Types: CiString20Type,
+// CiString25Type...; 2.0.1 part 2 primitive datatypes: string[N], identifiers case-insensitive).
 // The limit is enforced on every construction and assignment, so a message that holds one can
 // always be sent. Comparisons ignore ASCII case, as the specification says CiStrings compare;
 // the text itself is kept as given and serialised unchanged.
