@@ -30,22 +30,26 @@ std::string header(lws* wsi, lws_token_indexes token) {
 
 HttpServer::HttpServer(transport::LwsLoop& loop, const std::string& host, int port, HttpHandler handler)
     : loop_(loop), handler_(std::move(handler)) {
-  protocols_.push_back({"http", &HttpServer::callback, 0, 0, 0, nullptr, 0});
-  protocols_.push_back({nullptr, nullptr, 0, 0, 0, nullptr, 0});
+  // Static, as lws may use the table after this server is gone (vhosts are freed lazily).
+  static const lws_protocols kProtocols[] = {
+      {"http", &HttpServer::callback, 0, 0, 0, nullptr, 0},
+      {nullptr, nullptr, 0, 0, 0, nullptr, 0},
+  };
   lws_context_creation_info info{};
   info.port = port;
-  info.iface = host.c_str();
-  info.protocols = protocols_.data();
+  info.iface = transport::LwsLoop::persistent(host);
+  info.protocols = kProtocols;
   info.user = this;
-  const std::string name = "http-" + std::to_string(port);
-  info.vhost_name = name.c_str();
+  info.vhost_name = transport::LwsLoop::persistent("http-" + host + ":" + std::to_string(port));
   vhost_ = lws_create_vhost(loop_.context(), &info);
   if (vhost_ == nullptr) throw std::runtime_error("cannot listen for HTTP on " + host + ":" + std::to_string(port));
   port_ = lws_get_vhost_listen_port(vhost_);
+  transport::LwsLoop::set_live(this, true);
   log::info("http", "listening on http://" + host + ":" + std::to_string(port_));
 }
 
 HttpServer::~HttpServer() {
+  transport::LwsLoop::set_live(this, false);
   for (auto& [wsi, ex] : exchanges_) ex->alive = false;
   lws_vhost_destroy(vhost_);
 }
@@ -53,7 +57,8 @@ HttpServer::~HttpServer() {
 int HttpServer::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, size_t len) {
   lws_vhost* vh = lws_get_vhost(wsi);
   auto* self = vh != nullptr ? static_cast<HttpServer*>(lws_get_vhost_user(vh)) : nullptr;
-  return self == nullptr ? 0 : self->on_event(wsi, reason, in, len);
+  if (self == nullptr || !transport::LwsLoop::is_live(self)) return reason == LWS_CALLBACK_HTTP ? -1 : 0;
+  return self->on_event(wsi, reason, in, len);
 }
 
 int HttpServer::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t len) {

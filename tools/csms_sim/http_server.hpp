@@ -51,7 +51,6 @@ class HttpServer {
 
   transport::LwsLoop& loop_;
   HttpHandler handler_;
-  std::vector<lws_protocols> protocols_;
   lws_vhost* vhost_ = nullptr;
   int port_ = 0;
   std::map<lws*, std::shared_ptr<Exchange>> exchanges_;

@@ -1,5 +1,6 @@
 #include "ocpp/transport/lws_loop.hpp"
 
+#include <set>
 #include <stdexcept>
 
 #include "ocpp/common/log.hpp"
@@ -23,6 +24,35 @@ const lws_protocols kLoopProtocols[] = {
 };
 
 }  // namespace
+
+const char* LwsLoop::persistent(const std::string& text) {
+  static std::mutex mutex;
+  static std::set<std::string> pool;
+  std::lock_guard<std::mutex> lock(mutex);
+  return pool.insert(text).first->c_str();
+}
+
+namespace {
+std::mutex g_live_mutex;
+std::set<const void*>& live_owners() {
+  static std::set<const void*> owners;
+  return owners;
+}
+}  // namespace
+
+void LwsLoop::set_live(const void* owner, bool live) {
+  std::lock_guard<std::mutex> lock(g_live_mutex);
+  if (live) {
+    live_owners().insert(owner);
+  } else {
+    live_owners().erase(owner);
+  }
+}
+
+bool LwsLoop::is_live(const void* owner) {
+  std::lock_guard<std::mutex> lock(g_live_mutex);
+  return live_owners().count(owner) != 0;
+}
 
 const Clock& LwsLoop::default_clock() {
   static SystemClock clock;

@@ -65,14 +65,13 @@ WsClient::WsClient(LwsLoop& loop, ClientOptions options, Callbacks callbacks)
   lws_context_creation_info info{};
   info.port = CONTEXT_PORT_NO_LISTEN;
   info.protocols = client_protocols(&WsClient::callback);
-  const std::string name = "client-" + options_.charge_point_id;
-  info.vhost_name = name.c_str();
+  info.vhost_name = LwsLoop::persistent("client-" + options_.charge_point_id);
   if (url_.tls) {
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    if (!options_.ca_file.empty()) info.client_ssl_ca_filepath = options_.ca_file.c_str();
+    if (!options_.ca_file.empty()) info.client_ssl_ca_filepath = LwsLoop::persistent(options_.ca_file);
     if (profile == 3) {
-      info.client_ssl_cert_filepath = options_.cert_file.c_str();
-      info.client_ssl_private_key_filepath = options_.key_file.c_str();
+      info.client_ssl_cert_filepath = LwsLoop::persistent(options_.cert_file);
+      info.client_ssl_private_key_filepath = LwsLoop::persistent(options_.key_file);
     }
     // 2.0.1 A00.FR.309 / 1.6 Security Whitepaper: TLS 1.2 or higher only.
     info.ssl_client_options_set = SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <set>
 #include <stdexcept>
 
 #include "ocpp/common/base64.hpp"
@@ -14,13 +13,6 @@ namespace ocpp::transport {
 namespace {
 
 constexpr const char* kHttpProtocol = "ocpp-http";
-
-// Servers alive now. lws destroys a vhost lazily and lets a new vhost share its port meanwhile, so a
-// connection can still reach the vhost of a server that is gone: its user pointer must be checked.
-std::set<const void*>& live_servers() {
-  static std::set<const void*> servers;
-  return servers;
-}
 
 std::string header(lws* wsi, lws_token_indexes token) {
   const int len = lws_hdr_total_length(wsi, token);
@@ -71,26 +63,27 @@ void ServerConnection::close() {
 
 WsServer::WsServer(LwsLoop& loop, ServerOptions options, Callbacks callbacks)
     : loop_(loop), options_(std::move(options)), callbacks_(std::move(callbacks)) {
-  // protocols_[0] serves the HTTP part of the handshake (where we accept or refuse the upgrade);
-  // the others are the OCPP subprotocols this server accepts.
-  protocols_.push_back({kHttpProtocol, &WsServer::callback, 0, 0, 0, nullptr, 0});
-  for (ProtocolVersion v : options_.versions) {
-    protocols_.push_back({subprotocol(v).data(), &WsServer::callback, 0, 4096, 0, nullptr, 0});
-  }
-  protocols_.push_back({nullptr, nullptr, 0, 0, 0, nullptr, 0});
+  // [0] serves the HTTP part of the handshake (where we accept or refuse the upgrade, including a
+  // version this server does not accept); the others are the OCPP subprotocols. Static: lws uses
+  // the table until the vhost is freed, which may be after this server is gone.
+  static const lws_protocols kProtocols[] = {
+      {kHttpProtocol, &WsServer::callback, 0, 0, 0, nullptr, 0},
+      {subprotocol(ProtocolVersion::v16).data(), &WsServer::callback, 0, 4096, 0, nullptr, 0},
+      {subprotocol(ProtocolVersion::v201).data(), &WsServer::callback, 0, 4096, 0, nullptr, 0},
+      {nullptr, nullptr, 0, 0, 0, nullptr, 0},
+  };
 
   lws_context_creation_info info{};
   info.port = options_.port;
-  info.iface = options_.host.c_str();
-  info.protocols = protocols_.data();
+  info.iface = LwsLoop::persistent(options_.host);
+  info.protocols = kProtocols;
   info.user = this;
-  const std::string name = "ocpp-server-" + std::to_string(options_.port);
-  info.vhost_name = name.c_str();
+  info.vhost_name = LwsLoop::persistent("ocpp-server-" + options_.host + ":" + std::to_string(options_.port));
   if (!options_.cert_file.empty()) {
     info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    info.ssl_cert_filepath = options_.cert_file.c_str();
-    info.ssl_private_key_filepath = options_.key_file.c_str();
-    if (!options_.ca_file.empty()) info.ssl_ca_filepath = options_.ca_file.c_str();
+    info.ssl_cert_filepath = LwsLoop::persistent(options_.cert_file);
+    info.ssl_private_key_filepath = LwsLoop::persistent(options_.key_file);
+    if (!options_.ca_file.empty()) info.ssl_ca_filepath = LwsLoop::persistent(options_.ca_file);
     if (options_.require_client_cert) info.options |= LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT;
     info.ssl_options_set = SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
   }
@@ -100,13 +93,13 @@ WsServer::WsServer(LwsLoop& loop, ServerOptions options, Callbacks callbacks)
                              (options_.cert_file.empty() ? "" : " or load the TLS certificate/key"));
   }
   port_ = lws_get_vhost_listen_port(vhost_);
-  live_servers().insert(this);
+  LwsLoop::set_live(this, true);
   log::info("csms", std::string("listening on ") + (options_.cert_file.empty() ? "ws://" : "wss://") +
                         options_.host + ":" + std::to_string(port_));
 }
 
 WsServer::~WsServer() {
-  live_servers().erase(this);
+  LwsLoop::set_live(this, false);
   // Close every connection synchronously: lws frees a vhost at once only when nothing is bound
   // to it any more. Otherwise it lingers for seconds and a new server on the same port would share
   // its (closed) listening socket.
@@ -131,7 +124,7 @@ int WsServer::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, s
   }
   lws_vhost* vh = lws_get_vhost(wsi);
   auto* self = vh != nullptr ? static_cast<WsServer*>(lws_get_vhost_user(vh)) : nullptr;
-  if (self == nullptr || live_servers().count(self) == 0) {
+  if (self == nullptr || !LwsLoop::is_live(self)) {
     // The vhost of a server that has shut down: refuse what still reaches it.
     return reason == LWS_CALLBACK_HTTP_CONFIRM_UPGRADE || reason == LWS_CALLBACK_HTTP ? -1 : 0;
   }

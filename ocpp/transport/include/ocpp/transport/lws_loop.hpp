@@ -5,6 +5,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <libwebsockets.h>
@@ -37,6 +38,15 @@ class LwsLoop final : public EventLoop {
   lws_context* context() { return context_; }
 
   static const Clock& default_clock();
+  // libwebsockets keeps the strings of a vhost's creation info (name, interface) by pointer, and
+  // may use them after the vhost's owner is gone (vhosts are freed lazily). This returns a copy
+  // that lives as long as the process; names are few, so the pool stays small.
+  static const char* persistent(const std::string& text);
+  // The same laziness means a connection can still reach the vhost of an object that is gone.
+  // Objects that own a vhost register while they live; their lws callbacks check is_live() before
+  // using the vhost's user pointer.
+  static void set_live(const void* owner, bool live);
+  static bool is_live(const void* owner);
 
  private:
   static int loop_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);

@@ -81,7 +81,6 @@ class WsServer {
   LwsLoop& loop_;
   ServerOptions options_;
   Callbacks callbacks_;
-  std::vector<lws_protocols> protocols_;
   lws_vhost* vhost_ = nullptr;
   int port_ = 0;
   std::map<lws*, std::unique_ptr<ServerConnection>> connections_;
