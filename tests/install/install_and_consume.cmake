@@ -1,0 +1,22 @@
+# ctest script: install this build into a temporary prefix, then configure, build and run an
+# integrator's project against it with find_package(ocpp).
+set(prefix ${BUILD_DIR}/install-test/prefix)
+set(consumer_build ${BUILD_DIR}/install-test/consumer)
+file(REMOVE_RECURSE ${BUILD_DIR}/install-test)
+execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix} RESULT_VARIABLE rc OUTPUT_QUIET)
+if(rc)
+  message(FATAL_ERROR "install failed")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer -B ${consumer_build}
+                        -DCMAKE_PREFIX_PATH=${prefix} -G Ninja RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "find_package(ocpp) from the installed prefix failed")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} --build ${consumer_build} RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "the consumer does not build against the installed library")
+endif()
+execute_process(COMMAND ${consumer_build}/consumer RESULT_VARIABLE rc OUTPUT_VARIABLE out)
+if(rc OR NOT out MATCHES "\"chargePointVendor\":\"Integrator\"")
+  message(FATAL_ERROR "the consumer did not run: ${out}")
+endif()

@@ -1,0 +1,39 @@
+#include "ocpp/transport/url.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ocpp::transport {
+namespace {
+
+TEST(Url, ParsesSchemesHostsPortsAndPaths) {
+  auto u = parse_url("wss://csms.example.com/ocpp/v16");
+  ASSERT_TRUE(u);
+  EXPECT_TRUE(u->tls);
+  EXPECT_EQ(u->host, "csms.example.com");
+  EXPECT_EQ(u->port, 443);
+  EXPECT_EQ(u->path, "/ocpp/v16");
+  u = parse_url("ws://127.0.0.1:9000");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->port, 9000);
+  EXPECT_EQ(u->path, "/");
+  u = parse_url("ws://[::1]:8080/x");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->host, "::1");
+  EXPECT_EQ(u->port, 8080);
+}
+
+TEST(Url, RefusesWhatIsNotAWebSocketUrl) {
+  EXPECT_FALSE(parse_url("http://x"));
+  EXPECT_FALSE(parse_url("ws://"));
+  EXPECT_FALSE(parse_url("ws://host:99999/"));
+  EXPECT_FALSE(parse_url("ws://host:12ab/"));
+}
+
+TEST(Url, AppendsThePercentEncodedChargePointId) {
+  const auto base = parse_url("ws://h:1/ocpp/");
+  EXPECT_EQ(charge_point_url(*base, "CP 1/ä").path, "/ocpp/CP%201%2F%C3%A4");
+  EXPECT_EQ(charge_point_url(*parse_url("ws://h:1/ocpp"), "CP-1").path, "/ocpp/CP-1") << "no doubled slash";
+}
+
+}  // namespace
+}  // namespace ocpp::transport
