@@ -1,0 +1,58 @@
+#include "ocpp/cp/store.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace ocpp::cp {
+namespace {
+
+// Append new migrations at the end; never edit one that has shipped.
+const std::vector<std::string_view> kMigrations = {
+    // 1: configuration, authorization, availability, transactions and the outbox.
+    R"sql(
+CREATE TABLE settings(
+  name TEXT PRIMARY KEY,            -- neutral setting name (see settings.hpp)
+  value TEXT NOT NULL);             -- as OCPP carries it: a string
+CREATE TABLE auth_cache(
+  id_tag TEXT PRIMARY KEY,
+  status TEXT NOT NULL,             -- Accepted, Blocked, Expired, Invalid, ConcurrentTx
+  expiry TEXT,                      -- RFC 3339, or NULL
+  parent_id_tag TEXT,
+  last_used INTEGER NOT NULL);      -- a use counter (monotonic), for least-recently-used eviction
+CREATE TABLE local_list(
+  id_tag TEXT PRIMARY KEY,
+  status TEXT NOT NULL,
+  expiry TEXT,
+  parent_id_tag TEXT);
+CREATE TABLE local_list_version(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  version INTEGER NOT NULL);
+CREATE TABLE availability(
+  connector_id INTEGER PRIMARY KEY, -- 0 = the whole charge point
+  operative INTEGER NOT NULL,       -- what the CSMS asked for last
+  pending INTEGER);                 -- requested while a transaction ran (Scheduled), else NULL
+CREATE TABLE transactions(
+  pk INTEGER PRIMARY KEY AUTOINCREMENT,
+  connector_id INTEGER NOT NULL,
+  id_tag TEXT NOT NULL,
+  csms_transaction_id TEXT,         -- 1.6: from StartTransaction.conf, stored once it arrives
+  meter_start_wh REAL NOT NULL,
+  started_at TEXT NOT NULL,
+  meter_stop_wh REAL,
+  stopped_at TEXT,
+  stop_reason TEXT,
+  stop_id_tag TEXT);
+CREATE TABLE outbox(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- the order in which events are sent
+  kind TEXT NOT NULL,                     -- start, meter, stop
+  transaction_pk INTEGER REFERENCES transactions(pk),
+  payload TEXT NOT NULL,                  -- version-neutral event data (JSON), never a wire frame
+  attempts INTEGER NOT NULL DEFAULT 0);
+)sql",
+};
+
+}  // namespace
+
+Store::Store(const std::string& path) : db_(path) { db_.migrate(kMigrations); }
+
+}  // namespace ocpp::cp

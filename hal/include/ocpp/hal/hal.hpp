@@ -1,0 +1,70 @@
+#pragma once
+// The hardware abstraction of one pile (DESIGN.md, "hal/"). The core drives the hardware through
+// these interfaces and hears from it through HalListener. Drivers: sim/ (the simulated pile), and
+// later modbus/ and can/. Every call here is made on the event loop thread and must not block:
+// a driver that talks to slow hardware does so on its own thread and posts results back
+// (DESIGN.md principle 2).
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ocpp/hal/types.hpp"
+
+namespace ocpp::hal {
+
+// IEC 61851-1 control pilot states: A no vehicle, B vehicle connected (not ready), C vehicle
+// ready to charge, D ready with ventilation, E/F error (short, no EVSE / pilot fault).
+enum class PilotState { A, B, C, D, E, F };
+std::string_view to_string(PilotState s);
+
+// What the hardware tells the core. Called on the event loop thread.
+class HalListener {
+ public:
+  virtual ~HalListener() = default;
+  virtual void on_pilot_changed(ConnectorId connector, PilotState state) = 0;
+  // An RFID card (or any identifier) presented at the reader of a connector.
+  virtual void on_id_presented(ConnectorId connector, const std::string& id_tag) = 0;
+  // Digits typed on the keypad and confirmed (the offline charging code comes this way).
+  virtual void on_code_entered(ConnectorId connector, const std::string& code) = 0;
+  // The local stop button of a connector.
+  virtual void on_stop_pressed(ConnectorId connector) = 0;
+  // A hardware fault appears (code != NoError) or clears (code == NoError).
+  virtual void on_fault(ConnectorId connector, ErrorCode code, const std::string& info) = 0;
+};
+
+// The power path, metering and locking of one connector.
+class ConnectorHardware {
+ public:
+  virtual ~ConnectorHardware() = default;
+  // The energy meter; nullopt when it does not answer (the core then faults PowerMeterFailure).
+  virtual std::optional<MeterReading> read_meter() = 0;
+  // Closes or opens the contactor (the power path to the EV).
+  virtual void set_contactor(bool closed) = 0;
+  virtual bool contactor_closed() const = 0;
+  // The current the EV may draw, signalled by the pilot's PWM duty (IEC 61851 annex A); 0 means
+  // "no energy offered" (the EV sees SuspendedEVSE).
+  virtual void set_current_limit(double amps) = 0;
+  // Locks or unlocks the connector (socket outlets); returns false when the lock did not move.
+  virtual bool set_locked(bool locked) = 0;
+  virtual PilotState pilot() const = 0;
+};
+
+// Text for the driver: a line per connector (or 0 for the whole pile).
+class Display {
+ public:
+  virtual ~Display() = default;
+  virtual void show(ConnectorId connector, const std::string& text) = 0;
+};
+
+class Hal {
+ public:
+  virtual ~Hal() = default;
+  virtual int connector_count() const = 0;
+  // 1..connector_count().
+  virtual ConnectorHardware& connector(ConnectorId id) = 0;
+  virtual Display& display() = 0;
+  // The listener lives as long as the Hal; set once at start.
+  virtual void set_listener(HalListener* listener) = 0;
+};
+
+}  // namespace ocpp::hal
