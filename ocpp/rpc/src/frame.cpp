@@ -13,7 +13,9 @@ struct FrameParser {
   static ParseResult parse(std::vector<char>&& text) {
     InboundFrame f;
     f.text_ = std::move(text);
-    f.text_.push_back('\0');  // ParseInsitu needs a terminated, writable buffer
+    // ParseInsitu needs a terminated, writable buffer. Senders leave room for the NUL (see
+    // MessageAssembler), so this does not copy the frame again.
+    f.text_.push_back('\0');
     f.doc_.ParseInsitu(f.text_.data());
     if (f.doc_.HasParseError()) {
       // 2.0.1 Part 4 §4.2.3: the id cannot be read, so answer with "-1".
@@ -78,7 +80,10 @@ struct FrameParser {
 ParseResult parse_frame(std::vector<char>&& text) { return FrameParser::parse(std::move(text)); }
 
 ParseResult parse_frame(std::string_view text) {
-  return FrameParser::parse(std::vector<char>(text.begin(), text.end()));
+  std::vector<char> buffer;
+  buffer.reserve(text.size() + 1);  // room for the NUL of the in-situ parse
+  buffer.assign(text.begin(), text.end());
+  return FrameParser::parse(std::move(buffer));
 }
 
 namespace {

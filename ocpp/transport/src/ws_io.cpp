@@ -18,6 +18,10 @@ bool MessageAssembler::append(lws* wsi, const char* data, std::size_t len) {
       current_.prefix.append(data, std::min(len, kPrefixBytes - current_.prefix.size()));
     }
   } else {
+    // Room for the NUL that the in-situ parse appends (rpc::parse_frame), so the buffer is never
+    // copied again after it is received; growth stays geometric for many fragments.
+    const std::size_t needed = current_.text.size() + len + 1;
+    if (current_.text.capacity() < needed) current_.text.reserve(std::max(needed, 2 * current_.text.capacity()));
     current_.text.insert(current_.text.end(), data, data + len);
   }
   if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi) != 0) return false;
