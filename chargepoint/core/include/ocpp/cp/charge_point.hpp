@@ -1,0 +1,132 @@
+#pragma once
+// The version-neutral core of the charge point (DESIGN.md "How data flows"): hardware events come
+// in (hal::HalListener), CSMS commands come in from the protocol adapter, and the core decides:
+// connector state machines, the authorization chain, transaction rules, metering, availability.
+// It drives the hardware, stores charging events in the outbox, and reports statuses through
+// CsmsLink. Everything runs on the event loop thread.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ocpp/common/event_loop.hpp"
+#include "ocpp/cp/charging_events.hpp"
+#include "ocpp/cp/outbox.hpp"
+#include "ocpp/cp/ports.hpp"
+#include "ocpp/cp/settings.hpp"
+#include "ocpp/cp/store.hpp"
+#include "ocpp/cp/transactions.hpp"
+#include "ocpp/hal/hal.hpp"
+
+namespace ocpp::cp {
+
+class Connector;
+
+enum class AvailabilityAnswer { Accepted, Rejected, Scheduled };
+enum class UnlockAnswer { Unlocked, UnlockFailed, NotSupported };
+
+struct TransactionView {
+  std::int64_t pk = 0;
+  std::optional<std::string> csms_id;
+  std::string id_tag;
+  double energy_wh = 0;  // delivered so far
+  bool offline_code = false;
+};
+
+struct ConnectorView {
+  ConnectorId id = 0;
+  ConnectorStatus status = ConnectorStatus::Available;
+  ErrorCode error = ErrorCode::NoError;
+  std::optional<TransactionView> transaction;
+};
+
+class ChargePoint final : public hal::HalListener {
+ public:
+  ChargePoint(EventLoop& loop, Store& store, hal::Hal& hal, Settings& settings, IdAuthorization& auth,
+              CsmsLink& csms);
+  ~ChargePoint() override;
+  ChargePoint(const ChargePoint&) = delete;
+  ChargePoint& operator=(const ChargePoint&) = delete;
+
+  // Restores availability, closes transactions a power cut left open (PowerLoss, reported once),
+  // and starts metering. Call once, after wiring.
+  void start();
+
+  // --- hardware (hal::HalListener) ---
+  void on_pilot_changed(ConnectorId connector, hal::PilotState state) override;
+  void on_id_presented(ConnectorId connector, const std::string& id_tag) override;
+  void on_code_entered(ConnectorId connector, const std::string& code) override;
+  void on_stop_pressed(ConnectorId connector) override;
+  void on_fault(ConnectorId connector, ErrorCode code, const std::string& info) override;
+
+  // An id or code presented through the control socket (an HMI), with the outcome reported.
+  void present(ConnectorId connector, const std::string& id, IdSource source,
+               std::function<void(bool accepted, const std::string& reason)> done);
+
+  // --- the CSMS, through the protocol adapter ---
+  // RemoteStartTransaction / RequestStartTransaction: true when accepted (1.6 §5.11).
+  bool remote_start(std::optional<ConnectorId> connector, const std::string& id_tag);
+  // RemoteStopTransaction / RequestStopTransaction: true when such a transaction runs.
+  bool remote_stop(const std::string& csms_transaction_id);
+  AvailabilityAnswer change_availability(ConnectorId connector, bool operative);
+  UnlockAnswer unlock(ConnectorId connector);
+  // Stops every running transaction with `reason` (durably; reported when the link allows).
+  void stop_all(StopReason reason);
+  // Stops every transaction with SoftReset/HardReset, then calls `then` (the daemon restarts).
+  void reset(bool hard, std::function<void()> then);
+  // The CSMS assigned its transactionId (1.6 StartTransaction.conf) and judged the id tag.
+  void start_confirmed(std::int64_t transaction_pk, const std::string& csms_id, const IdTagInfo& info);
+  // Sends the status of connector 0 and of every connector (after registration, TriggerMessage).
+  void report_statuses();
+  void report_status(ConnectorId connector);
+  // A meter sample now, with context Trigger (TriggerMessage MeterValues).
+  void trigger_meter_values(std::optional<ConnectorId> connector);
+
+  // --- views ---
+  int connector_count() const { return static_cast<int>(connectors_.size()); }
+  bool valid_connector(ConnectorId id) const { return id >= 1 && id <= connector_count(); }
+  std::vector<ConnectorView> view();
+  ConnectorStatus status(ConnectorId id) const;
+  Outbox& outbox() { return outbox_; }
+  TransactionStore& transactions() { return transactions_; }
+  Settings& settings() { return settings_; }
+  EventLoop& loop() { return loop_; }
+
+  // Used by Connector.
+  void connector_status_changed(ConnectorId id);
+  void availability_may_apply(ConnectorId id);
+  hal::Hal& hal() { return hal_; }
+  Store& store() { return store_; }
+  IdAuthorization& authorization() { return auth_; }
+  CsmsLink& csms() { return csms_; }
+  bool pile_operative() const { return pile_operative_; }
+  SystemTime now() const { return loop_.clock().system_now(); }
+
+ private:
+  void persist_availability(ConnectorId id, bool operative, std::optional<bool> pending);
+  // What the CSMS last asked of one connector (true when it never asked).
+  bool connector_flag(ConnectorId id);
+  void load_availability();
+  void schedule_aligned_sample();
+  ConnectorStatus pile_status() const;
+
+  EventLoop& loop_;
+  Store& store_;
+  hal::Hal& hal_;
+  Settings& settings_;
+  IdAuthorization& auth_;
+  CsmsLink& csms_;
+  TransactionStore transactions_;
+  Outbox outbox_;
+  std::vector<std::unique_ptr<Connector>> connectors_;
+  bool pile_operative_ = true;
+  std::optional<bool> pile_pending_;
+  ErrorCode pile_error_ = ErrorCode::NoError;
+  TimerId aligned_timer_ = 0;
+  std::map<ConnectorId, std::pair<ConnectorStatus, ErrorCode>> reported_;
+  std::map<ConnectorId, TimerId> status_timers_;
+};
+
+}  // namespace ocpp::cp

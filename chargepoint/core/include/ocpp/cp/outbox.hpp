@@ -1,0 +1,48 @@
+#pragma once
+// The durable outbox of charging events (DESIGN.md principle 3). Events are stored version-neutral
+// (what happened: a start, a meter sample, a stop), in the order they happened; the protocol
+// adapter renders each into a wire message only when it is its turn to be sent, from the current
+// state of its transaction (so a transactionId that arrived late is in every later message).
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "ocpp/db/database.hpp"
+
+namespace ocpp::cp {
+
+enum class OutboxKind { Start, Meter, Stop };
+std::string_view to_string(OutboxKind k);
+
+struct OutboxEvent {
+  std::int64_t seq = 0;
+  OutboxKind kind = OutboxKind::Meter;
+  std::optional<std::int64_t> transaction_pk;
+  std::string payload;  // JSON, see charging_events.hpp
+  int attempts = 0;
+};
+
+class Outbox {
+ public:
+  explicit Outbox(db::Database& db) : db_(db) {}
+  // Stores an event; call inside the db transaction that records what it is about.
+  std::int64_t append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload);
+  // The oldest event not yet delivered.
+  std::optional<OutboxEvent> front();
+  // Delivered (or given up on: see the caller's log): it leaves the queue.
+  void remove(std::int64_t seq);
+  void count_attempt(std::int64_t seq);
+  std::size_t size();
+  // Told after every append, so the sender can start moving.
+  void on_append(std::function<void()> fn) { on_append_ = std::move(fn); }
+  void notify() {
+    if (on_append_) on_append_();
+  }
+
+ private:
+  db::Database& db_;
+  std::function<void()> on_append_;
+};
+
+}  // namespace ocpp::cp

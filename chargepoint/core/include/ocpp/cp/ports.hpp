@@ -1,0 +1,47 @@
+#pragma once
+// What the core needs from the world around it, as narrow interfaces: the protocol adapter (the
+// link to the CSMS) and the authorization chain. The daemon wires the real ones; tests use fakes.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "ocpp/cp/types.hpp"
+
+namespace ocpp::cp {
+
+// Where an identifier came from: a card at the RFID reader, or digits typed on the keypad.
+enum class IdSource { Rfid, Keypad, Remote };
+
+struct AuthDecision {
+  bool accepted = false;
+  IdTagInfo info;
+  // Accepted without the CSMS having vouched for it (offline, unknown id allowed): the CSMS's later
+  // verdict in StartTransaction.conf decides (StopTransactionOnInvalidId, MaxEnergyOnInvalidId).
+  bool unverified = false;
+  std::string source;  // "LocalList", "Cache", "Csms", "OfflineUnknownAllowed", ...; for the log
+};
+
+class IdAuthorization {
+ public:
+  virtual ~IdAuthorization() = default;
+  virtual void authorize(ConnectorId connector, const std::string& id, IdSource source,
+                         std::function<void(const AuthDecision&)> done) = 0;
+  // Every IdTagInfo the CSMS sends updates what we know of that id (1.6 §3.5.1).
+  virtual void remember(const std::string& id_tag, const IdTagInfo& info) = 0;
+  // Whether `other` may stop a transaction started by `owner` (same id or same parent, 1.6 §3.5.4).
+  virtual bool may_stop(const std::string& owner, const std::string& other) = 0;
+};
+
+// The protocol adapter, as the core sees it.
+class CsmsLink {
+ public:
+  virtual ~CsmsLink() = default;
+  // Connected and registered (BootNotification accepted).
+  virtual bool online() const = 0;
+  // StatusNotification (1.6) / StatusNotification + NotifyEvent (2.0.1). Not transaction data: a
+  // status that cannot be sent now is superseded by the next one.
+  virtual void send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error,
+                           const std::string& info, SystemTime at) = 0;
+};
+
+}  // namespace ocpp::cp

@@ -1,0 +1,30 @@
+#pragma once
+// Wall time corrected by the CSMS's clock (BootNotification and Heartbeat currentTime, 1.6 §4.2 and
+// §4.6): the offset is applied to what the system clock says, so the pile's timestamps follow the
+// CSMS even where the process may not set the system clock. Steady time is untouched, so timers
+// do not jump.
+#include <atomic>
+
+#include "ocpp/common/clock.hpp"
+
+namespace ocpp::cp {
+
+class SyncedClock final : public Clock {
+ public:
+  explicit SyncedClock(const Clock& base) : base_(base) {}
+  SteadyTime steady_now() const override { return base_.steady_now(); }
+  SystemTime system_now() const override {
+    return base_.system_now() + std::chrono::milliseconds(offset_ms_.load());
+  }
+  // Sets the offset so that system_now() reads `csms_time` now.
+  void sync_to(SystemTime csms_time) {
+    offset_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(csms_time - base_.system_now()).count();
+  }
+  std::chrono::milliseconds offset() const { return std::chrono::milliseconds(offset_ms_.load()); }
+
+ private:
+  const Clock& base_;
+  std::atomic<long long> offset_ms_{0};
+};
+
+}  // namespace ocpp::cp

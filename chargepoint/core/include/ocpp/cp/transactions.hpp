@@ -1,0 +1,46 @@
+#pragma once
+// The durable record of every transaction (DESIGN.md principles 3 and 4): a transaction is in
+// SQLite before the contactor closes, its stop before it is reported, and the transactionId the
+// CSMS assigns later (1.6 StartTransaction.conf) is stored once, here, for every later message.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ocpp/cp/types.hpp"
+#include "ocpp/db/database.hpp"
+
+namespace ocpp::cp {
+
+struct TransactionRecord {
+  std::int64_t pk = 0;  // ours: stable from the first moment, across reboots
+  ConnectorId connector = 0;
+  std::string id_tag;
+  std::optional<std::string> csms_id;  // the CSMS's transactionId, once known
+  double meter_start_wh = 0;
+  SystemTime started_at{};
+  std::optional<double> meter_stop_wh;
+  std::optional<SystemTime> stopped_at;
+  std::optional<StopReason> stop_reason;
+  std::optional<std::string> stop_id_tag;
+  bool open() const { return !stopped_at.has_value(); }
+};
+
+class TransactionStore {
+ public:
+  explicit TransactionStore(db::Database& db) : db_(db) {}
+  // Inserts the start; returns its pk. Call inside db.transaction() together with the outbox event.
+  std::int64_t begin(ConnectorId connector, const std::string& id_tag, double meter_start_wh, SystemTime at);
+  void set_csms_id(std::int64_t pk, const std::string& csms_id);
+  void stop(std::int64_t pk, double meter_stop_wh, SystemTime at, StopReason reason,
+            const std::optional<std::string>& id_tag);
+  std::optional<TransactionRecord> get(std::int64_t pk);
+  std::optional<TransactionRecord> find_by_csms_id(const std::string& csms_id);
+  // Transactions without a stop, oldest first (after a restart: what was running).
+  std::vector<TransactionRecord> open_transactions();
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace ocpp::cp

@@ -1,0 +1,321 @@
+#include "ocpp/cp/charge_point.hpp"
+
+#include <ctime>
+
+#include "connector.hpp"
+#include "ocpp/common/log.hpp"
+
+namespace ocpp::cp {
+
+ChargePoint::ChargePoint(EventLoop& loop, Store& store, hal::Hal& hal, Settings& settings, IdAuthorization& auth,
+                         CsmsLink& csms)
+    : loop_(loop),
+      store_(store),
+      hal_(hal),
+      settings_(settings),
+      auth_(auth),
+      csms_(csms),
+      transactions_(store.db()),
+      outbox_(store.db()) {
+  for (ConnectorId id = 1; id <= hal.connector_count(); ++id) connectors_.push_back(std::make_unique<Connector>(*this, id));
+}
+
+ChargePoint::~ChargePoint() {
+  if (aligned_timer_ != 0) loop_.cancel(aligned_timer_);
+  for (auto& [id, timer] : status_timers_) loop_.cancel(timer);
+}
+
+void ChargePoint::start() {
+  load_availability();
+  // Transactions a crash or power cut left open are closed now, once, with reason PowerLoss and
+  // the meter's register (the hardware kept counting while we were down).
+  for (const auto& record : transactions_.open_transactions()) {
+    if (valid_connector(record.connector)) connectors_[static_cast<std::size_t>(record.connector - 1)]->close_after_power_loss(record);
+  }
+  // The hardware may already be in a state (a cable left plugged across the restart).
+  for (auto& c : connectors_) c->pilot(hal_.connector(c->id()).pilot());
+  schedule_aligned_sample();
+  settings_.on_change([this](std::string_view name, const std::string&) {
+    if (name == "clock_aligned_data_interval_s") schedule_aligned_sample();
+  });
+  outbox_.notify();
+}
+
+ConnectorStatus ChargePoint::status(ConnectorId id) const {
+  if (id == 0) return pile_status();
+  return connectors_.at(static_cast<std::size_t>(id - 1))->status();
+}
+
+ConnectorStatus ChargePoint::pile_status() const {
+  // 1.6 §4.9: connector 0 is Available, Unavailable or Faulted.
+  if (pile_error_ != ErrorCode::NoError) return ConnectorStatus::Faulted;
+  return pile_operative_ ? ConnectorStatus::Available : ConnectorStatus::Unavailable;
+}
+
+// --- hardware ---
+
+void ChargePoint::on_pilot_changed(ConnectorId connector, hal::PilotState state) {
+  if (valid_connector(connector)) connectors_[static_cast<std::size_t>(connector - 1)]->pilot(state);
+}
+
+void ChargePoint::on_id_presented(ConnectorId connector, const std::string& id_tag) {
+  if (valid_connector(connector)) connectors_[static_cast<std::size_t>(connector - 1)]->present(id_tag, IdSource::Rfid);
+}
+
+void ChargePoint::on_code_entered(ConnectorId connector, const std::string& code) {
+  if (valid_connector(connector)) connectors_[static_cast<std::size_t>(connector - 1)]->present(code, IdSource::Keypad);
+}
+
+void ChargePoint::on_stop_pressed(ConnectorId connector) {
+  if (valid_connector(connector)) connectors_[static_cast<std::size_t>(connector - 1)]->stop(StopReason::Local);
+}
+
+void ChargePoint::on_fault(ConnectorId connector, ErrorCode code, const std::string& info) {
+  if (connector == 0) {
+    pile_error_ = code;
+    // A pile-wide fault stops every connector.
+    for (auto& c : connectors_) c->fault(code, info);
+    connector_status_changed(0);
+    return;
+  }
+  if (valid_connector(connector)) connectors_[static_cast<std::size_t>(connector - 1)]->fault(code, info);
+}
+
+void ChargePoint::present(ConnectorId connector, const std::string& id, IdSource source,
+                          std::function<void(bool accepted, const std::string& reason)> done) {
+  if (!valid_connector(connector)) {
+    done(false, "connector " + std::to_string(connector) + " does not exist (this pile has " +
+                    std::to_string(connector_count()) + ")");
+    return;
+  }
+  connectors_[static_cast<std::size_t>(connector - 1)]->present(id, source, std::move(done));
+}
+
+// --- CSMS commands ---
+
+bool ChargePoint::remote_start(std::optional<ConnectorId> connector, const std::string& id_tag) {
+  Connector* target = nullptr;
+  if (connector) {
+    if (!valid_connector(*connector)) return false;
+    target = connectors_[static_cast<std::size_t>(*connector - 1)].get();
+  } else {
+    for (auto& c : connectors_) {
+      if (c->usable() && c->idle()) {
+        target = c.get();
+        break;
+      }
+    }
+  }
+  if (target == nullptr || !target->usable() || !pile_operative_) return false;
+  // 1.6 §5.11 / AuthorizeRemoteTxRequests: authorize first, or trust the CSMS's own request.
+  if (settings_.get_bool("authorize_remote_start")) {
+    target->present(id_tag, IdSource::Remote);
+  } else {
+    target->authorize_session(id_tag, false);
+  }
+  return true;
+}
+
+bool ChargePoint::remote_stop(const std::string& csms_transaction_id) {
+  const auto record = transactions_.find_by_csms_id(csms_transaction_id);
+  if (!record || !record->open() || !valid_connector(record->connector)) return false;
+  auto& c = *connectors_[static_cast<std::size_t>(record->connector - 1)];
+  if (c.transaction_pk() != record->pk) return false;
+  c.stop(StopReason::Remote);
+  return true;
+}
+
+AvailabilityAnswer ChargePoint::change_availability(ConnectorId connector, bool operative) {
+  if (connector != 0 && !valid_connector(connector)) return AvailabilityAnswer::Rejected;
+  bool busy = false;
+  for (auto& c : connectors_) {
+    if ((connector == 0 || c->id() == connector) && c->has_transaction()) busy = true;
+  }
+  // 1.6 §5.2: a change that would interrupt a transaction is Scheduled and applied when it ends;
+  // either way it is persisted so that it holds across restarts.
+  if (operative) busy = false;  // becoming operative interrupts nothing, so it never waits
+  if (connector == 0) {
+    if (busy) {
+      pile_pending_ = operative;
+      persist_availability(0, pile_operative_, operative);
+      return AvailabilityAnswer::Scheduled;
+    }
+    pile_pending_.reset();
+    pile_operative_ = operative;
+    persist_availability(0, operative, std::nullopt);
+    for (auto& c : connectors_) c->set_operative(operative && connector_flag(c->id()));
+    connector_status_changed(0);
+    return AvailabilityAnswer::Accepted;
+  }
+  if (busy) {
+    persist_availability(connector, true, operative);
+    return AvailabilityAnswer::Scheduled;
+  }
+  persist_availability(connector, operative, std::nullopt);
+  connectors_[static_cast<std::size_t>(connector - 1)]->set_operative(operative && pile_operative_);
+  return AvailabilityAnswer::Accepted;
+}
+
+void ChargePoint::availability_may_apply(ConnectorId id) {
+  // A change that was Scheduled takes effect when the transaction it waited for has ended.
+  auto st = store_.db().prepare("SELECT pending FROM availability WHERE connector_id=?1 AND pending IS NOT NULL");
+  st.bind(1, id);
+  if (st.step()) {
+    const bool operative = st.int64(0) != 0;
+    persist_availability(id, operative, std::nullopt);
+    connectors_[static_cast<std::size_t>(id - 1)]->set_operative(operative && pile_operative_);
+  }
+  if (pile_pending_) {
+    for (auto& c : connectors_) {
+      if (c->has_transaction()) return;
+    }
+    change_availability(0, *pile_pending_);
+  }
+}
+
+bool ChargePoint::connector_flag(ConnectorId id) {
+  auto st = store_.db().prepare("SELECT operative FROM availability WHERE connector_id=?1");
+  st.bind(1, id);
+  return !st.step() || st.int64(0) != 0;
+}
+
+void ChargePoint::persist_availability(ConnectorId id, bool operative, std::optional<bool> pending) {
+  store_.db()
+      .prepare("INSERT INTO availability(connector_id, operative, pending) VALUES(?1, ?2, ?3) "
+               "ON CONFLICT(connector_id) DO UPDATE SET operative=?2, pending=?3")
+      .bind(1, id)
+      .bind(2, operative ? 1 : 0)
+      .bind(3, pending ? std::optional<std::int64_t>(*pending ? 1 : 0) : std::nullopt)
+      .run();
+}
+
+void ChargePoint::load_availability() {
+  auto st = store_.db().prepare("SELECT connector_id, operative, pending FROM availability ORDER BY connector_id");
+  while (st.step()) {
+    const auto id = static_cast<ConnectorId>(st.int64(0));
+    // A change still pending at a restart applies now: the transaction it waited for is over.
+    const bool operative = st.is_null(2) ? st.int64(1) != 0 : st.int64(2) != 0;
+    if (id == 0) {
+      pile_operative_ = operative;
+    } else if (valid_connector(id)) {
+      connectors_[static_cast<std::size_t>(id - 1)]->set_operative(operative);
+    }
+  }
+  store_.db().exec("UPDATE availability SET operative=COALESCE(pending, operative), pending=NULL");
+  if (!pile_operative_) {
+    for (auto& c : connectors_) c->set_operative(false);
+  }
+}
+
+UnlockAnswer ChargePoint::unlock(ConnectorId connector) {
+  if (!valid_connector(connector)) return UnlockAnswer::NotSupported;
+  return connectors_[static_cast<std::size_t>(connector - 1)]->unlock() ? UnlockAnswer::Unlocked
+                                                                         : UnlockAnswer::UnlockFailed;
+}
+
+void ChargePoint::stop_all(StopReason reason) {
+  for (auto& c : connectors_) {
+    if (c->has_transaction()) c->stop(reason);
+  }
+}
+
+void ChargePoint::reset(bool hard, std::function<void()> then) {
+  stop_all(hard ? StopReason::HardReset : StopReason::SoftReset);
+  // The stops are durable now; the restart may happen.
+  loop_.post(std::move(then));
+}
+
+void ChargePoint::start_confirmed(std::int64_t transaction_pk, const std::string& csms_id, const IdTagInfo& info) {
+  transactions_.set_csms_id(transaction_pk, csms_id);
+  const auto record = transactions_.get(transaction_pk);
+  if (!record) return;
+  auth_.remember(record->id_tag, info);
+  if (record->open() && valid_connector(record->connector)) {
+    auto& c = *connectors_[static_cast<std::size_t>(record->connector - 1)];
+    if (c.transaction_pk() == transaction_pk) c.confirm_start(info);
+  }
+}
+
+// --- status reporting ---
+
+void ChargePoint::connector_status_changed(ConnectorId id) {
+  const auto minimum = settings_.get_int("minimum_status_duration_s");
+  const auto it = status_timers_.find(id);
+  if (it != status_timers_.end()) {
+    loop_.cancel(it->second);
+    status_timers_.erase(it);
+  }
+  if (minimum <= 0) {
+    report_status(id);
+    return;
+  }
+  // 1.6 MinimumStatusDuration: a status is reported only once it has held that long.
+  status_timers_[id] = loop_.schedule_after(std::chrono::seconds(minimum), [this, id] {
+    status_timers_.erase(id);
+    report_status(id);
+  });
+}
+
+void ChargePoint::report_status(ConnectorId id) {
+  const ConnectorStatus s = status(id);
+  ErrorCode e = pile_error_;
+  std::string info;
+  if (id != 0) {
+    const auto& c = *connectors_[static_cast<std::size_t>(id - 1)];
+    e = c.error();
+    info = c.error_info();
+  }
+  const auto previous = reported_.find(id);
+  if (previous != reported_.end() && previous->second == std::make_pair(s, e)) return;
+  reported_[id] = {s, e};
+  log::info("core", "connector " + std::to_string(id) + " is " + std::string(to_string(s)) +
+                        (e == ErrorCode::NoError ? "" : " (" + std::string(to_string(e)) + ")"));
+  csms_.send_status(id, s, e, info, now());
+}
+
+void ChargePoint::report_statuses() {
+  reported_.clear();
+  report_status(0);
+  for (auto& c : connectors_) report_status(c->id());
+}
+
+// --- metering ---
+
+void ChargePoint::trigger_meter_values(std::optional<ConnectorId> connector) {
+  for (auto& c : connectors_) {
+    if (!connector || *connector == 0 || c->id() == *connector) {
+      c->sample("Trigger", settings_.get_list("meter_values_sampled_data"), false);
+    }
+  }
+}
+
+void ChargePoint::schedule_aligned_sample() {
+  if (aligned_timer_ != 0) loop_.cancel(aligned_timer_);
+  aligned_timer_ = 0;
+  const auto interval = settings_.get_int("clock_aligned_data_interval_s");
+  if (interval <= 0) return;
+  // 1.6 ClockAlignedDataInterval: samples at whole multiples of the interval since midnight (UTC).
+  const auto since_epoch = std::chrono::duration_cast<std::chrono::milliseconds>(now().time_since_epoch()).count();
+  const long long period_ms = interval * 1000;
+  const long long wait = period_ms - (since_epoch % (24LL * 3600 * 1000)) % period_ms;
+  aligned_timer_ = loop_.schedule_after(std::chrono::milliseconds(wait), [this] {
+    aligned_timer_ = 0;
+    for (auto& c : connectors_) c->aligned_sample();
+    schedule_aligned_sample();
+  });
+}
+
+std::vector<ConnectorView> ChargePoint::view() {
+  std::vector<ConnectorView> out;
+  for (auto& c : connectors_) {
+    ConnectorView v;
+    v.id = c->id();
+    v.status = c->status();
+    v.error = c->error();
+    v.transaction = c->transaction_view();
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+}  // namespace ocpp::cp

@@ -1,0 +1,352 @@
+#include "connector.hpp"
+
+#include "ocpp/common/log.hpp"
+#include "ocpp/db/database.hpp"
+
+namespace ocpp::cp {
+namespace {
+
+// The most a connector offers; the hardware may cap it further.
+constexpr double kMaxCurrentA = 32.0;
+
+std::string name(ConnectorId id) { return "connector " + std::to_string(id); }
+
+}  // namespace
+
+Connector::Connector(ChargePoint& cp, ConnectorId id) : cp_(cp), id_(id) {}
+
+bool Connector::usable() const {
+  return operative_ && error_ == ErrorCode::NoError && !tx_;
+}
+
+void Connector::feed(ConnectorInput input) {
+  const ConnectorStatus before = fsm_.status();
+  if (fsm_.process(input) != before) cp_.connector_status_changed(id_);
+}
+
+std::optional<MeterReading> Connector::read_meter() {
+  auto reading = cp_.hal().connector(id_).read_meter();
+  if (!reading && error_ != ErrorCode::PowerMeterFailure) {
+    log::error("core", name(id_) + ": the energy meter does not answer");
+  }
+  return reading;
+}
+
+void Connector::show(const std::string& text) { cp_.hal().display().show(id_, text); }
+
+void Connector::pilot(hal::PilotState state) {
+  const bool plugged = state != hal::PilotState::A;
+  const bool ready = state == hal::PilotState::C || state == hal::PilotState::D;
+  if (plugged && !plugged_) {
+    plugged_ = true;
+    feed(ConnectorInput::Plugged);
+    if (!tx_ && !session_) show("Present your card or enter your code");
+  }
+  if (ready != ev_ready_) {
+    ev_ready_ = ready;
+    feed(ready ? ConnectorInput::EvReady : ConnectorInput::EvSuspended);
+  }
+  if (!plugged && plugged_) {
+    plugged_ = false;
+    ev_ready_ = false;
+    feed(ConnectorInput::Unplugged);
+    if (tx_ && cp_.settings().get_bool("stop_transaction_on_ev_side_disconnect")) {
+      // 1.6 §3.7 / StopTransactionOnEVSideDisconnect: unplugging at the EV ends the transaction.
+      stop(StopReason::EVDisconnected);
+    }
+    if (!tx_ && cp_.settings().get_bool("unlock_connector_on_ev_side_disconnect")) cp_.hal().connector(id_).set_locked(false);
+    if (!tx_) show("Available");
+  }
+  try_start();
+}
+
+void Connector::present(const std::string& id, IdSource source,
+                        std::function<void(bool accepted, const std::string& reason)> done) {
+  auto answer = [&done](bool accepted, const std::string& reason) {
+    if (done) done(accepted, reason);
+  };
+  if (tx_) {
+    // 1.6 §3.5.4: the same id, or one with the same parent id, stops the transaction locally.
+    if (cp_.authorization().may_stop(tx_->id_tag, id)) {
+      stop(StopReason::Local, id);
+      answer(true, "transaction stopped");
+    } else {
+      show("This session belongs to another card");
+      answer(false, "connector " + std::to_string(id_) + " is charging for another id");
+    }
+    return;
+  }
+  if (authorizing_) {
+    answer(false, "connector " + std::to_string(id_) + " is still authorizing another id");
+    return;
+  }
+  if (!operative_ || error_ != ErrorCode::NoError) {
+    show("Out of service");
+    answer(false, "connector " + std::to_string(id_) + " is " + std::string(to_string(status())));
+    return;
+  }
+  if (session_) {
+    show("Already authorized: plug in the cable");
+    answer(false, "connector " + std::to_string(id_) + " is already authorized for " + session_->id_tag);
+    return;
+  }
+  authorizing_ = true;
+  show("Authorizing...");
+  cp_.authorization().authorize(id_, id, source, [this, id, done](const AuthDecision& d) {
+    authorizing_ = false;
+    if (!d.accepted) {
+      log::info("core", name(id_) + ": " + id + " refused (" + std::string(to_string(d.info.status)) + ", " +
+                            d.source + ")");
+      show("Not authorized");
+      if (done) done(false, id + " not authorized (" + std::string(to_string(d.info.status)) + ", " + d.source + ")");
+      return;
+    }
+    log::info("core", name(id_) + ": " + id + " authorized (" + d.source + ")");
+    authorize_session(id, d.unverified);
+    if (done) done(true, "authorized (" + d.source + ")");
+  });
+}
+
+void Connector::authorize_session(const std::string& id_tag, bool unverified) {
+  if (session_ && session_->timeout != 0) cp_.loop().cancel(session_->timeout);
+  session_ = Session{id_tag, unverified, 0};
+  feed(ConnectorInput::SessionAuthorized);
+  if (!plugged_) {
+    show("Authorized: plug in the cable");
+    // 1.6 ConnectionTimeOut: how long an authorization waits for the cable.
+    const auto timeout = std::chrono::seconds(cp_.settings().get_int("connection_timeout_s"));
+    session_->timeout = cp_.loop().schedule_after(timeout, [this] {
+      if (!session_ || tx_) return;
+      session_->timeout = 0;
+      log::info("core", name(id_) + ": no cable within ConnectionTimeOut; authorization dropped");
+      show("Timed out");
+      end_session();
+    });
+  }
+  try_start();
+}
+
+void Connector::end_session() {
+  if (!session_) return;
+  if (session_->timeout != 0) cp_.loop().cancel(session_->timeout);
+  session_.reset();
+  feed(ConnectorInput::SessionEnded);
+}
+
+void Connector::try_start() {
+  if (session_ && plugged_ && !tx_ && operative_ && error_ == ErrorCode::NoError) start_transaction();
+}
+
+void Connector::start_transaction() {
+  const auto reading = read_meter();
+  if (!reading) {
+    fault(ErrorCode::PowerMeterFailure, "meter does not answer");
+    return;
+  }
+  const SystemTime at = cp_.now();
+  Transaction tx;
+  tx.id_tag = session_->id_tag;
+  tx.start_wh = reading->energy_wh;
+  tx.unverified = session_->unverified;
+  // Principle 4: the transaction and its start event are durable before the contactor closes.
+  try {
+    cp_.store().db().transaction([&] {
+      tx.pk = cp_.transactions().begin(id_, tx.id_tag, tx.start_wh, at);
+      cp_.outbox().append(OutboxKind::Start, tx.pk, encode(StartEvent{id_, tx.id_tag, tx.start_wh, at}));
+    });
+  } catch (const db::DbError& e) {
+    // A full disk refuses new transactions with a clear fault instead of charging unrecorded.
+    log::error("core", name(id_) + ": cannot record the transaction, not starting: " + e.what());
+    fault(ErrorCode::InternalError, e.disk_full() ? "storage full" : "storage error");
+    return;
+  }
+  const auto stop_measurands = cp_.settings().get_list("stop_txn_sampled_data");
+  tx.stop_data.push_back(make_sample(*reading, stop_measurands, "Transaction.Begin", at));
+  if (session_->timeout != 0) cp_.loop().cancel(session_->timeout);
+  session_.reset();
+  tx_ = std::move(tx);
+  auto& hw = cp_.hal().connector(id_);
+  if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
+  hw.set_contactor(true);
+  hw.set_current_limit(kMaxCurrentA);
+  log::info("core", name(id_) + ": transaction " + std::to_string(tx_->pk) + " started for " + tx_->id_tag +
+                        " at " + std::to_string(tx_->start_wh) + " Wh");
+  feed(ConnectorInput::TransactionStarted);
+  feed(ConnectorInput::EnergyOffered);
+  show("Charging");
+  schedule_sample();
+  cp_.outbox().notify();
+}
+
+void Connector::stop(StopReason reason, const std::optional<std::string>& by) {
+  if (!tx_) {
+    end_session();
+    return;
+  }
+  auto& hw = cp_.hal().connector(id_);
+  hw.set_current_limit(0);
+  hw.set_contactor(false);
+  const auto reading = read_meter();
+  const SystemTime at = cp_.now();
+  // With no meter answer, the last value recorded for this transaction stands (never invented).
+  double stop_wh = tx_->start_wh;
+  for (const auto& s : tx_->stop_data) {
+    for (const auto& v : s.values) {
+      if (v.measurand == "Energy.Active.Import.Register") stop_wh = v.value;
+    }
+  }
+  if (reading) {
+    stop_wh = reading->energy_wh;
+    tx_->stop_data.push_back(make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.End", at));
+  }
+  StopEvent ev{id_, stop_wh, at, reason, by, tx_->stop_data};
+  // Principle 4: the stop is durable before it is reported.
+  try {
+    cp_.store().db().transaction([&] {
+      cp_.transactions().stop(tx_->pk, stop_wh, at, reason, by);
+      cp_.outbox().append(OutboxKind::Stop, tx_->pk, encode(ev));
+    });
+  } catch (const db::DbError& e) {
+    log::error("core", name(id_) + ": cannot record the stop of transaction " + std::to_string(tx_->pk) + ": " +
+                           e.what() + "; it stays open and is closed at the next start");
+  }
+  log::info("core", name(id_) + ": transaction " + std::to_string(tx_->pk) + " stopped (" +
+                        std::string(to_string(reason)) + ") at " + std::to_string(stop_wh) + " Wh, " +
+                        std::to_string(stop_wh - tx_->start_wh) + " Wh delivered");
+  if (tx_->sample_timer != 0) cp_.loop().cancel(tx_->sample_timer);
+  tx_.reset();
+  end_session();
+  feed(ConnectorInput::TransactionStopped);
+  hw.set_locked(false);
+  show(plugged_ ? "Session ended: unplug the cable" : "Available");
+  cp_.outbox().notify();
+  cp_.availability_may_apply(id_);
+}
+
+void Connector::confirm_start(const IdTagInfo& info) {
+  if (!tx_ || info.status == AuthorizationStatus::Accepted) return;
+  // 1.6 §3.5.3 / StopTransactionOnInvalidId: the CSMS refused the id of a running transaction.
+  if (cp_.settings().get_bool("stop_transaction_on_invalid_id")) {
+    log::warn("core", name(id_) + ": the CSMS refused " + tx_->id_tag + "; stopping (DeAuthorized)");
+    stop(StopReason::DeAuthorized);
+    return;
+  }
+  // Otherwise the transaction stays open without energy, but MaxEnergyOnInvalidId may still be
+  // delivered in total.
+  const auto max = cp_.settings().get_int("max_energy_on_invalid_id_wh");
+  tx_->energy_cap_wh = tx_->start_wh + static_cast<double>(max > 0 ? max : 0);
+  const auto reading = read_meter();
+  if (!reading || reading->energy_wh >= *tx_->energy_cap_wh) {
+    tx_->energy_withheld = true;
+    cp_.hal().connector(id_).set_current_limit(0);
+    feed(ConnectorInput::EnergyWithheld);
+  }
+}
+
+void Connector::fault(ErrorCode code, const std::string& info) {
+  if (code == error_) return;
+  const bool was_faulted = error_ != ErrorCode::NoError;
+  error_ = code;
+  error_info_ = info;
+  if (code == ErrorCode::NoError) {
+    log::info("core", name(id_) + ": fault cleared");
+    feed(ConnectorInput::FaultCleared);
+    try_start();
+    return;
+  }
+  log::warn("core", name(id_) + ": fault " + std::string(to_string(code)) + (info.empty() ? "" : " (" + info + ")"));
+  if (!was_faulted) feed(ConnectorInput::FaultRaised);
+  else cp_.connector_status_changed(id_);  // another code: report it
+  if (tx_) stop(StopReason::Other);
+  show("Out of order");
+}
+
+void Connector::set_operative(bool operative) {
+  if (operative == operative_) return;
+  operative_ = operative;
+  feed(operative ? ConnectorInput::Operative : ConnectorInput::Inoperative);
+  if (!operative) {
+    end_session();
+    show("Unavailable");
+  } else {
+    show("Available");
+    try_start();
+  }
+}
+
+bool Connector::unlock() {
+  if (tx_) stop(StopReason::UnlockCommand);
+  return cp_.hal().connector(id_).set_locked(false);
+}
+
+void Connector::schedule_sample() {
+  if (!tx_) return;
+  const auto interval = cp_.settings().get_int("meter_value_sample_interval_s");
+  if (interval <= 0) return;  // 0 disables periodic samples
+  tx_->sample_timer = cp_.loop().schedule_after(std::chrono::seconds(interval), [this] {
+    if (!tx_) return;
+    tx_->sample_timer = 0;
+    sample("Sample.Periodic", cp_.settings().get_list("meter_values_sampled_data"), true);
+    schedule_sample();
+  });
+}
+
+void Connector::sample(const std::string& context, const std::vector<std::string>& measurands, bool for_stop_data) {
+  const auto reading = read_meter();
+  if (!reading) return;
+  const SystemTime at = cp_.now();
+  MeterEvent ev{id_, make_sample(*reading, measurands, context, at)};
+  if (!ev.sample.values.empty()) {
+    try {
+      cp_.outbox().append(OutboxKind::Meter, tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt, encode(ev));
+      cp_.outbox().notify();
+    } catch (const db::DbError& e) {
+      log::error("core", name(id_) + ": meter sample not stored: " + e.what());
+    }
+  }
+  if (tx_ && for_stop_data) {
+    const auto stop_measurands = cp_.settings().get_list(context == "Sample.Clock" ? "stop_txn_aligned_data"
+                                                                                  : "stop_txn_sampled_data");
+    auto s = make_sample(*reading, stop_measurands, context, at);
+    if (!s.values.empty()) tx_->stop_data.push_back(std::move(s));
+  }
+  // MaxEnergyOnInvalidId reached: no more energy for a refused id.
+  if (tx_ && tx_->energy_cap_wh && !tx_->energy_withheld && reading->energy_wh >= *tx_->energy_cap_wh) {
+    tx_->energy_withheld = true;
+    cp_.hal().connector(id_).set_current_limit(0);
+    feed(ConnectorInput::EnergyWithheld);
+  }
+}
+
+void Connector::aligned_sample() { sample("Sample.Clock", cp_.settings().get_list("meter_values_aligned_data"), true); }
+
+std::optional<TransactionView> Connector::transaction_view() {
+  if (!tx_) return std::nullopt;
+  TransactionView v;
+  v.pk = tx_->pk;
+  if (auto rec = cp_.transactions().get(tx_->pk)) v.csms_id = rec->csms_id;
+  v.id_tag = tx_->id_tag;
+  const auto reading = cp_.hal().connector(id_).read_meter();
+  v.energy_wh = reading ? reading->energy_wh - tx_->start_wh : 0;
+  return v;
+}
+
+std::optional<std::int64_t> Connector::transaction_pk() const {
+  return tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt;
+}
+
+void Connector::close_after_power_loss(const TransactionRecord& record) {
+  const auto reading = read_meter();
+  const double stop_wh = reading ? reading->energy_wh : record.meter_start_wh;
+  const SystemTime at = cp_.now();
+  StopEvent ev{id_, stop_wh, at, StopReason::PowerLoss, std::nullopt, {}};
+  cp_.store().db().transaction([&] {
+    cp_.transactions().stop(record.pk, stop_wh, at, StopReason::PowerLoss, std::nullopt);
+    cp_.outbox().append(OutboxKind::Stop, record.pk, encode(ev));
+  });
+  log::warn("core", name(id_) + ": transaction " + std::to_string(record.pk) +
+                        " was open at start (power loss or crash); stopped with PowerLoss at " +
+                        std::to_string(stop_wh) + " Wh");
+}
+
+}  // namespace ocpp::cp

@@ -1,0 +1,89 @@
+#pragma once
+// The configuration file of ocpp-chargepoint (DESIGN.md, "Interfaces that outside tests rely on").
+// JSON; every key is checked at start: an unknown key, a wrong type or a value out of range is
+// refused with the key's path in the message (DESIGN.md principle 7), e.g.
+//   tls.ca_fle: unknown key (did you mean ca_file?)
+//   security_profile: expected an integer 0-3, got "2"
+//   ocpp_config.HeartbeatInterval: expected a string, got 300
+// Relative file paths (database, control_socket, tls.*, hal.state_file) are relative to the working
+// directory of the process, as they are written; nothing is resolved against the file's folder.
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "ocpp/common/log.hpp"
+#include "ocpp/common/version.hpp"
+
+namespace ocpp::cp::daemon {
+
+// what() is the whole message: "FILE: KEY.PATH: what is wrong" (load_config) or
+// "KEY.PATH: what is wrong" (parse_config). key() is the path alone, empty for a file-level error
+// (unreadable file, malformed JSON).
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string key, const std::string& message) : std::runtime_error(message), key_(std::move(key)) {}
+  const std::string& key() const { return key_; }
+
+ private:
+  std::string key_;
+};
+
+struct TlsConfig {
+  std::string ca_file;    // roots the CSMS certificate must chain to (profiles 2 and 3)
+  std::string cert_file;  // client certificate (profile 3)
+  std::string key_file;   // its private key (profile 3)
+};
+
+// Only the simulated pile exists in this build; "modbus" is a known driver name that is refused
+// with a clear message until its driver lands.
+enum class HalDriver { sim };
+
+struct HalConfig {
+  HalDriver driver = HalDriver::sim;
+  std::string state_file;                  // sim: where the simulated pile keeps its state; empty = none
+  std::optional<double> start_energy_wh;   // sim: the meters' starting register value
+};
+
+struct OfflineCodeConfig {
+  // Lets a lab provision the offline-code key over security profile 0 or 1 (plain text on the wire).
+  bool allow_plaintext_key_provisioning = false;
+};
+
+struct LogConfig {
+  log::Level level = log::Level::info;
+  bool syslog = false;
+};
+
+constexpr int kMaxConnectors = 32;
+constexpr std::size_t kMaxChargePointIdLength = 48;  // 1.6 chargeBoxIdentity, 2.0.1 identity
+constexpr std::size_t kMinBasicAuthPassword = 16;    // 2.0.1 BasicAuthPassword, 1.6 AuthorizationKey
+constexpr std::size_t kMaxBasicAuthPassword = 40;
+
+struct Config {
+  std::string charge_point_id;
+  ProtocolVersion ocpp_version = ProtocolVersion::v16;
+  std::string csms_url;  // ws:// or wss://; the charge point id is appended as a path segment
+  int security_profile = 0;
+  std::string basic_auth_password;  // empty when not given
+  TlsConfig tls;
+  std::string database = "chargepoint.db";
+  // A development default next to the database in the working directory; an installed daemon is
+  // configured with e.g. /run/ocpp-chargepoint/control.sock (a folder its service creates).
+  std::string control_socket = "chargepoint.sock";
+  int connectors = 2;
+  HalConfig hal;
+  // Initial values of 1.6 configuration keys or 2.0.1 variables, by their OCPP names, as strings.
+  // The names are checked by the configuration block, not here.
+  std::map<std::string, std::string> ocpp_config;
+  OfflineCodeConfig offline_code;
+  LogConfig log;
+};
+
+// Parses and checks a configuration; throws ConfigError. Files named in it (tls.*) must be readable.
+Config parse_config(std::string_view json);
+// Reads and parses the file at `path`; throws ConfigError whose message starts with the path.
+Config load_config(const std::string& path);
+
+}  // namespace ocpp::cp::daemon

@@ -1,0 +1,77 @@
+// ocpp-chargepoint --config FILE: the charge point runtime (DESIGN.md, "Interfaces that outside
+// tests rely on"). Exit status: 0 after SIGTERM/SIGINT, 1 when it cannot run (database, socket),
+// 2 for a configuration it refuses (with the key's path in the message).
+#include <unistd.h>
+
+#include <cstring>
+#include <iostream>
+
+#include "config_file.hpp"
+#include "ocpp/common/log.hpp"
+#include "runtime.hpp"
+
+namespace {
+
+const char* kUsage = R"(usage: ocpp-chargepoint --config FILE
+Runs the OCPP charge point described by FILE (JSON; see docs/configuration.md).
+  --config FILE   the configuration file
+  --help          this text
+  --version       the version
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace ocpp;
+  std::string config_path;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (arg == "--version") {
+      std::cout << "ocpp-chargepoint " << OCPP_VERSION << "\n";
+      return 0;
+    }
+    if (arg == "--config" && i + 1 < argc) {
+      config_path = argv[++i];
+      continue;
+    }
+    std::cerr << "ocpp-chargepoint: unknown argument " << arg << "\n" << kUsage;
+    return 2;
+  }
+  if (config_path.empty()) {
+    std::cerr << "ocpp-chargepoint: --config FILE is required\n" << kUsage;
+    return 2;
+  }
+  cp::daemon::RunResult result;
+  try {
+    const cp::daemon::Config config = cp::daemon::load_config(config_path);
+    log::set_level(config.log.level);
+    if (config.log.syslog) log::enable_syslog("ocpp-chargepoint");
+    if (config.ocpp_version != ProtocolVersion::v16) {
+      std::cerr << "ocpp-chargepoint: " << config_path
+                << ": ocpp_version: 2.0.1 is not available in this build yet (use \"1.6\")\n";
+      return 2;
+    }
+    log::info("daemon", "ocpp-chargepoint " + std::string(OCPP_VERSION) + " starting as " + config.charge_point_id);
+    cp::daemon::Runtime runtime(config);
+    result = runtime.run();
+  } catch (const cp::daemon::ConfigError& e) {
+    std::cerr << "ocpp-chargepoint: " << config_path << ": " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "ocpp-chargepoint: " << e.what() << "\n";
+    return 1;
+  }
+  if (result == cp::daemon::RunResult::ResetRequested) {
+    // 1.6 §5.13 Reset: start again as a new process, with the same arguments.
+    std::cerr << "ocpp-chargepoint: restarting after Reset\n";
+    execv("/proc/self/exe", argv);
+    std::cerr << "ocpp-chargepoint: cannot restart: " << std::strerror(errno) << "\n";
+    return 1;
+  }
+  log::info("daemon", "stopped");
+  return 0;
+}

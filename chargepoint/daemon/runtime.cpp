@@ -1,0 +1,261 @@
+#include "runtime.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <csignal>
+
+#include "control_socket.hpp"
+#include "ocpp/common/log.hpp"
+#include "ocpp/cp/authorization.hpp"
+#include "ocpp/cp/chain_authorization.hpp"
+#include "ocpp/cp/charge_point.hpp"
+#include "ocpp/cp/settings.hpp"
+#include "ocpp/cp/store.hpp"
+#include "ocpp/cp/synced_clock.hpp"
+#include "ocpp/cp/v16/adapter.hpp"
+#include "ocpp/cp/v16/config_keys.hpp"
+#include "ocpp/hal/sim/sim_pile.hpp"
+#include "ocpp/transport/lws_loop.hpp"
+
+namespace ocpp::cp::daemon {
+namespace {
+
+std::sig_atomic_t volatile g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+// The adapter's Authorize round trip, as the authorization chain asks for it.
+class AdapterAuthorize final : public CsmsAuthorize {
+ public:
+  explicit AdapterAuthorize(v16::Adapter& adapter) : adapter_(adapter) {}
+  void authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done) override {
+    adapter_.authorize(id_tag, std::move(done));
+  }
+
+ private:
+  v16::Adapter& adapter_;
+};
+
+bool parse_connector(const std::string& text, int& out) {
+  try {
+    std::size_t used = 0;
+    out = std::stoi(text, &used);
+    return used == text.size();
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+struct Runtime::Parts final : ControlHandler {
+  SystemClock system_clock;
+  SyncedClock clock{system_clock};
+  transport::LwsLoop loop{clock};
+  Store store;
+  Settings settings;
+  hal::sim::SimPile pile;
+  AuthCache cache;
+  LocalAuthList local_list;
+  v16::Adapter adapter;
+  AdapterAuthorize csms_authorize{adapter};
+  Authorizer authorizer;
+  ChainAuthorization chain;
+  ChargePoint core;
+  std::unique_ptr<ControlSocket> control;
+  RunResult result = RunResult::Stopped;
+
+  static transport::ClientOptions client_options(const Config& c) {
+    transport::ClientOptions o;
+    o.csms_url = c.csms_url;
+    o.charge_point_id = c.charge_point_id;
+    o.security_profile = c.security_profile;
+    o.basic_auth_password = c.basic_auth_password;
+    o.ca_file = c.tls.ca_file;
+    o.cert_file = c.tls.cert_file;
+    o.key_file = c.tls.key_file;
+    return o;
+  }
+
+  static hal::sim::SimOptions sim_options(const Config& c) {
+    hal::sim::SimOptions o;
+    o.state_file = c.hal.state_file;
+    if (c.hal.start_energy_wh) o.initial_energy_wh = *c.hal.start_energy_wh;
+    return o;
+  }
+
+  static Settings make_settings(Store& store, const Config& c) {
+    Settings s(store.db(), core_setting_specs());
+    if (auto error = v16::apply_initial_values(s, c.ocpp_config)) throw ConfigError("ocpp_config", *error);
+    return s;
+  }
+
+  explicit Parts(const Config& c)
+      : store(c.database),
+        settings(make_settings(store, c)),
+        pile(loop, c.connectors, sim_options(c)),
+        cache(store.db(), AuthCacheOptions{static_cast<std::size_t>(settings.get_int("authorization_cache_max_entries"))}),
+        local_list(store.db(),
+                   LocalAuthListOptions{true, static_cast<std::size_t>(settings.get_int("local_auth_list_max_entries")),
+                                        static_cast<std::size_t>(settings.get_int("send_local_list_max_entries"))}),
+        adapter(loop, client_options(c), v16::Identity{"OcppStack", "SimPile", c.charge_point_id, OCPP_VERSION},
+                settings, clock),
+        authorizer(local_list, cache, csms_authorize, clock),
+        chain(authorizer, local_list, cache, settings, clock, adapter),
+        core(loop, store, pile, settings, chain, adapter) {
+    pile.set_listener(&core);
+    adapter.bind(core, local_list, cache);
+    adapter.allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
+    adapter.on_reset([this](bool hard) {
+      log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
+      result = RunResult::ResetRequested;
+      loop.stop();
+    });
+    ControlSocketOptions so;
+    so.path = c.control_socket;
+    control = std::make_unique<ControlSocket>(loop, so, *this);
+  }
+
+  // --- the control socket (ocpp-cpctl, or an HMI) ---
+  void handle(const std::string& command, const std::vector<std::string>& args,
+              std::function<void(ControlReply)> done) override {
+    if (command == "status") {
+      done(ControlReply::success(status_json()));
+      return;
+    }
+    int n = 0;
+    if (args.empty() || !parse_connector(args[0], n)) {
+      done(ControlReply::refused(command + ": the first argument must be a connector number"));
+      return;
+    }
+    auto simple = [&done](const std::string& error) {
+      done(error.empty() ? ControlReply::success() : ControlReply::refused(error));
+    };
+    if (command == "plug") return simple(pile.plug(n));
+    if (command == "unplug") return simple(pile.unplug(n));
+    if (command == "ev" && args.size() == 2 && args[1] == "charge") return simple(pile.ev_charge(n));
+    if (command == "ev" && args.size() == 2 && args[1] == "suspend") return simple(pile.ev_suspend(n));
+    if (command == "set-power" && args.size() == 2) {
+      try {
+        return simple(pile.set_power(n, std::stod(args[1])));
+      } catch (const std::exception&) {
+        return simple("set-power: \"" + args[1] + "\" is not a number of watts");
+      }
+    }
+    if (command == "fault" && args.size() == 2) return simple(pile.fault(n, args[1]));
+    if (command == "clear-fault") return simple(pile.clear_fault(n));
+    if ((command == "present-id" || command == "enter-code") && args.size() == 2) {
+      // Through the core directly, so the answer can say whether the id was accepted.
+      core.present(n, args[1], command == "present-id" ? IdSource::Rfid : IdSource::Keypad,
+                   [done](bool accepted, const std::string& reason) {
+                     done(accepted ? ControlReply::success() : ControlReply::refused(reason));
+                   });
+      return;
+    }
+    if (command == "stop") {
+      if (!core.valid_connector(n)) return simple("connector " + args[0] + " does not exist");
+      const auto view = core.view();
+      if (!view[static_cast<std::size_t>(n - 1)].transaction) return simple("connector " + args[0] + " has no transaction");
+      return simple(pile.press_stop(n));
+    }
+    done(ControlReply::refused("unknown command or wrong arguments: " + command));
+  }
+
+  std::string status_json() {
+    rapidjson::StringBuffer b;
+    rapidjson::Writer<rapidjson::StringBuffer> w(b);
+    w.StartObject();
+    w.Key("charge_point_id");
+    w.String(adapter_id.c_str());
+    w.Key("registration");
+    w.String(std::string(v16::to_string(adapter.registration())).c_str());
+    w.Key("connected");
+    w.Bool(adapter.connected());
+    w.Key("outbox");
+    w.Uint64(core.outbox().size());
+    w.Key("connectors");
+    w.StartArray();
+    const auto sim = pile.status();
+    for (const auto& v : core.view()) {
+      w.StartObject();
+      w.Key("id");
+      w.Int(v.id);
+      w.Key("status");
+      w.String(std::string(to_string(v.status)).c_str());
+      w.Key("error_code");
+      w.String(std::string(to_string(v.error)).c_str());
+      const auto& hw = sim.connectors[static_cast<std::size_t>(v.id - 1)];
+      w.Key("cable_plugged");
+      w.Bool(hw.cable_plugged);
+      w.Key("power_w");
+      w.Double(hw.power_w);
+      w.Key("meter_wh");
+      w.Double(hw.energy_wh);
+      w.Key("transaction");
+      if (!v.transaction) {
+        w.Null();
+      } else {
+        const auto& t = *v.transaction;
+        w.StartObject();
+        w.Key("id");
+        w.String((t.csms_id ? *t.csms_id : "local-" + std::to_string(t.pk)).c_str());
+        w.Key("local_id");
+        w.Int64(t.pk);
+        w.Key("id_tag");
+        w.String(t.id_tag.c_str());
+        w.Key("offline_code");
+        w.Bool(t.offline_code);
+        w.Key("energy_wh");
+        w.Double(t.energy_wh);
+        w.EndObject();
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return {b.GetString(), b.GetSize()};
+  }
+
+  std::string adapter_id;
+};
+
+Runtime::Runtime(const Config& config) {
+  try {
+    parts_ = std::make_unique<Parts>(config);
+    parts_->adapter_id = config.charge_point_id;
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::invalid_argument& e) {
+    // The transport refuses options that cannot work, naming the option.
+    throw ConfigError("", e.what());
+  }
+}
+
+Runtime::~Runtime() = default;
+
+RunResult Runtime::run() {
+  auto& p = *parts_;
+  std::signal(SIGINT, on_signal);
+  std::signal(SIGTERM, on_signal);
+  std::signal(SIGPIPE, SIG_IGN);
+  p.core.start();
+  p.adapter.start();
+  std::function<void()> watch = [&] {
+    if (g_stop) {
+      log::info("daemon", "stopping on signal");
+      p.loop.stop();
+      return;
+    }
+    p.loop.schedule_after(std::chrono::milliseconds{100}, watch);
+  };
+  watch();
+  p.loop.run();
+  if (p.result == RunResult::Stopped) {
+    // A clean shutdown ends running transactions (1.6 Reason Reboot); the stops are durable now
+    // and reach the CSMS after the next start.
+    p.core.stop_all(StopReason::Reboot);
+  }
+  return p.result;
+}
+
+}  // namespace ocpp::cp::daemon

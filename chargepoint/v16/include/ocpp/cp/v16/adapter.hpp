@@ -1,0 +1,108 @@
+#pragma once
+// The OCPP 1.6J adapter (DESIGN.md principle 1): binds the version-neutral core to 1.6 messages.
+// It registers (BootNotification), keeps the heartbeat and the clock, reports statuses, renders
+// the outbox's charging events into StartTransaction / MeterValues / StopTransaction when it is
+// their turn, and turns the CSMS's requests into core commands.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ocpp/common/datetime.hpp"
+#include "ocpp/cp/charge_point.hpp"
+#include "ocpp/cp/ports.hpp"
+#include "ocpp/cp/settings.hpp"
+#include "ocpp/cp/synced_clock.hpp"
+#include "ocpp/transport/ocpp_client.hpp"
+
+namespace ocpp::cp {
+class AuthCache;
+class LocalAuthList;
+}  // namespace ocpp::cp
+
+namespace ocpp::cp::v16 {
+
+struct Identity {
+  std::string vendor = "OcppStack";
+  std::string model = "SimPile";
+  std::string serial;
+  std::string firmware;
+};
+
+enum class Registration { None, Pending, Accepted, Rejected };
+std::string_view to_string(Registration r);
+
+class Adapter final : public CsmsLink {
+ public:
+  Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Identity identity, Settings& settings,
+          SyncedClock& clock);
+  ~Adapter() override;
+
+  // The core and the authorization stores exist after the adapter (the core needs the CsmsLink),
+  // so they are bound here, before start().
+  void bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache);
+  void start();
+  void stop();
+
+  // CsmsLink
+  bool online() const override;
+  void send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
+                   SystemTime at) override;
+
+  // The Authorize round trip for the authorization chain: nullopt when the CSMS cannot be asked
+  // or does not answer.
+  void authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done);
+
+  Registration registration() const { return registration_; }
+  bool connected() const { return client_->connected(); }
+  // Called after a Reset has stopped the transactions: the daemon restarts the process.
+  void on_reset(std::function<void(bool hard)> fn) { on_reset_ = std::move(fn); }
+  rpc::Endpoint& rpc() { return client_->rpc(); }
+  // Write-only secrets (OfflineCodeKey) may be set over a link without TLS: only for a lab.
+  void allow_plaintext_secrets(bool allow) { allow_plaintext_secrets_ = allow; }
+
+ private:
+  void on_connected();
+  void on_disconnected();
+  void boot();
+  void schedule_boot(std::chrono::seconds after);
+  void schedule_heartbeat();
+  void sync_clock(const DateTime& csms_time);
+  void went_online();
+  // transaction_sender.cpp
+  void pump();
+  void send_event();
+  void event_failed(std::int64_t seq, int attempts, const std::string& why);
+  // csms_requests.cpp
+  void register_handlers();
+
+  transport::LwsLoop& loop_;
+  Identity identity_;
+  Settings& settings_;
+  SyncedClock& clock_;
+  std::unique_ptr<transport::OcppClient> client_;
+  ChargePoint* core_ = nullptr;
+  LocalAuthList* local_list_ = nullptr;
+  AuthCache* cache_ = nullptr;
+  Registration registration_ = Registration::None;
+  bool booting_ = false;
+  TimerId boot_timer_ = 0;
+  TimerId heartbeat_timer_ = 0;
+  TimerId retry_timer_ = 0;
+  bool sending_ = false;
+  // Statuses that could not be sent while offline: the latest of each connector, sent on return.
+  struct PendingStatus {
+    ConnectorStatus status;
+    ErrorCode error;
+    std::string info;
+    SystemTime at;
+  };
+  std::map<ConnectorId, PendingStatus> pending_status_;
+  std::function<void(bool)> on_reset_;
+  bool encrypted_ = false;  // security profile 2 or 3
+  bool allow_plaintext_secrets_ = false;
+  std::shared_ptr<bool> alive_;
+};
+
+}  // namespace ocpp::cp::v16

@@ -1,0 +1,208 @@
+#include "ocpp/cp/v16/adapter.hpp"
+
+#include "conversions.hpp"
+#include "ocpp/common/log.hpp"
+#include "ocpp/rpc/typed.hpp"
+#include "ocpp/v16/messages.hpp"
+
+namespace ocpp::cp::v16 {
+
+std::string_view to_string(Registration r) {
+  switch (r) {
+    case Registration::None: return "None";
+    case Registration::Pending: return "Pending";
+    case Registration::Accepted: return "Accepted";
+    case Registration::Rejected: return "Rejected";
+  }
+  return "?";
+}
+
+Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Identity identity, Settings& settings,
+                 SyncedClock& clock)
+    : loop_(loop), identity_(std::move(identity)), settings_(settings), clock_(clock), alive_(std::make_shared<bool>(true)) {
+  options.version = ProtocolVersion::v16;
+  encrypted_ = options.security_profile >= 2;
+  options.ping_interval = std::chrono::seconds(settings_.get_int("websocket_ping_interval_s"));
+  options.backoff = transport::BackoffPolicy{std::chrono::seconds(settings_.get_int("retry_backoff_wait_minimum_s")),
+                                             std::chrono::seconds(settings_.get_int("retry_backoff_random_range_s")),
+                                             static_cast<int>(settings_.get_int("retry_backoff_repeat_times"))};
+  transport::OcppClient::Callbacks cb;
+  cb.on_connected = [this] { on_connected(); };
+  cb.on_disconnected = [this](const std::string&) { on_disconnected(); };
+  rpc::EndpointOptions rpc;
+  rpc.log_name = "v16";
+  client_ = std::make_unique<transport::OcppClient>(loop, std::move(options), std::move(cb), rpc);
+  settings_.on_change([this](std::string_view name, const std::string&) {
+    if (name == "heartbeat_interval_s" && registration_ == Registration::Accepted) schedule_heartbeat();
+    if (name == "websocket_ping_interval_s") {
+      client_->socket().set_ping_interval(std::chrono::seconds(settings_.get_int("websocket_ping_interval_s")));
+    }
+  });
+}
+
+Adapter::~Adapter() {
+  *alive_ = false;
+  for (TimerId t : {boot_timer_, heartbeat_timer_, retry_timer_}) {
+    if (t != 0) loop_.cancel(t);
+  }
+}
+
+void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) {
+  core_ = &core;
+  local_list_ = &local_list;
+  cache_ = &cache;
+  core.outbox().on_append([this] { pump(); });
+  register_handlers();
+}
+
+void Adapter::start() { client_->start(); }
+void Adapter::stop() { client_->stop(); }
+
+bool Adapter::online() const { return client_->connected() && registration_ == Registration::Accepted; }
+
+void Adapter::on_connected() {
+  // 1.6 §4.2: BootNotification after (re)start; a reconnect of an already accepted charge point
+  // does not need a new one.
+  if (registration_ == Registration::Accepted) {
+    went_online();
+  } else {
+    boot();
+  }
+}
+
+void Adapter::on_disconnected() {
+  booting_ = false;
+  sending_ = false;
+  if (heartbeat_timer_ != 0) {
+    loop_.cancel(heartbeat_timer_);
+    heartbeat_timer_ = 0;
+  }
+}
+
+void Adapter::boot() {
+  if (booting_ || !client_->connected()) return;
+  booting_ = true;
+  ocpp::v16::BootNotificationRequest req;
+  req.chargePointVendor = identity_.vendor;
+  req.chargePointModel = identity_.model;
+  if (!identity_.serial.empty()) req.chargePointSerialNumber = identity_.serial;
+  if (!identity_.firmware.empty()) req.firmwareVersion = identity_.firmware;
+  auto alive = alive_;
+  rpc::call(client_->rpc(), req, [this, alive](rpc::Typed<ocpp::v16::BootNotificationResponse>& r) {
+    if (!*alive) return;
+    booting_ = false;
+    if (!r.ok()) {
+      // No answer or a refusal of the message itself: ask again later.
+      log::warn("v16", "BootNotification failed (" + std::string(rpc::to_string(r.status)) + "), retrying in 60 s");
+      if (client_->connected()) schedule_boot(std::chrono::seconds(60));
+      return;
+    }
+    const auto& res = *r.response;
+    sync_clock(res.currentTime);
+    const auto interval = std::chrono::seconds(res.interval > 0 ? res.interval : 60);
+    switch (res.status) {
+      case ocpp::v16::BootNotificationStatus::Accepted:
+        registration_ = Registration::Accepted;
+        log::info("v16", "registration accepted, heartbeat every " + std::to_string(res.interval) + " s");
+        // 1.6 §4.2: when Accepted, `interval` is the heartbeat interval.
+        if (res.interval > 0) settings_.set("heartbeat_interval_s", std::to_string(res.interval));
+        core_->report_statuses();
+        went_online();
+        break;
+      case ocpp::v16::BootNotificationStatus::Pending:
+        // 1.6 §4.2: Pending: only the CSMS talks; boot again after `interval`.
+        registration_ = Registration::Pending;
+        log::info("v16", "registration pending; next BootNotification in " + std::to_string(interval.count()) + " s");
+        schedule_boot(interval);
+        break;
+      case ocpp::v16::BootNotificationStatus::Rejected:
+        registration_ = Registration::Rejected;
+        log::warn("v16", "registration rejected; next BootNotification in " + std::to_string(interval.count()) + " s");
+        schedule_boot(interval);
+        break;
+    }
+  });
+}
+
+void Adapter::schedule_boot(std::chrono::seconds after) {
+  if (boot_timer_ != 0) loop_.cancel(boot_timer_);
+  boot_timer_ = loop_.schedule_after(after, [this] {
+    boot_timer_ = 0;
+    boot();
+  });
+}
+
+void Adapter::went_online() {
+  schedule_heartbeat();
+  // Statuses that changed while the link was down.
+  auto pending = std::move(pending_status_);
+  pending_status_.clear();
+  for (const auto& [connector, s] : pending) send_status(connector, s.status, s.error, s.info, s.at);
+  pump();
+}
+
+void Adapter::schedule_heartbeat() {
+  if (heartbeat_timer_ != 0) loop_.cancel(heartbeat_timer_);
+  heartbeat_timer_ = 0;
+  const auto interval = settings_.get_int("heartbeat_interval_s");
+  if (interval <= 0) return;
+  heartbeat_timer_ = loop_.schedule_after(std::chrono::seconds(interval), [this] {
+    heartbeat_timer_ = 0;
+    if (!online()) return;
+    auto alive = alive_;
+    rpc::call(client_->rpc(), ocpp::v16::HeartbeatRequest{},
+              [this, alive](rpc::Typed<ocpp::v16::HeartbeatResponse>& r) {
+                if (*alive && r.ok()) sync_clock(r.response->currentTime);
+              });
+    schedule_heartbeat();
+  });
+}
+
+void Adapter::sync_clock(const DateTime& csms_time) {
+  const auto before = clock_.offset();
+  clock_.sync_to(csms_time.time());
+  const auto moved = clock_.offset() - before;
+  if (moved > std::chrono::seconds(2) || moved < -std::chrono::seconds(2)) {
+    log::info("v16", "clock set to the CSMS's time (" + csms_time.str() + ")");
+  }
+}
+
+void Adapter::send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
+                          SystemTime at) {
+  if (!online()) {
+    pending_status_[connector] = PendingStatus{status, error, info, at};
+    return;
+  }
+  ocpp::v16::StatusNotificationRequest req;
+  req.connectorId = connector;
+  req.status = to_v16(status);
+  req.errorCode = to_v16(error);
+  if (!info.empty()) req.info = info.substr(0, 50);
+  req.timestamp = DateTime(at);
+  rpc::call(client_->rpc(), req);
+}
+
+void Adapter::authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done) {
+  if (!online()) {
+    done(std::nullopt);
+    return;
+  }
+  ocpp::v16::AuthorizeRequest req;
+  try {
+    req.idTag = id_tag;
+  } catch (const std::length_error&) {
+    done(IdTagInfo{AuthorizationStatus::Invalid, std::nullopt, std::nullopt});  // 1.6 idTag: 20 characters
+    return;
+  }
+  auto alive = alive_;
+  rpc::call(client_->rpc(), req, [alive, done](rpc::Typed<ocpp::v16::AuthorizeResponse>& r) {
+    if (!*alive) return;
+    if (!r.ok()) {
+      done(std::nullopt);
+      return;
+    }
+    done(from_v16(r.response->idTagInfo));
+  });
+}
+
+}  // namespace ocpp::cp::v16

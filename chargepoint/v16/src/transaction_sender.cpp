@@ -1,0 +1,158 @@
+// The outbox, sent in order (1.6 §3.7: transaction-related messages in the order they happened;
+// other messages may overtake them), each event rendered into its 1.6 message only now, from the
+// transaction's current record, so a transactionId that arrived late is in every later message.
+#include <cmath>
+
+#include "conversions.hpp"
+#include "ocpp/common/log.hpp"
+#include "ocpp/cp/v16/adapter.hpp"
+#include "ocpp/rpc/typed.hpp"
+
+namespace ocpp::cp::v16 {
+namespace {
+
+std::optional<std::int32_t> csms_id_of(ChargePoint& core, const std::optional<std::int64_t>& pk) {
+  if (!pk) return std::nullopt;
+  const auto record = core.transactions().get(*pk);
+  if (!record || !record->csms_id) return std::nullopt;
+  try {
+    return std::stoi(*record->csms_id);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+void Adapter::pump() {
+  if (!online() || sending_ || retry_timer_ != 0 || core_ == nullptr) return;
+  send_event();
+}
+
+void Adapter::send_event() {
+  const auto event = core_->outbox().front();
+  if (!event) return;
+  sending_ = true;
+  const std::int64_t seq = event->seq;
+  const int attempts = event->attempts;
+  auto alive = alive_;
+  // What happens once the CSMS has answered (or not).
+  auto finish = [this, alive, seq, attempts](rpc::CallOutcome::Status status, const std::string& why) {
+    if (!*alive) return false;
+    sending_ = false;
+    switch (status) {
+      case rpc::CallOutcome::Status::Result:
+        core_->outbox().remove(seq);
+        return true;
+      case rpc::CallOutcome::Status::Timeout:
+      case rpc::CallOutcome::Status::Disconnected:
+        // Not a failure to process: the event waits for the link, however long (no attempt counted).
+        retry_timer_ = loop_.schedule_after(std::chrono::seconds(1), [this] {
+          retry_timer_ = 0;
+          pump();
+        });
+        return false;
+      default:
+        event_failed(seq, attempts + 1, why);
+        return false;
+    }
+  };
+  try {
+    switch (event->kind) {
+      case OutboxKind::Start: {
+        const StartEvent e = decode_start(event->payload);
+        ocpp::v16::StartTransactionRequest req;
+        req.connectorId = e.connector;
+        req.idTag = e.id_tag.substr(0, 20);
+        req.meterStart = static_cast<std::int32_t>(std::llround(e.meter_start_wh));
+        req.timestamp = DateTime(e.at);
+        const std::int64_t pk = *event->transaction_pk;
+        rpc::call(client_->rpc(), req,
+                  [this, finish, pk](rpc::Typed<ocpp::v16::StartTransactionResponse>& r) {
+                    if (r.ok()) {
+                      core_->start_confirmed(pk, std::to_string(r.response->transactionId),
+                                             from_v16(r.response->idTagInfo));
+                    }
+                    if (finish(r.status, r.error_code + " " + r.error_description)) pump();
+                  });
+        return;
+      }
+      case OutboxKind::Meter: {
+        const MeterEvent e = decode_meter(event->payload);
+        ocpp::v16::MeterValuesRequest req;
+        req.connectorId = e.connector;
+        req.transactionId = csms_id_of(*core_, event->transaction_pk);
+        req.meterValue.push_back(to_v16(e.sample));
+        rpc::call(client_->rpc(), req, [this, finish](rpc::Typed<ocpp::v16::MeterValuesResponse>& r) {
+          if (finish(r.status, r.error_code + " " + r.error_description)) pump();
+        });
+        return;
+      }
+      case OutboxKind::Stop: {
+        const StopEvent e = decode_stop(event->payload);
+        const auto tx_id = csms_id_of(*core_, event->transaction_pk);
+        if (!tx_id) {
+          // The CSMS never gave this transaction an id (its start was refused for good): 1.6 has
+          // no way to report its stop. The record stays in the store.
+          log::error("v16", "stop of transaction " + std::to_string(event->transaction_pk.value_or(0)) +
+                                " cannot be reported: the CSMS never assigned it an id (kept in the database)");
+          sending_ = false;
+          core_->outbox().remove(seq);
+          pump();
+          return;
+        }
+        ocpp::v16::StopTransactionRequest req;
+        req.transactionId = *tx_id;
+        req.meterStop = static_cast<std::int32_t>(std::llround(e.meter_stop_wh));
+        req.timestamp = DateTime(e.at);
+        req.reason = to_v16(e.reason);
+        if (e.id_tag) req.idTag = e.id_tag->substr(0, 20);
+        if (!e.data.empty()) {
+          std::vector<ocpp::v16::TransactionData> data;
+          for (const auto& s : e.data) data.push_back(to_v16(s));
+          req.transactionData = std::move(data);
+        }
+        const std::optional<std::string> stopper = e.id_tag;
+        rpc::call(client_->rpc(), req,
+                  [this, finish, stopper](rpc::Typed<ocpp::v16::StopTransactionResponse>& r) {
+                    if (r.ok() && stopper && r.response->idTagInfo) {
+                      core_->authorization().remember(*stopper, from_v16(*r.response->idTagInfo));
+                    }
+                    if (finish(r.status, r.error_code + " " + r.error_description)) pump();
+                  });
+        return;
+      }
+    }
+  } catch (const std::exception& e) {
+    // A row that cannot be rendered is a bug or corruption; it must not block the queue forever.
+    log::error("v16", "outbox event " + std::to_string(seq) + " cannot be rendered (" + e.what() +
+                          "); skipped, its transaction stays in the database");
+    sending_ = false;
+    core_->outbox().remove(seq);
+    pump();
+  }
+}
+
+void Adapter::event_failed(std::int64_t seq, int attempts, const std::string& why) {
+  core_->outbox().count_attempt(seq);
+  const auto max_attempts = settings_.get_int("transaction_message_attempts");
+  if (attempts >= max_attempts) {
+    // 1.6 §4.10: after TransactionMessageAttempts the message is not sent again. It was recorded
+    // in the transactions table before; the outbox event goes, with a log line saying so.
+    log::error("v16", "outbox event " + std::to_string(seq) + " refused " + std::to_string(attempts) +
+                          " times (" + why + "); not sent again, its transaction stays in the database");
+    core_->outbox().remove(seq);
+    pump();
+    return;
+  }
+  // 1.6 §4.10: wait TransactionMessageRetryInterval x the number of attempts so far.
+  const auto wait = std::chrono::seconds(settings_.get_int("transaction_message_retry_interval_s") * attempts);
+  log::warn("v16", "outbox event " + std::to_string(seq) + " refused (" + why + "); attempt " +
+                       std::to_string(attempts + 1) + " in " + std::to_string(wait.count()) + " s");
+  retry_timer_ = loop_.schedule_after(wait, [this] {
+    retry_timer_ = 0;
+    pump();
+  });
+}
+
+}  // namespace ocpp::cp::v16
