@@ -12,9 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
-#include <initializer_list>
 #include <set>
-#include <sstream>
 #include <vector>
 
 #include "ocpp/common/json.hpp"

@@ -59,7 +59,9 @@ int main(int argc, char** argv) {
     cp::daemon::Runtime runtime(config);
     result = runtime.run();
   } catch (const cp::daemon::ConfigError& e) {
-    std::cerr << "ocpp-chargepoint: " << config_path << ": " << e.what() << "\n";
+    // load_config's messages start with the file's path already; the blocks' ones do not.
+    const std::string what = e.what();
+    std::cerr << "ocpp-chargepoint: " << (what.rfind(config_path, 0) == 0 ? "" : config_path + ": ") << what << "\n";
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "ocpp-chargepoint: " << e.what() << "\n";
