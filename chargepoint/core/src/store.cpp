@@ -1,5 +1,10 @@
 #include "ocpp/cp/store.hpp"
 
+#include <cstdio>
+#include <ctime>
+
+#include "ocpp/common/log.hpp"
+
 #include <string_view>
 #include <vector>
 
@@ -53,6 +58,38 @@ CREATE TABLE outbox(
 
 }  // namespace
 
-Store::Store(const std::string& path) : db_(path) { db_.migrate(kMigrations); }
+namespace {
+
+// Opens the file after an integrity check. A file SQLite calls corrupt (or not a database at all)
+// is moved aside with its WAL, never overwritten, and a new one is created: the pile keeps
+// working, and the old data stays on disk for whoever investigates.
+std::string checked(const std::string& path) {
+  bool corrupt = false;
+  std::string why;
+  try {
+    db::Database probe(path);
+    auto st = probe.prepare("PRAGMA quick_check");
+    corrupt = !st.step() || st.text(0) != "ok";
+    if (corrupt) why = st.text(0);
+  } catch (const db::DbError& e) {
+    const int code = e.code() & 0xFF;
+    if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) throw;  // e.g. no permission: say so, stop
+    corrupt = true;
+    why = e.what();
+  }
+  if (corrupt) {
+    const auto stamp = std::to_string(std::time(nullptr));
+    const std::string aside = path + ".corrupt-" + stamp;
+    std::rename(path.c_str(), aside.c_str());
+    for (const char* suffix : {"-wal", "-shm"}) std::rename((path + suffix).c_str(), (aside + suffix).c_str());
+    log::error("store", "database " + path + " is corrupt (" + why + "); moved aside to " + aside +
+                            " and starting with a new one");
+  }
+  return path;
+}
+
+}  // namespace
+
+Store::Store(const std::string& path) : db_(checked(path)) { db_.migrate(kMigrations); }
 
 }  // namespace ocpp::cp
