@@ -100,13 +100,16 @@ std::optional<AuthorizationDecision> Authorizer::pre_authorized(const Authorizat
         // 1.6 §3.5.3: a listed identifier is decided by its list entry, never by the cache; one
         // that is not Accepted there is put to the CSMS, which has the last word online.
         if (entry->status != AuthorizationStatus::Accepted) return std::nullopt;
-        return make_decision(true, AuthorizationSource::LocalList, *entry, "Accepted in the local list (LocalPreAuthorize)");
+        return make_decision(true, AuthorizationSource::LocalList, *entry,
+                             "Accepted in the local list (LocalPreAuthorize)");
       }
     }
     if (options_.authorization_cache_enabled && request.source == IdentifierSource::Rfid) {
       // 1.6 §3.5.1: only valid cache entries skip the round trip; not-valid ones go to Authorize.
-      if (auto entry = cache_.lookup(request.identifier, now); entry && entry->status == AuthorizationStatus::Accepted) {
-        return make_decision(true, AuthorizationSource::Cache, *entry, "Accepted in the authorization cache (LocalPreAuthorize)");
+      auto entry = cache_.lookup(request.identifier, now);
+      if (entry && entry->status == AuthorizationStatus::Accepted) {
+        return make_decision(true, AuthorizationSource::Cache, *entry,
+                             "Accepted in the authorization cache (LocalPreAuthorize)");
       }
     }
   } catch (const db::DbError& e) {
@@ -193,7 +196,8 @@ void Authorizer::decide_offline(const AuthorizationRequest& request, bool link_u
               IdTagInfo info = verdict.info;
               info.status = AuthorizationStatus::Accepted;
               finish(request,
-                     make_decision(true, AuthorizationSource::OfflineCode, info, "offline code verified (" + context + ")"),
+                     make_decision(true, AuthorizationSource::OfflineCode, info,
+                                   "offline code verified (" + context + ")"),
                      done);
               return;
             }
@@ -201,7 +205,8 @@ void Authorizer::decide_offline(const AuthorizationRequest& request, bool link_u
               IdTagInfo info = verdict.info;
               if (info.status == AuthorizationStatus::Accepted) info.status = AuthorizationStatus::Invalid;
               finish(request,
-                     make_decision(false, AuthorizationSource::OfflineCode, info, "offline code refused: " + verdict.reason),
+                     make_decision(false, AuthorizationSource::OfflineCode, info,
+                                   "offline code refused: " + verdict.reason),
                      done);
               return;
             }
@@ -231,7 +236,7 @@ void Authorizer::decide_unknown(const AuthorizationRequest& request, const std::
   }
   finish(request,
          make_decision(false, AuthorizationSource::None, with_status(AuthorizationStatus::Invalid),
-                  what + " and " + context),
+                  what + " (" + context + "; AllowOfflineTxForUnknownId is false)"),
          done);
 }
 

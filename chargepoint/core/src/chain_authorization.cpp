@@ -48,7 +48,8 @@ std::optional<std::string> ChainAuthorization::parent_of(const std::string& id_t
 }
 
 bool ChainAuthorization::may_stop(const std::string& owner, const std::string& other) {
-  // 1.6 §3.5.4: the same id tag, or one with the same parentIdTag, may end the transaction.
+  // 1.6 IdTagInfo.parentIdTag (conformance test TC_069_CS): the same id tag, or one with the same
+  // parentIdTag, may end the transaction.
   return same_group({owner, parent_of(owner)}, {other, parent_of(other)});
 }
 

@@ -132,7 +132,8 @@ TEST_F(AuthLocalListTest, ListLongerThanLocalAuthListMaxLengthFailsAndChangesNot
   EXPECT_FALSE(l.lookup("D", now()));
   EXPECT_EQ(l.size(), 3u);
   // Removing as many as it adds fits, as does changing an entry that is there.
-  EXPECT_EQ(l.apply(2, Type::Differential, {removal("A"), entry("D", accepted()), entry("B", info(AuthorizationStatus::Blocked))}),
+  EXPECT_EQ(l.apply(2, Type::Differential,
+                    {removal("A"), entry("D", accepted()), entry("B", info(AuthorizationStatus::Blocked))}),
             Status::Accepted);
   EXPECT_EQ(l.size(), 3u);
 }
