@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <iostream>
+#include <cstdio>
 
 #include "config_file.hpp"
 #include "ocpp/common/log.hpp"
@@ -27,22 +27,22 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--help" || arg == "-h") {
-      std::cout << kUsage;
+      std::fputs(kUsage, stdout);
       return 0;
     }
     if (arg == "--version") {
-      std::cout << "ocpp-chargepoint " << OCPP_VERSION << "\n";
+      std::printf("ocpp-chargepoint %s\n", OCPP_VERSION);
       return 0;
     }
     if (arg == "--config" && i + 1 < argc) {
       config_path = argv[++i];
       continue;
     }
-    std::cerr << "ocpp-chargepoint: unknown argument " << arg << "\n" << kUsage;
+    std::fprintf(stderr, "ocpp-chargepoint: unknown argument %s\n%s", arg.c_str(), kUsage);
     return 2;
   }
   if (config_path.empty()) {
-    std::cerr << "ocpp-chargepoint: --config FILE is required\n" << kUsage;
+    std::fprintf(stderr, "ocpp-chargepoint: --config FILE is required\n%s", kUsage);
     return 2;
   }
   cp::daemon::RunResult result;
@@ -51,8 +51,8 @@ int main(int argc, char** argv) {
     log::set_level(config.log.level);
     if (config.log.syslog) log::enable_syslog("ocpp-chargepoint");
     if (config.ocpp_version != ProtocolVersion::v16) {
-      std::cerr << "ocpp-chargepoint: " << config_path
-                << ": ocpp_version: 2.0.1 is not available in this build yet (use \"1.6\")\n";
+      std::fprintf(stderr, "ocpp-chargepoint: %s: ocpp_version: 2.0.1 is not available in this build yet (use \"1.6\")\n",
+                   config_path.c_str());
       return 2;
     }
     log::info("daemon", "ocpp-chargepoint " + std::string(OCPP_VERSION) + " starting as " + config.charge_point_id);
@@ -61,17 +61,18 @@ int main(int argc, char** argv) {
   } catch (const cp::daemon::ConfigError& e) {
     // load_config's messages start with the file's path already; the blocks' ones do not.
     const std::string what = e.what();
-    std::cerr << "ocpp-chargepoint: " << (what.rfind(config_path, 0) == 0 ? "" : config_path + ": ") << what << "\n";
+    std::fprintf(stderr, "ocpp-chargepoint: %s%s\n", what.rfind(config_path, 0) == 0 ? "" : (config_path + ": ").c_str(),
+                 what.c_str());
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "ocpp-chargepoint: " << e.what() << "\n";
+    std::fprintf(stderr, "ocpp-chargepoint: %s\n", e.what());
     return 1;
   }
   if (result == cp::daemon::RunResult::ResetRequested) {
     // 1.6 §5.13 Reset: start again as a new process, with the same arguments.
-    std::cerr << "ocpp-chargepoint: restarting after Reset\n";
+    std::fputs("ocpp-chargepoint: restarting after Reset\n", stderr);
     execv("/proc/self/exe", argv);
-    std::cerr << "ocpp-chargepoint: cannot restart: " << std::strerror(errno) << "\n";
+    std::fprintf(stderr, "ocpp-chargepoint: cannot restart: %s\n", std::strerror(errno));
     return 1;
   }
   log::info("daemon", "stopped");

@@ -3,7 +3,7 @@
 #include <openssl/ssl.h>
 
 #include <cstring>
-#include <fstream>
+#include <unistd.h>
 #include <stdexcept>
 
 #include "ocpp/common/base64.hpp"
@@ -25,7 +25,7 @@ lws_protocols* client_protocols(lws_callback_function* cb) {
   return table;
 }
 
-bool readable(const std::string& path) { return std::ifstream(path).good(); }
+bool readable(const std::string& path) { return ::access(path.c_str(), R_OK) == 0; }
 
 }  // namespace
 
