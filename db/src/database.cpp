@@ -87,10 +87,17 @@ Database::Database(const std::string& path) : path_(path) {
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, 5000);
-  // WAL + synchronous=FULL: every commit is on stable storage before it returns.
-  exec("PRAGMA journal_mode=WAL");
-  exec("PRAGMA synchronous=FULL");
-  exec("PRAGMA foreign_keys=ON");
+  try {
+    // WAL + synchronous=FULL: every commit is on stable storage before it returns.
+    exec("PRAGMA journal_mode=WAL");
+    exec("PRAGMA synchronous=FULL");
+    exec("PRAGMA foreign_keys=ON");
+  } catch (...) {
+    // A file that is not a database fails here; the destructor will not run, so close now.
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
 }
 
 Database::~Database() { sqlite3_close(db_); }

@@ -30,7 +30,13 @@ void ChargePoint::start() {
   // Transactions a crash or power cut left open are closed now, once, with reason PowerLoss and
   // the meter's register (the hardware kept counting while we were down).
   for (const auto& record : transactions_.open_transactions()) {
-    if (valid_connector(record.connector)) connectors_[static_cast<std::size_t>(record.connector - 1)]->close_after_power_loss(record);
+    if (valid_connector(record.connector)) {
+      connectors_[static_cast<std::size_t>(record.connector - 1)]->close_after_power_loss(record);
+    } else {
+      // A connector this pile no longer has (reconfigured): no meter to read, so the last
+      // register recorded for it; never left open and unreported (principle 4).
+      close_after_power_loss(record, record.meter_start_wh);
+    }
   }
   // The hardware may already be in a state (a cable left plugged across the restart).
   for (auto& c : connectors_) c->pilot(hal_.connector(c->id()).pilot());
@@ -73,8 +79,8 @@ void ChargePoint::on_stop_pressed(ConnectorId connector) {
 void ChargePoint::on_fault(ConnectorId connector, ErrorCode code, const std::string& info) {
   if (connector == 0) {
     pile_error_ = code;
-    // A pile-wide fault stops every connector.
-    for (auto& c : connectors_) c->fault(code, info);
+    // A pile-wide fault stops every connector; clearing it leaves each connector's own fault.
+    for (auto& c : connectors_) c->pile_fault(code, info);
     connector_status_changed(0);
     return;
   }
@@ -106,7 +112,9 @@ bool ChargePoint::remote_start(std::optional<ConnectorId> connector, const std::
       }
     }
   }
-  if (target == nullptr || !target->usable() || !pile_operative_) return false;
+  // 1.6 §5.11: a connector with a transaction, or with another id authorized or being authorized
+  // (a driver waiting to plug in), is not free: the driver keeps it.
+  if (target == nullptr || !target->usable() || !target->idle() || !pile_operative_) return false;
   // 1.6 §5.11 / AuthorizeRemoteTxRequests: authorize first, or trust the CSMS's own request.
   if (settings_.get_bool("authorize_remote_start")) {
     target->present(id_tag, IdSource::Remote);
@@ -229,11 +237,25 @@ void ChargePoint::start_confirmed(std::int64_t transaction_pk, const std::string
   transactions_.set_csms_id(transaction_pk, csms_id);
   const auto record = transactions_.get(transaction_pk);
   if (!record) return;
-  auth_.remember(record->id_tag, info);
+  // 1.6 §3.5.1: the IdTagInfo updates what we know of the id, except for a keypad code, which is
+  // single use and never cached (authorizer.cpp); the port cannot tell a code from a tag.
+  if (code_transactions_.erase(transaction_pk) == 0) auth_.remember(record->id_tag, info);
   if (record->open() && valid_connector(record->connector)) {
     auto& c = *connectors_[static_cast<std::size_t>(record->connector - 1)];
     if (c.transaction_pk() == transaction_pk) c.confirm_start(info);
   }
+}
+
+void ChargePoint::close_after_power_loss(const TransactionRecord& record, double stop_wh) {
+  const SystemTime at = now();
+  StopEvent ev{record.connector, stop_wh, at, StopReason::PowerLoss, std::nullopt, {}};
+  store_.db().transaction([&] {
+    transactions_.stop(record.pk, stop_wh, at, StopReason::PowerLoss, std::nullopt);
+    outbox_.append(OutboxKind::Stop, record.pk, encode(ev));
+  });
+  log::warn("core", "connector " + std::to_string(record.connector) + ": transaction " + std::to_string(record.pk) +
+                        " was open at start (power loss or crash); stopped with PowerLoss at " +
+                        std::to_string(stop_wh) + " Wh");
 }
 
 // --- status reporting ---

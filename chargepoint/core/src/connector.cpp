@@ -1,5 +1,8 @@
 #include "connector.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "ocpp/common/log.hpp"
 #include "ocpp/db/database.hpp"
 
@@ -8,6 +11,10 @@ namespace {
 
 // The most a connector offers; the hardware may cap it further.
 constexpr double kMaxCurrentA = 32.0;
+// How often MaxEnergyOnInvalidId is checked at most while energy still flows under it.
+constexpr std::chrono::milliseconds kCapCheckInterval{1000};
+// How often a stop that could not be recorded is tried again.
+constexpr std::chrono::seconds kStopRetryInterval{10};
 
 std::string name(ConnectorId id) { return "connector " + std::to_string(id); }
 
@@ -15,13 +22,32 @@ std::string name(ConnectorId id) { return "connector " + std::to_string(id); }
 
 Connector::Connector(ChargePoint& cp, ConnectorId id) : cp_(cp), id_(id) {}
 
+Connector::~Connector() {
+  if (session_ && session_->timeout != 0) cp_.loop().cancel(session_->timeout);
+  if (tx_ && tx_->sample_timer != 0) cp_.loop().cancel(tx_->sample_timer);
+  if (tx_ && tx_->cap_timer != 0) cp_.loop().cancel(tx_->cap_timer);
+  if (pending_stop_ && pending_stop_->retry != 0) cp_.loop().cancel(pending_stop_->retry);
+}
+
 bool Connector::usable() const {
-  return operative_ && error_ == ErrorCode::NoError && !tx_;
+  return operative_ && error_ == ErrorCode::NoError && !tx_ && !pending_stop_;
 }
 
 void Connector::feed(ConnectorInput input) {
   const ConnectorStatus before = fsm_.status();
-  if (fsm_.process(input) != before) cp_.connector_status_changed(id_);
+  if (fsm_.process(input) != before && batch_depth_ == 0) cp_.connector_status_changed(id_);
+}
+
+template <class Fn>
+void Connector::batched(Fn&& fn) {
+  if (batch_depth_++ == 0) batch_from_ = fsm_.status();
+  try {
+    fn();
+  } catch (...) {
+    --batch_depth_;
+    throw;
+  }
+  if (--batch_depth_ == 0 && fsm_.status() != batch_from_) cp_.connector_status_changed(id_);
 }
 
 std::optional<MeterReading> Connector::read_meter() {
@@ -35,6 +61,13 @@ std::optional<MeterReading> Connector::read_meter() {
 void Connector::show(const std::string& text) { cp_.hal().display().show(id_, text); }
 
 void Connector::pilot(hal::PilotState state) {
+  // One pilot change is one event: unplugging during a transaction that stops then is reported
+  // Charging -> Available (1.6 §4.9), not via SuspendedEV.
+  batched([&] { apply_pilot(state); });
+  try_start();
+}
+
+void Connector::apply_pilot(hal::PilotState state) {
   const bool plugged = state != hal::PilotState::A;
   const bool ready = state == hal::PilotState::C || state == hal::PilotState::D;
   if (plugged && !plugged_) {
@@ -57,7 +90,6 @@ void Connector::pilot(hal::PilotState state) {
     if (!tx_ && cp_.settings().get_bool("unlock_connector_on_ev_side_disconnect")) cp_.hal().connector(id_).set_locked(false);
     if (!tx_) show("Available");
   }
-  try_start();
 }
 
 void Connector::present(const std::string& id, IdSource source,
@@ -66,7 +98,8 @@ void Connector::present(const std::string& id, IdSource source,
     if (done) done(accepted, reason);
   };
   if (tx_) {
-    // 1.6 §3.5.4: the same id, or one with the same parent id, stops the transaction locally.
+    // 1.6 IdTagInfo.parentIdTag: the same id, or one with the same parent id, stops the
+    // transaction locally.
     if (cp_.authorization().may_stop(tx_->id_tag, id)) {
       stop(StopReason::Local, id);
       answer(true, "transaction stopped");
@@ -92,7 +125,7 @@ void Connector::present(const std::string& id, IdSource source,
   }
   authorizing_ = true;
   show("Authorizing...");
-  cp_.authorization().authorize(id_, id, source, [this, id, done](const AuthDecision& d) {
+  cp_.authorization().authorize(id_, id, source, [this, id, source, done](const AuthDecision& d) {
     authorizing_ = false;
     if (!d.accepted) {
       log::info("core", name(id_) + ": " + id + " refused (" + std::string(to_string(d.info.status)) + ", " +
@@ -102,19 +135,19 @@ void Connector::present(const std::string& id, IdSource source,
       return;
     }
     log::info("core", name(id_) + ": " + id + " authorized (" + d.source + ")");
-    authorize_session(id, d.unverified);
+    authorize_session(id, d.unverified, source);
     if (done) done(true, "authorized (" + d.source + ")");
   });
 }
 
-void Connector::authorize_session(const std::string& id_tag, bool unverified) {
+void Connector::authorize_session(const std::string& id_tag, bool unverified, IdSource source) {
   if (session_ && session_->timeout != 0) cp_.loop().cancel(session_->timeout);
-  session_ = Session{id_tag, unverified, 0};
+  session_ = Session{id_tag, unverified, source, 0};
   feed(ConnectorInput::SessionAuthorized);
-  if (!plugged_) {
-    show("Authorized: plug in the cable");
-    // 1.6 ConnectionTimeOut: how long an authorization waits for the cable.
-    const auto timeout = std::chrono::seconds(cp_.settings().get_int("connection_timeout_s"));
+  // 1.6 ConnectionTimeOut: how long an authorization waits for the cable; 0 is "never".
+  const auto timeout = std::chrono::seconds(cp_.settings().get_int("connection_timeout_s"));
+  if (!plugged_) show("Authorized: plug in the cable");
+  if (!plugged_ && timeout.count() > 0) {
     session_->timeout = cp_.loop().schedule_after(timeout, [this] {
       if (!session_ || tx_) return;
       session_->timeout = 0;
@@ -134,7 +167,7 @@ void Connector::end_session() {
 }
 
 void Connector::try_start() {
-  if (session_ && plugged_ && !tx_ && operative_ && error_ == ErrorCode::NoError) start_transaction();
+  if (session_ && plugged_ && !tx_ && !pending_stop_ && operative_ && error_ == ErrorCode::NoError) start_transaction();
 }
 
 void Connector::start_transaction() {
@@ -147,7 +180,9 @@ void Connector::start_transaction() {
   Transaction tx;
   tx.id_tag = session_->id_tag;
   tx.start_wh = reading->energy_wh;
+  tx.last_wh = reading->energy_wh;
   tx.unverified = session_->unverified;
+  tx.offline_code = session_->source == IdSource::Keypad;
   // Principle 4: the transaction and its start event are durable before the contactor closes.
   try {
     cp_.store().db().transaction([&] {
@@ -160,8 +195,10 @@ void Connector::start_transaction() {
     fault(ErrorCode::InternalError, e.disk_full() ? "storage full" : "storage error");
     return;
   }
-  const auto stop_measurands = cp_.settings().get_list("stop_txn_sampled_data");
-  tx.stop_data.push_back(make_sample(*reading, stop_measurands, "Transaction.Begin", at));
+  // Readings without values (StopTxnSampledData empty) are left out: a meter value needs one.
+  auto begin = make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.Begin", at);
+  if (!begin.values.empty()) tx.stop_data.push_back(std::move(begin));
+  if (tx.offline_code) cp_.started_with_code(tx.pk);
   if (session_->timeout != 0) cp_.loop().cancel(session_->timeout);
   session_.reset();
   tx_ = std::move(tx);
@@ -171,8 +208,10 @@ void Connector::start_transaction() {
   hw.set_current_limit(kMaxCurrentA);
   log::info("core", name(id_) + ": transaction " + std::to_string(tx_->pk) + " started for " + tx_->id_tag +
                         " at " + std::to_string(tx_->start_wh) + " Wh");
-  feed(ConnectorInput::TransactionStarted);
+  // Energy is offered before the transaction shows, so that a previous transaction's withheld
+  // energy never shows as a SuspendedEVSE of this one.
   feed(ConnectorInput::EnergyOffered);
+  feed(ConnectorInput::TransactionStarted);
   show("Charging");
   schedule_sample();
   cp_.outbox().notify();
@@ -188,39 +227,69 @@ void Connector::stop(StopReason reason, const std::optional<std::string>& by) {
   hw.set_contactor(false);
   const auto reading = read_meter();
   const SystemTime at = cp_.now();
-  // With no meter answer, the last value recorded for this transaction stands (never invented).
-  double stop_wh = tx_->start_wh;
-  for (const auto& s : tx_->stop_data) {
-    for (const auto& v : s.values) {
-      if (v.measurand == "Energy.Active.Import.Register") stop_wh = v.value;
-    }
-  }
+  // With no meter answer, the last register read for this transaction stands (never invented).
+  double stop_wh = tx_->last_wh;
   if (reading) {
     stop_wh = reading->energy_wh;
-    tx_->stop_data.push_back(make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.End", at));
+    auto end = make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.End", at);
+    if (!end.values.empty()) tx_->stop_data.push_back(std::move(end));
   }
-  StopEvent ev{id_, stop_wh, at, reason, by, tx_->stop_data};
   // Principle 4: the stop is durable before it is reported.
-  try {
-    cp_.store().db().transaction([&] {
-      cp_.transactions().stop(tx_->pk, stop_wh, at, reason, by);
-      cp_.outbox().append(OutboxKind::Stop, tx_->pk, encode(ev));
-    });
-  } catch (const db::DbError& e) {
-    log::error("core", name(id_) + ": cannot record the stop of transaction " + std::to_string(tx_->pk) + ": " +
-                           e.what() + "; it stays open and is closed at the next start");
+  PendingStop record{tx_->pk, stop_wh, at, reason, by, encode(StopEvent{id_, stop_wh, at, reason, by, tx_->stop_data})};
+  const auto failure = record_stop(record);
+  if (failure) {
+    log::error("core", name(id_) + ": the stop of transaction " + std::to_string(tx_->pk) +
+                           " is retried every " + std::to_string(kStopRetryInterval.count()) +
+                           " s; nothing starts on this connector until it is recorded");
+    pending_stop_ = std::move(record);
   }
   log::info("core", name(id_) + ": transaction " + std::to_string(tx_->pk) + " stopped (" +
                         std::string(to_string(reason)) + ") at " + std::to_string(stop_wh) + " Wh, " +
                         std::to_string(stop_wh - tx_->start_wh) + " Wh delivered");
   if (tx_->sample_timer != 0) cp_.loop().cancel(tx_->sample_timer);
+  if (tx_->cap_timer != 0) cp_.loop().cancel(tx_->cap_timer);
   tx_.reset();
-  end_session();
-  feed(ConnectorInput::TransactionStopped);
-  hw.set_locked(false);
-  show(plugged_ ? "Session ended: unplug the cable" : "Available");
+  // The end of the transaction and a change of availability it waited for are one status change
+  // (1.6 §5.2: Charging -> Unavailable, without a Finishing that never held).
+  batched([&] {
+    end_session();
+    feed(ConnectorInput::TransactionStopped);
+    hw.set_locked(false);
+    show(plugged_ ? "Session ended: unplug the cable" : "Available");
+    if (failure) fault(ErrorCode::InternalError, *failure);
+    cp_.availability_may_apply(id_);
+  });
+  if (failure) schedule_stop_retry();
   cp_.outbox().notify();
-  cp_.availability_may_apply(id_);
+}
+
+std::optional<std::string> Connector::record_stop(const PendingStop& stop) {
+  try {
+    cp_.store().db().transaction([&] {
+      cp_.transactions().stop(stop.pk, stop.stop_wh, stop.at, stop.reason, stop.by);
+      cp_.outbox().append(OutboxKind::Stop, stop.pk, stop.event);
+    });
+    return std::nullopt;
+  } catch (const db::DbError& e) {
+    log::error("core", name(id_) + ": cannot record the stop of transaction " + std::to_string(stop.pk) + ": " +
+                           e.what());
+    return std::string(e.disk_full() ? "storage full" : "storage error");
+  }
+}
+
+void Connector::schedule_stop_retry() {
+  pending_stop_->retry = cp_.loop().schedule_after(kStopRetryInterval, [this] {
+    if (!pending_stop_) return;
+    pending_stop_->retry = 0;
+    if (record_stop(*pending_stop_)) {
+      schedule_stop_retry();
+      return;
+    }
+    log::info("core", name(id_) + ": the stop of transaction " + std::to_string(pending_stop_->pk) + " is recorded now");
+    pending_stop_.reset();
+    cp_.outbox().notify();
+    if (own_error_ == ErrorCode::InternalError) fault(ErrorCode::NoError, {});
+  });
 }
 
 void Connector::confirm_start(const IdTagInfo& info) {
@@ -236,14 +305,58 @@ void Connector::confirm_start(const IdTagInfo& info) {
   const auto max = cp_.settings().get_int("max_energy_on_invalid_id_wh");
   tx_->energy_cap_wh = tx_->start_wh + static_cast<double>(max > 0 ? max : 0);
   const auto reading = read_meter();
+  check_cap(reading);
+  // Checked on its own timer too: the periodic samples may be far apart, or disabled.
+  schedule_cap_check(reading);
+}
+
+void Connector::check_cap(const std::optional<MeterReading>& reading) {
+  if (!tx_ || !tx_->energy_cap_wh || tx_->energy_withheld) return;
+  if (reading) tx_->last_wh = reading->energy_wh;
   if (!reading || reading->energy_wh >= *tx_->energy_cap_wh) {
+    // MaxEnergyOnInvalidId reached: no more energy for a refused id.
     tx_->energy_withheld = true;
     cp_.hal().connector(id_).set_current_limit(0);
     feed(ConnectorInput::EnergyWithheld);
   }
 }
 
+void Connector::schedule_cap_check(const std::optional<MeterReading>& reading) {
+  if (!tx_ || !tx_->energy_cap_wh || tx_->energy_withheld) return;
+  // Every kCapCheckInterval, or sooner when the cap will be reached sooner at the present power.
+  auto wait = kCapCheckInterval;
+  if (reading && reading->power_w && *reading->power_w > 0) {
+    const double ms = (*tx_->energy_cap_wh - reading->energy_wh) / *reading->power_w * 3.6e6;
+    if (ms < static_cast<double>(wait.count())) {
+      wait = std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(std::ceil(ms))));
+    }
+  }
+  tx_->cap_timer = cp_.loop().schedule_after(wait, [this] {
+    if (!tx_) return;
+    tx_->cap_timer = 0;
+    const auto now = read_meter();
+    check_cap(now);
+    schedule_cap_check(now);
+  });
+}
+
 void Connector::fault(ErrorCode code, const std::string& info) {
+  own_error_ = code;
+  own_info_ = info;
+  apply_fault();
+}
+
+void Connector::pile_fault(ErrorCode code, const std::string& info) {
+  pile_error_ = code;
+  pile_info_ = info;
+  apply_fault();
+}
+
+void Connector::apply_fault() {
+  // The connector's own fault says more than the pile's; either keeps it Faulted.
+  const bool own = own_error_ != ErrorCode::NoError;
+  const ErrorCode code = own ? own_error_ : pile_error_;
+  const std::string& info = own ? own_info_ : pile_info_;
   if (code == error_) return;
   const bool was_faulted = error_ != ErrorCode::NoError;
   error_ = code;
@@ -296,6 +409,7 @@ void Connector::sample(const std::string& context, const std::vector<std::string
   if (!reading) return;
   const SystemTime at = cp_.now();
   MeterEvent ev{id_, make_sample(*reading, measurands, context, at)};
+  if (tx_) tx_->last_wh = reading->energy_wh;
   if (!ev.sample.values.empty()) {
     try {
       cp_.outbox().append(OutboxKind::Meter, tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt, encode(ev));
@@ -310,12 +424,7 @@ void Connector::sample(const std::string& context, const std::vector<std::string
     auto s = make_sample(*reading, stop_measurands, context, at);
     if (!s.values.empty()) tx_->stop_data.push_back(std::move(s));
   }
-  // MaxEnergyOnInvalidId reached: no more energy for a refused id.
-  if (tx_ && tx_->energy_cap_wh && !tx_->energy_withheld && reading->energy_wh >= *tx_->energy_cap_wh) {
-    tx_->energy_withheld = true;
-    cp_.hal().connector(id_).set_current_limit(0);
-    feed(ConnectorInput::EnergyWithheld);
-  }
+  check_cap(reading);
 }
 
 void Connector::aligned_sample() { sample("Sample.Clock", cp_.settings().get_list("meter_values_aligned_data"), true); }
@@ -326,6 +435,7 @@ std::optional<TransactionView> Connector::transaction_view() {
   v.pk = tx_->pk;
   if (auto rec = cp_.transactions().get(tx_->pk)) v.csms_id = rec->csms_id;
   v.id_tag = tx_->id_tag;
+  v.offline_code = tx_->offline_code;
   const auto reading = cp_.hal().connector(id_).read_meter();
   v.energy_wh = reading ? reading->energy_wh - tx_->start_wh : 0;
   return v;
@@ -337,16 +447,7 @@ std::optional<std::int64_t> Connector::transaction_pk() const {
 
 void Connector::close_after_power_loss(const TransactionRecord& record) {
   const auto reading = read_meter();
-  const double stop_wh = reading ? reading->energy_wh : record.meter_start_wh;
-  const SystemTime at = cp_.now();
-  StopEvent ev{id_, stop_wh, at, StopReason::PowerLoss, std::nullopt, {}};
-  cp_.store().db().transaction([&] {
-    cp_.transactions().stop(record.pk, stop_wh, at, StopReason::PowerLoss, std::nullopt);
-    cp_.outbox().append(OutboxKind::Stop, record.pk, encode(ev));
-  });
-  log::warn("core", name(id_) + ": transaction " + std::to_string(record.pk) +
-                        " was open at start (power loss or crash); stopped with PowerLoss at " +
-                        std::to_string(stop_wh) + " Wh");
+  cp_.close_after_power_loss(record, reading ? reading->energy_wh : record.meter_start_wh);
 }
 
 }  // namespace ocpp::cp

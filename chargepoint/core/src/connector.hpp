@@ -13,6 +13,10 @@ namespace ocpp::cp {
 class Connector {
  public:
   Connector(ChargePoint& cp, ConnectorId id);
+  // Cancels its timers: a core torn down while the loop lives on leaves nothing behind.
+  ~Connector();
+  Connector(const Connector&) = delete;
+  Connector& operator=(const Connector&) = delete;
 
   ConnectorId id() const { return id_; }
   ConnectorStatus status() const { return fsm_.status(); }
@@ -29,9 +33,12 @@ class Connector {
   void present(const std::string& id, IdSource source,
                std::function<void(bool accepted, const std::string& reason)> done = {});
   void stop_pressed();
+  // A fault of this connector (code NoError: it cleared).
   void fault(ErrorCode code, const std::string& info);
+  // A fault of the whole pile (connector 0), kept apart so that clearing one leaves the other.
+  void pile_fault(ErrorCode code, const std::string& info);
   // A session authorized by the CSMS (remote start): starts as soon as the cable is there.
-  void authorize_session(const std::string& id_tag, bool unverified);
+  void authorize_session(const std::string& id_tag, bool unverified, IdSource source = IdSource::Remote);
   void stop(StopReason reason, const std::optional<std::string>& by = std::nullopt);
   void confirm_start(const IdTagInfo& info);
   void set_operative(bool operative);  // effective availability (pile and connector)
@@ -45,6 +52,7 @@ class Connector {
   struct Session {
     std::string id_tag;
     bool unverified = false;
+    IdSource source = IdSource::Rfid;
     TimerId timeout = 0;
   };
   struct Transaction {
@@ -54,29 +62,63 @@ class Connector {
     bool unverified = false;
     bool energy_withheld = false;
     std::optional<double> energy_cap_wh;  // MaxEnergyOnInvalidId after a refused id
+    bool offline_code = false;            // started with a code typed on the keypad
+    double last_wh = 0;                   // the last register read during the transaction
     std::vector<MeterSample> stop_data;
     TimerId sample_timer = 0;
+    TimerId cap_timer = 0;
   };
 
+  // A stop that could not be recorded (storage full or failing). It is retried until it is, and
+  // the connector starts nothing meanwhile, so that no later session's energy can end up in its
+  // register at the next start (principle 7: nothing lost, nothing mixed up).
+  struct PendingStop {
+    std::int64_t pk = 0;
+    double stop_wh = 0;
+    SystemTime at{};
+    StopReason reason = StopReason::Other;
+    std::optional<std::string> by;
+    std::string event;  // the encoded StopEvent
+    TimerId retry = 0;
+  };
+  // Records the stop and its event in one transaction: nullopt when durable, else the fault info.
+  std::optional<std::string> record_stop(const PendingStop& stop);
+  void schedule_stop_retry();
+
   void feed(ConnectorInput input);
+  // Runs `fn`, whose inputs make one event: the status is reported once, after the last of them.
+  template <class Fn>
+  void batched(Fn&& fn);
+  void apply_pilot(hal::PilotState state);
   void try_start();
   void start_transaction();
   void end_session();
   void schedule_sample();
+  void schedule_cap_check(const std::optional<MeterReading>& reading);
+  // Withholds energy once MaxEnergyOnInvalidId is reached (or the meter cannot tell).
+  void check_cap(const std::optional<MeterReading>& reading);
+  void apply_fault();
   void show(const std::string& text);
   std::optional<MeterReading> read_meter();
 
   ChargePoint& cp_;
   ConnectorId id_;
   ConnectorStateMachine fsm_;
-  ErrorCode error_ = ErrorCode::NoError;
+  ErrorCode error_ = ErrorCode::NoError;  // what is reported: own_error_, else pile_error_
   std::string error_info_;
+  ErrorCode own_error_ = ErrorCode::NoError;
+  std::string own_info_;
+  ErrorCode pile_error_ = ErrorCode::NoError;
+  std::string pile_info_;
   bool plugged_ = false;
   bool ev_ready_ = false;
   bool operative_ = true;
   bool authorizing_ = false;
+  int batch_depth_ = 0;
+  ConnectorStatus batch_from_ = ConnectorStatus::Available;
   std::optional<Session> session_;
   std::optional<Transaction> tx_;
+  std::optional<PendingStop> pending_stop_;
 };
 
 }  // namespace ocpp::cp

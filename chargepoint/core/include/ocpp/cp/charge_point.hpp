@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,11 @@ class ChargePoint final : public hal::HalListener {
   CsmsLink& csms() { return csms_; }
   bool pile_operative() const { return pile_operative_; }
   SystemTime now() const { return loop_.clock().system_now(); }
+  // The transaction was started with a code typed on the keypad: its IdTagInfo never goes to the
+  // authorization cache (single use, see authorizer.cpp).
+  void started_with_code(std::int64_t transaction_pk) { code_transactions_.insert(transaction_pk); }
+  // Records the PowerLoss stop of a transaction a crash or power cut left open (durably, once).
+  void close_after_power_loss(const TransactionRecord& record, double stop_wh);
 
  private:
   void persist_availability(ConnectorId id, bool operative, std::optional<bool> pending);
@@ -127,6 +133,7 @@ class ChargePoint final : public hal::HalListener {
   TimerId aligned_timer_ = 0;
   std::map<ConnectorId, std::pair<ConnectorStatus, ErrorCode>> reported_;
   std::map<ConnectorId, TimerId> status_timers_;
+  std::set<std::int64_t> code_transactions_;  // started with a keypad code, not yet confirmed
 };
 
 }  // namespace ocpp::cp
