@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstdio>
 #include <initializer_list>
 #include <string_view>
 
@@ -13,6 +14,12 @@ std::string text_of(const rapidjson::Value& v) {
   if (v.IsString()) return {v.GetString(), v.GetStringLength()};
   if (v.IsBool()) return v.GetBool() ? "yes" : "no";
   if (v.IsNull()) return "-";
+  if (v.IsDouble()) {
+    // Watts and watt-hours for a person: one decimal is plenty (--json keeps full precision).
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", v.GetDouble());
+    return text;
+  }
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
   v.Accept(w);
