@@ -45,6 +45,7 @@ Adapter::~Adapter() {
   for (TimerId t : {boot_timer_, heartbeat_timer_, retry_timer_}) {
     if (t != 0) loop_.cancel(t);
   }
+  if (reset_ && reset_->deadline != 0) loop_.cancel(reset_->deadline);
 }
 
 void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) {
@@ -77,6 +78,8 @@ void Adapter::on_disconnected() {
     loop_.cancel(heartbeat_timer_);
     heartbeat_timer_ = 0;
   }
+  // A Reset waiting for its messages to be delivered cannot deliver anything more now.
+  if (reset_) finish_reset();
 }
 
 void Adapter::boot() {
@@ -169,6 +172,8 @@ void Adapter::sync_clock(const DateTime& csms_time) {
 
 void Adapter::send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
                           SystemTime at) {
+  last_status_[connector] = PendingStatus{status, error, info, at};
+  ++status_reports_;
   if (!online()) {
     pending_status_[connector] = PendingStatus{status, error, info, at};
     return;

@@ -31,17 +31,21 @@ void Adapter::register_handlers() {
     return res;
   });
   // §5.13 Reset: accepted now; transactions stop (SoftReset/HardReset) and the daemon restarts once
-  // the answer is out.
+  // the answer is out (restart_when_delivered).
   rpc::handle<m::ResetRequest>(ep, [this](const m::ResetRequest& req) {
+    m::ResetResponse res;
+    if (reset_) {
+      res.status = m::ResetStatus::Rejected;  // one is under way already
+      return res;
+    }
     const bool hard = req.type == m::ResetType::Hard;
     auto alive = alive_;
     loop_.post([this, alive, hard] {
       if (!*alive) return;
-      core_->reset(hard, [this, hard] {
-        if (on_reset_) on_reset_(hard);
+      core_->reset(hard, [this, alive, hard] {
+        if (*alive) restart_when_delivered(hard);
       });
     });
-    m::ResetResponse res;
     res.status = m::ResetStatus::Accepted;
     return res;
   });
@@ -177,7 +181,7 @@ void Adapter::register_handlers() {
         send = [this, connector] {
           // A triggered status is sent even when it has not changed.
           if (connector) {
-            core_->report_status(*connector);
+            trigger_status(*connector);
           } else {
             core_->report_statuses();
           }
@@ -207,6 +211,69 @@ void Adapter::register_handlers() {
       if (*alive) send();
     });
     return res;
+  });
+}
+
+void Adapter::trigger_status(ConnectorId connector) {
+  // §5.17: the core reports a status only when it changed; when it did not, the status it last
+  // reported is the current one, and it is sent again, stamped now.
+  const auto reports = status_reports_;
+  core_->report_status(connector);
+  if (status_reports_ != reports) return;
+  const auto last = last_status_.find(connector);
+  if (last == last_status_.end()) return;
+  const PendingStatus s = last->second;
+  send_status(connector, s.status, s.error, s.info, core_->now());
+}
+
+// §5.13 Reset: the process restarts only once what was sent before has reached the CSMS: the
+// Reset answer itself (the process must not go down with it still in the socket's queue), and the
+// StopTransactions of the transactions the reset ended (a stop whose answer is lost in the restart
+// would be sent a second time after it). Bounded: a CSMS that does not answer gets the rest after
+// the restart, from the durable outbox.
+void Adapter::restart_when_delivered(bool hard) {
+  constexpr std::chrono::seconds kDeliveryLimit{10};
+  if (reset_) return;  // a second Reset accepted before the first got here: one restart is enough
+  reset_ = PendingReset{hard, false, 0};
+  auto alive = alive_;
+  const std::string late = "Reset: the CSMS did not confirm delivery within " + std::to_string(kDeliveryLimit.count()) +
+                           " s; restarting anyway (the outbox keeps what is left)";
+  reset_->deadline = loop_.schedule_after(kDeliveryLimit, [this, alive, late] {
+    if (!*alive || !reset_) return;
+    reset_->deadline = 0;
+    log::warn("v16", late);
+    finish_reset();
+  });
+  reset_progress();
+}
+
+void Adapter::reset_progress() {
+  if (!reset_ || reset_->probe_sent) return;
+  if (!online()) {
+    finish_reset();
+    return;
+  }
+  if (sending_ || retry_timer_ != 0 || core_->outbox().size() > 0) return;  // pump() calls again
+  // The outbox is delivered. One round trip more proves that every frame sent before it (the Reset
+  // answer among them) has left: the CSMS answers in order on one TCP connection.
+  reset_->probe_sent = true;
+  auto alive = alive_;
+  rpc::call(client_->rpc(), m::HeartbeatRequest{}, [this, alive](rpc::Typed<m::HeartbeatResponse>& r) {
+    if (!*alive) return;
+    if (r.ok()) sync_clock(r.response->currentTime);
+    if (reset_) finish_reset();
+  });
+}
+
+void Adapter::finish_reset() {
+  if (!reset_) return;
+  const bool hard = reset_->hard;
+  if (reset_->deadline != 0) loop_.cancel(reset_->deadline);
+  reset_.reset();
+  // Posted: this may run inside a callback of the connection that the restart tears down.
+  auto alive = alive_;
+  loop_.post([this, alive, hard] {
+    if (*alive && on_reset_) on_reset_(hard);
   });
 }
 

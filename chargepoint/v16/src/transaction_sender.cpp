@@ -27,6 +27,7 @@ std::optional<std::int32_t> csms_id_of(ChargePoint& core, const std::optional<st
 void Adapter::pump() {
   if (!online() || sending_ || retry_timer_ != 0 || core_ == nullptr) return;
   send_event();
+  if (!sending_ && reset_) reset_progress();  // nothing (more) to send: a waiting Reset may go on
 }
 
 void Adapter::send_event() {
@@ -107,11 +108,14 @@ void Adapter::send_event() {
         req.timestamp = DateTime(e.at);
         req.reason = to_v16(e.reason);
         if (e.id_tag) req.idTag = e.id_tag->substr(0, 20);
-        if (!e.data.empty()) {
-          std::vector<ocpp::v16::TransactionData> data;
-          for (const auto& s : e.data) data.push_back(to_v16(s));
-          req.transactionData = std::move(data);
+        // 1.6 §7.31: a MeterValue carries one or more sampled values. The core records the
+        // begin and end snapshots whatever StopTxnSampledData names; with nothing named they
+        // are empty and stay out of the message.
+        std::vector<ocpp::v16::TransactionData> data;
+        for (const auto& s : e.data) {
+          if (!s.values.empty()) data.push_back(to_v16(s));
         }
+        if (!data.empty()) req.transactionData = std::move(data);
         const std::optional<std::string> stopper = e.id_tag;
         rpc::call(client_->rpc(), req,
                   [this, finish, stopper](rpc::Typed<ocpp::v16::StopTransactionResponse>& r) {
