@@ -278,7 +278,7 @@ void ChargePoint::connector_status_changed(ConnectorId id) {
   });
 }
 
-void ChargePoint::report_status(ConnectorId id) {
+void ChargePoint::report_status(ConnectorId id, bool force) {
   const ConnectorStatus s = status(id);
   ErrorCode e = pile_error_;
   std::string info;
@@ -288,7 +288,8 @@ void ChargePoint::report_status(ConnectorId id) {
     info = c.error_info();
   }
   const auto previous = reported_.find(id);
-  if (previous != reported_.end() && previous->second == std::make_pair(s, e)) return;
+  // Changes only, unless asked (1.6 §5.17: a triggered StatusNotification is sent even unchanged).
+  if (!force && previous != reported_.end() && previous->second == std::make_pair(s, e)) return;
   reported_[id] = {s, e};
   log::info("core", "connector " + std::to_string(id) + " is " + std::string(to_string(s)) +
                         (e == ErrorCode::NoError ? "" : " (" + std::string(to_string(e)) + ")"));

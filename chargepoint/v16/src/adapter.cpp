@@ -172,8 +172,6 @@ void Adapter::sync_clock(const DateTime& csms_time) {
 
 void Adapter::send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
                           SystemTime at) {
-  last_status_[connector] = PendingStatus{status, error, info, at};
-  ++status_reports_;
   if (!online()) {
     pending_status_[connector] = PendingStatus{status, error, info, at};
     return;

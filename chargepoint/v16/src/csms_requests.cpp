@@ -181,7 +181,7 @@ void Adapter::register_handlers() {
         send = [this, connector] {
           // A triggered status is sent even when it has not changed.
           if (connector) {
-            trigger_status(*connector);
+            core_->report_status(*connector, true);
           } else {
             core_->report_statuses();
           }
@@ -212,18 +212,6 @@ void Adapter::register_handlers() {
     });
     return res;
   });
-}
-
-void Adapter::trigger_status(ConnectorId connector) {
-  // §5.17: the core reports a status only when it changed; when it did not, the status it last
-  // reported is the current one, and it is sent again, stamped now.
-  const auto reports = status_reports_;
-  core_->report_status(connector);
-  if (status_reports_ != reports) return;
-  const auto last = last_status_.find(connector);
-  if (last == last_status_.end()) return;
-  const PendingStatus s = last->second;
-  send_status(connector, s.status, s.error, s.info, core_->now());
 }
 
 // §5.13 Reset: the process restarts only once what was sent before has reached the CSMS: the

@@ -76,7 +76,6 @@ class Adapter final : public CsmsLink {
   void event_failed(std::int64_t seq, int attempts, const std::string& why);
   // csms_requests.cpp
   void register_handlers();
-  void trigger_status(ConnectorId connector);
   void restart_when_delivered(bool hard);
   void reset_progress();
   void finish_reset();
@@ -103,10 +102,6 @@ class Adapter final : public CsmsLink {
     SystemTime at;
   };
   std::map<ConnectorId, PendingStatus> pending_status_;
-  // What the core last reported of each connector, and how many reports there were: a triggered
-  // StatusNotification repeats an unchanged status (the core reports only changes).
-  std::map<ConnectorId, PendingStatus> last_status_;
-  std::uint64_t status_reports_ = 0;
   // A Reset waits (boundedly) until what was sent before the restart has reached the CSMS.
   struct PendingReset {
     bool hard = false;
