@@ -21,8 +21,6 @@
 namespace ocpp::cp::daemon {
 namespace {
 
-std::sig_atomic_t volatile g_stop = 0;
-void on_signal(int) { g_stop = 1; }
 
 // The adapter's Authorize round trip, as the authorization chain asks for it.
 class AdapterAuthorize final : public CsmsAuthorize {
@@ -235,20 +233,10 @@ Runtime::~Runtime() = default;
 
 RunResult Runtime::run() {
   auto& p = *parts_;
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
   std::signal(SIGPIPE, SIG_IGN);
   p.core.start();
   p.adapter.start();
-  std::function<void()> watch = [&] {
-    if (g_stop) {
-      log::info("daemon", "stopping on signal");
-      p.loop.stop();
-      return;
-    }
-    p.loop.schedule_after(std::chrono::milliseconds{100}, watch);
-  };
-  watch();
+  p.loop.stop_on_signals([] { log::info("daemon", "stopping on signal"); });
   p.loop.run();
   if (p.result == RunResult::Stopped) {
     // A clean shutdown ends running transactions (1.6 Reason Reboot); the stops are durable now

@@ -15,19 +15,6 @@ struct HttpServer::Exchange {
   bool too_large = false;
 };
 
-namespace {
-
-std::string header(lws* wsi, lws_token_indexes token) {
-  const int len = lws_hdr_total_length(wsi, token);
-  if (len <= 0) return {};
-  std::string value(static_cast<std::size_t>(len) + 1, '\0');
-  const int n = lws_hdr_copy(wsi, value.data(), len + 1, token);
-  value.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-  return value;
-}
-
-}  // namespace
-
 HttpServer::HttpServer(transport::LwsLoop& loop, const std::string& host, int port, HttpHandler handler)
     : loop_(loop), handler_(std::move(handler)) {
   // Static, as lws may use the table after this server is gone (vhosts are freed lazily).
@@ -71,13 +58,13 @@ int HttpServer::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t
       else if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0) ex->request.method = "DELETE";
       else ex->request.method = "GET";
       // lws hands the path relative to the mount; the full one is in the URI header.
-      const std::string uri = header(wsi, ex->request.method == "POST" ? WSI_TOKEN_POST_URI
+      const std::string uri = transport::header_value(wsi, ex->request.method == "POST" ? WSI_TOKEN_POST_URI
                                           : ex->request.method == "PUT"  ? WSI_TOKEN_PUT_URI
                                           : ex->request.method == "DELETE" ? WSI_TOKEN_DELETE_URI
                                                                            : WSI_TOKEN_GET_URI);
       if (!uri.empty()) ex->request.path = uri;
-      ex->request.query = header(wsi, WSI_TOKEN_HTTP_URI_ARGS);
-      ex->request.authorization = header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+      ex->request.query = transport::header_value(wsi, WSI_TOKEN_HTTP_URI_ARGS);
+      ex->request.authorization = transport::header_value(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
       exchanges_[wsi] = ex;
       if (ex->request.method == "GET" || ex->request.method == "DELETE") dispatch(wsi);
       return 0;  // POST/PUT: wait for the body

@@ -36,8 +36,6 @@ send in SQLite, and serves an HTTP API for operators and tests.
 Prints "listening ocpp=PORT http=PORT" on standard output once both listeners are up.
 )";
 
-std::sig_atomic_t volatile g_stop = 0;
-void on_signal(int) { g_stop = 1; }
 
 [[noreturn]] void usage_error(const std::string& message) {
   std::cerr << "ocpp-csms-sim: " << message << "\n(see ocpp-csms-sim --help)\n";
@@ -167,17 +165,7 @@ int main(int argc, char** argv) {
     std::cout << "listening ocpp=" << csms.ocpp_port() << " http=" << api.port() << std::endl;
     if (users.empty()) log::warn("http", "no --user given: every API request will be refused");
 
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    std::function<void()> watch = [&] {
-      if (g_stop) {
-        log::info("csms", "stopping");
-        loop.stop();
-        return;
-      }
-      loop.schedule_after(std::chrono::milliseconds{100}, watch);
-    };
-    watch();
+    loop.stop_on_signals([] { log::info("csms", "stopping"); });
     loop.run();
   } catch (const std::exception& e) {
     std::cerr << "ocpp-csms-sim: " << e.what() << "\n";

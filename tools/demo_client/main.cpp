@@ -24,8 +24,6 @@ const char* kUsage = R"(usage: ocpp-demo-client [options]
   --log-level LEVEL        debug, info, warn or error (default warn)
 )";
 
-std::sig_atomic_t volatile g_stop = 0;
-void on_signal(int) { g_stop = 1; }
 
 [[noreturn]] void usage_error(const std::string& m) {
   std::cerr << "ocpp-demo-client: " << m << "\n";
@@ -110,16 +108,7 @@ int main(int argc, char** argv) {
       demo::register_handlers_v201(client->rpc());
       demo::add_session_v201(steps, client->rpc(), session);
     }
-    std::signal(SIGINT, on_signal);
-    std::signal(SIGTERM, on_signal);
-    std::function<void()> watch = [&] {
-      if (g_stop) {
-        loop.stop();
-        return;
-      }
-      loop.schedule_after(std::chrono::milliseconds{100}, watch);
-    };
-    watch();
+    loop.stop_on_signals();
     client->start();
     loop.run();
     return exit_code;

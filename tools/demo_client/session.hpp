@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "ocpp/common/datetime.hpp"
 #include "ocpp/rpc/endpoint.hpp"
+#include "ocpp/rpc/typed.hpp"
 
 namespace ocpp::demo {
 
@@ -38,5 +40,22 @@ void register_handlers_v201(rpc::Endpoint& ep);
 
 // Prints one line on standard output: "[step] text".
 void say(const std::string& step, const std::string& text);
+
+// The callback of one step's call: prints its outcome and moves on when it succeeded.
+template <class Response>
+std::function<void(rpc::Typed<Response>&)> report(const std::string& step, std::function<void(bool)> next,
+                                                   std::function<std::string(const Response&)> describe) {
+  return [step, next, describe](rpc::Typed<Response>& r) {
+    if (!r.ok()) {
+      say(step, std::string(rpc::to_string(r.status)) + " " + r.error_code + " " + r.error_description);
+      next(false);
+      return;
+    }
+    say(step, describe(*r.response));
+    next(true);
+  };
+}
+
+inline DateTime now() { return DateTime(std::chrono::system_clock::now()); }
 
 }  // namespace ocpp::demo

@@ -8,23 +8,6 @@
 namespace ocpp::demo {
 namespace {
 
-DateTime now() { return DateTime(std::chrono::system_clock::now()); }
-
-// Reports a call's outcome and moves on when it succeeded.
-template <class Response>
-std::function<void(rpc::Typed<Response>&)> report(const std::string& step, std::function<void(bool)> next,
-                                                   std::function<std::string(const Response&)> describe) {
-  return [step, next, describe](rpc::Typed<Response>& r) {
-    if (!r.ok()) {
-      say(step, std::string(rpc::to_string(r.status)) + " " + r.error_code + " " + r.error_description);
-      next(false);
-      return;
-    }
-    say(step, describe(*r.response));
-    next(true);
-  };
-}
-
 v16::StatusNotificationRequest status(int connector, v16::StatusNotificationStatus s) {
   v16::StatusNotificationRequest req;
   req.connectorId = connector;

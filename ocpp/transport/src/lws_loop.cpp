@@ -1,5 +1,6 @@
 #include "ocpp/transport/lws_loop.hpp"
 
+#include <csignal>
 #include <set>
 #include <stdexcept>
 
@@ -30,6 +31,27 @@ const char* LwsLoop::persistent(const std::string& text) {
   static std::set<std::string> pool;
   std::lock_guard<std::mutex> lock(mutex);
   return pool.insert(text).first->c_str();
+}
+
+namespace {
+std::sig_atomic_t volatile g_signalled = 0;
+void on_stop_signal(int) { g_signalled = 1; }
+}  // namespace
+
+void LwsLoop::stop_on_signals(std::function<void()> on_signal) {
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+  on_signal_ = std::move(on_signal);
+  check_signals();
+}
+
+void LwsLoop::check_signals() {
+  if (g_signalled) {
+    if (on_signal_) on_signal_();
+    stop();
+    return;
+  }
+  schedule_after(std::chrono::milliseconds{100}, [this] { check_signals(); });
 }
 
 namespace {
@@ -161,6 +183,15 @@ int LwsLoop::loop_callback(lws* wsi, lws_callback_reasons reason, void*, void*, 
     if (self != nullptr) self->drain();
   }
   return 0;
+}
+
+std::string header_value(lws* wsi, lws_token_indexes token) {
+  const int len = lws_hdr_total_length(wsi, token);
+  if (len <= 0) return {};
+  std::string value(static_cast<std::size_t>(len) + 1, '\0');
+  const int n = lws_hdr_copy(wsi, value.data(), len + 1, token);
+  value.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return value;
 }
 
 }  // namespace ocpp::transport

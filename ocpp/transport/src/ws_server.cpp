@@ -14,15 +14,6 @@ namespace {
 
 constexpr const char* kHttpProtocol = "ocpp-http";
 
-std::string header(lws* wsi, lws_token_indexes token) {
-  const int len = lws_hdr_total_length(wsi, token);
-  if (len <= 0) return {};
-  std::string value(static_cast<std::size_t>(len) + 1, '\0');
-  const int n = lws_hdr_copy(wsi, value.data(), len + 1, token);
-  value.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
-  return value;
-}
-
 // "Basic base64(id:password)" -> password. OCPP fixes the user to the charge point id, which may
 // itself contain colons, so the split is after the known id rather than at the first colon.
 bool basic_password(const std::string& value, const std::string& id, std::string& password) {
@@ -134,14 +125,14 @@ int WsServer::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, s
 int WsServer::confirm_upgrade(lws* wsi) {
   // lws hands the path already percent-decoded, so the id is everything after the configured
   // prefix (an id may itself contain "/").
-  const std::string uri = header(wsi, WSI_TOKEN_GET_URI);
+  const std::string uri = header_value(wsi, WSI_TOKEN_GET_URI);
   if (uri.rfind(options_.path_prefix, 0) != 0) {
     lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, "unknown path");
     return 1;
   }
   const std::string id = uri.substr(options_.path_prefix.size());
   // `in` names the upgrade ("websocket"), not the subprotocol: read what the client offered.
-  const std::string offered = header(wsi, WSI_TOKEN_PROTOCOL);
+  const std::string offered = header_value(wsi, WSI_TOKEN_PROTOCOL);
   bool accepted_version = false;
   std::size_t start = 0;
   while (start <= offered.size() && !accepted_version) {
@@ -164,7 +155,7 @@ int WsServer::confirm_upgrade(lws* wsi) {
   }
   if (options_.check_password && !options_.require_client_cert) {
     std::string password;
-    if (!basic_password(header(wsi, WSI_TOKEN_HTTP_AUTHORIZATION), id, password) ||
+    if (!basic_password(header_value(wsi, WSI_TOKEN_HTTP_AUTHORIZATION), id, password) ||
         !options_.check_password(id, password)) {
       log::warn("csms", "refused " + id + ": wrong or missing HTTP Basic credentials");
       lws_return_http_status(wsi, HTTP_STATUS_UNAUTHORIZED, "charge point credentials refused");

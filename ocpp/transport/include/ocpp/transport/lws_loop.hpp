@@ -34,6 +34,9 @@ class LwsLoop final : public EventLoop {
   void stop();
   // Runs one service iteration (tests that drive the loop themselves).
   void run_once();
+  // SIGINT and SIGTERM stop the loop (checked every 100 ms: a signal handler may only set a flag).
+  // `on_signal` runs on the loop thread just before it stops. For the programs' main loops.
+  void stop_on_signals(std::function<void()> on_signal = {});
 
   lws_context* context() { return context_; }
 
@@ -53,6 +56,7 @@ class LwsLoop final : public EventLoop {
   static void on_wakeup(lws_sorted_usec_list_t* sul);
   void drain();
   void arm_wakeup();
+  void check_signals();
 
   const Clock& clock_;
   lws_context* context_ = nullptr;
@@ -66,6 +70,10 @@ class LwsLoop final : public EventLoop {
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
   std::atomic<bool> stopping_{false};
+  std::function<void()> on_signal_;
 };
+
+// The value of one HTTP header of a connection (all fragments), or "" when absent.
+std::string header_value(lws* wsi, lws_token_indexes token);
 
 }  // namespace ocpp::transport
