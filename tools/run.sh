@@ -6,7 +6,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./tools/setup.sh
-export CCACHE_DIR="${CCACHE_DIR:-$PWD/.ccache}"
 cmake --preset release >/dev/null
 cmake --build --preset release --target ocpp-csms-sim ocpp-chargepoint ocpp-cpctl
 bin="$PWD/build/release/bin"

@@ -5,7 +5,6 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 preset="${1:-dev}"
 ./tools/setup.sh
-export CCACHE_DIR="${CCACHE_DIR:-$PWD/.ccache}"
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"
 ctest --preset "$preset" -j2
