@@ -1,22 +1,19 @@
 #pragma once
-// One action's schema, compiled for RapidJSON plus the checks of the second pass.
+// One action's schema (<Action>.req or .conf), compiled into the validator's own node graph.
 #include <rapidjson/document.h>
-#include <rapidjson/schema.h>
 
-#include <memory>
 #include <optional>
 #include <string_view>
-#include <vector>
 
 #include "ocpp/common/error_code.hpp"
-#include "value_checks.hpp"
+#include "schema_compiler.hpp"
 
 namespace ocpp::schema_detail {
 
 class CompiledSchema {
  public:
-  // `json_text` must outlive the object (it is one of the embedded schemas). Throws
-  // std::runtime_error when the text is not JSON.
+  // Throws std::runtime_error when the text is not a JSON object, or when it uses a keyword or a
+  // form of one that the validator does not implement (see schema_compiler.hpp).
   explicit CompiledSchema(std::string_view json_text);
   CompiledSchema(const CompiledSchema&) = delete;
   CompiledSchema& operator=(const CompiledSchema&) = delete;
@@ -24,11 +21,7 @@ class CompiledSchema {
   std::optional<ValidationError> validate(const rapidjson::Value& payload) const;
 
  private:
-  std::string_view text_;
-  // RapidJSON's SchemaDocument allocates with plain malloc (CrtAllocator), so it holds only what
-  // the compiled schema needs.
-  std::unique_ptr<rapidjson::SchemaDocument> schema_;
-  std::vector<ValueCheck> checks_;
+  CompiledTree tree_;
 };
 
 }  // namespace ocpp::schema_detail

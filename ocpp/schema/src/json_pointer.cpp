@@ -1,15 +1,11 @@
 #include "json_pointer.hpp"
 
-#include <rapidjson/pointer.h>
-
 #include "ocpp/common/json.hpp"
 
 namespace ocpp::schema_detail {
 namespace {
 
 constexpr std::size_t kMaxQuotedBytes = 64;
-// Schemas nest $ref only one or two deep; more means a cycle.
-constexpr int kMaxRefHops = 16;
 
 // Cuts UTF-8 text to at most `limit` bytes without splitting a multi-byte character.
 std::string_view cut_utf8(std::string_view text, std::size_t limit) {
@@ -40,27 +36,6 @@ void append_pointer_index(std::string& pointer, std::size_t index) {
 }
 
 std::string field_prefix(const std::string& pointer) { return pointer.empty() ? std::string() : pointer + ": "; }
-
-const rapidjson::Value* resolve_refs(const rapidjson::Value& schema, const rapidjson::Value& root) {
-  const rapidjson::Value* current = &schema;
-  for (int hop = 0; hop < kMaxRefHops; ++hop) {
-    if (!current->IsObject()) return current;
-    const auto ref = current->FindMember("$ref");
-    if (ref == current->MemberEnd()) return current;
-    if (!ref->value.IsString() || ref->value.GetStringLength() == 0 || ref->value.GetString()[0] != '#')
-      return nullptr;  // only local references occur in the OCPP schemas
-    const rapidjson::Pointer pointer(ref->value.GetString(), ref->value.GetStringLength());
-    if (!pointer.IsValid()) return nullptr;
-    current = pointer.Get(root);
-    if (current == nullptr) return nullptr;
-  }
-  return nullptr;
-}
-
-const rapidjson::Value* value_at(const rapidjson::Value& root, const std::string& pointer) {
-  const rapidjson::Pointer parsed(pointer.data(), pointer.size());
-  return parsed.IsValid() ? parsed.Get(root) : nullptr;
-}
 
 std::string quote_value(const rapidjson::Value& value) {
   if (value.IsString()) {

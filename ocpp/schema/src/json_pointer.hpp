@@ -1,6 +1,6 @@
 #pragma once
-// JSON pointers (RFC 6901) for naming the failing field in a validation error, and resolution of
-// local `$ref`s inside a schema document.
+// JSON pointers (RFC 6901) for naming the failing field in a validation error, and the renderings
+// of payload values that descriptions quote.
 #include <rapidjson/document.h>
 
 #include <cstddef>
@@ -15,13 +15,6 @@ void append_pointer_index(std::string& pointer, std::size_t index);
 
 // "/a/b: " for a non-root pointer, "" for the root, so descriptions read naturally.
 std::string field_prefix(const std::string& pointer);
-
-// Follows `$ref: "#/..."` (JSON Schema draft-07 §8.3, local references only) until a schema that
-// is not a reference. Returns nullptr for a dangling or non-local reference, or a cycle of them.
-const rapidjson::Value* resolve_refs(const rapidjson::Value& schema, const rapidjson::Value& root);
-
-// The value at `pointer` (already in RFC 6901 string form) in `root`, or nullptr.
-const rapidjson::Value* value_at(const rapidjson::Value& root, const std::string& pointer);
 
 // A JSON rendering of a payload value for an error message, shortened so that a huge or hostile
 // value cannot blow up the description (DESIGN.md principle 7: clear errors, bounded).

@@ -1,6 +1,7 @@
 #include "ocpp/schema/validator.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 
 #include "compiled_schema.hpp"
@@ -54,15 +55,27 @@ std::vector<std::string_view> SchemaValidator::actions() const {
 std::optional<ValidationError> SchemaValidator::validate(std::string_view action, MessageKind kind,
                                                          const rapidjson::Value& payload) {
   const auto table = schema_detail::embedded_schemas(version_);
-  const std::size_t index = find(table, action, kind);
-  if (index == table.size) {
-    // OCPP-J 1.6 §4.2.3 NotImplemented: "Requested Action is not known by receiver".
-    return ValidationError{RpcErrorCode::NotImplemented,
-                           "no " + std::string(to_string(version_)) + " schema for " + std::string(action) +
-                               (kind == MessageKind::Request ? ".req" : ".conf")};
+  std::size_t& recent = recent_[kind == MessageKind::Request ? 0 : 1];
+  std::size_t index = recent;
+  if (index >= table.size || table.entries[index].action != action || table.entries[index].kind != kind) {
+    index = find(table, action, kind);
+    if (index == table.size) {
+      // OCPP-J 1.6 §4.2.3 NotImplemented: "Requested Action is not known by receiver".
+      return ValidationError{RpcErrorCode::NotImplemented,
+                             "no " + std::string(to_string(version_)) + " schema for " + std::string(action) +
+                                 (kind == MessageKind::Request ? ".req" : ".conf")};
+    }
+    recent = index;
   }
   auto& compiled = compiled_[index];
-  if (!compiled) compiled = std::make_unique<schema_detail::CompiledSchema>(table.entries[index].json);
+  if (!compiled) {
+    try {
+      compiled = std::make_unique<schema_detail::CompiledSchema>(table.entries[index].json);
+    } catch (const std::runtime_error& e) {
+      throw std::runtime_error(std::string(to_string(version_)) + " schema of " + std::string(action) +
+                               (kind == MessageKind::Request ? ".req: " : ".conf: ") + e.what());
+    }
+  }
   return compiled->validate(payload);
 }
 

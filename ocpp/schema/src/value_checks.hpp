@@ -1,47 +1,33 @@
 #pragma once
-// The second validation pass: keywords RapidJSON 1.1.0 does not implement as OCPP needs them.
-// - `format: date-time`: RapidJSON ignores `format` (DESIGN.md principle 5 wants it checked).
-// - `multipleOf` with a decimal step (1.6 `limit`, `minChargingRate`: 0.1): RapidJSON divides in
-//   binary floating point and refuses e.g. 0.3 as a multiple of 0.1, so the keyword is taken out of
-//   the compiled schema and checked here with a tolerance.
-// The places to check are found once per schema by walking it (properties, items, $ref into
-// definitions) and stored as paths; validating a payload then only follows those paths.
+// Checks of single values whose exact meaning matters for agreeing with the peer and with the
+// schema validator this block used before (RapidJSON 1.1.0's, still the oracle of the tests):
+// - `multipleOf` with a decimal step (1.6 `limit`, `minChargingRate`: 0.1): binary floating point
+//   makes 0.3 / 0.1 = 2.9999999999999996, so a plain division would refuse valid limits; the check
+//   allows a tolerance, like ocpp-rpc does.
+// - `minimum` / `maximum`: integers are compared exactly, anything with a fraction as a double.
+// - `minLength` / `maxLength` count code points as RapidJSON 1.1.0 decodes them (a string that is
+//   not valid UTF-8 has no length and passes them, as it did with RapidJSON).
 #include <rapidjson/document.h>
 
+#include <cstdint>
 #include <optional>
-#include <string>
-#include <vector>
-
-#include "ocpp/common/error_code.hpp"
+#include <string_view>
 
 namespace ocpp::schema_detail {
-
-// One step from a value to a child: a named property, or every item of an array.
-struct PathStep {
-  std::string property;
-  bool any_item = false;
-};
-
-struct ValueCheck {
-  enum class Kind { DateTime, MultipleOf };
-  std::vector<PathStep> path;
-  Kind kind = Kind::DateTime;
-  rapidjson::Value multiple_of;  // the schema's number, for Kind::MultipleOf
-};
-
-// Finds every `format: date-time` and `multipleOf` reachable from the root schema.
-std::vector<ValueCheck> collect_value_checks(const rapidjson::Value& root_schema);
-
-// Removes every `multipleOf` keyword from a schema document (they are checked by the second pass).
-void strip_multiple_of(rapidjson::Value& schema);
-
-// The first value that fails a check, as a PropertyConstraintViolation naming its JSON pointer.
-std::optional<ValidationError> run_value_checks(const std::vector<ValueCheck>& checks,
-                                                const rapidjson::Value& payload);
 
 // Whether `value` is a whole multiple of `step`, allowing for binary floating point: integers are
 // checked exactly; otherwise value/step must lie within 1e-6 of an integer, the tolerance of
 // ocpp-rpc's validator.
 bool is_multiple_of(const rapidjson::Value& value, const rapidjson::Value& step);
+
+// value < limit and value > limit for two JSON numbers.
+bool is_less(const rapidjson::Value& value, const rapidjson::Value& limit);
+bool is_greater(const rapidjson::Value& value, const rapidjson::Value& limit);
+
+// The number of code points of UTF-8 text, or nullopt when it is not valid UTF-8.
+std::optional<std::uint32_t> count_code_points(std::string_view text);
+
+// A copy of a JSON number that needs no allocator.
+rapidjson::Value copy_number(const rapidjson::Value& number);
 
 }  // namespace ocpp::schema_detail

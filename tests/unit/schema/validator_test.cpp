@@ -102,6 +102,22 @@ TEST(SchemaValidator, CachedSchemaGivesTheSameAnswers) {
   EXPECT_SCHEMA_OK(check(moved, "Authorize", MessageKind::Request, R"({"idTag":"ABC"})"));
 }
 
+// The validator remembers the schema it used last per kind; another action, another kind or an
+// unknown action must still find their own.
+TEST(SchemaValidator, AlternatingActionsAndKindsFindTheirOwnSchema) {
+  SchemaValidator v(ProtocolVersion::v16);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_SCHEMA_OK(check(v, "Authorize", MessageKind::Request, R"({"idTag":"ABC"})"));
+    EXPECT_SCHEMA_ERROR(check(v, "Authorize", MessageKind::Response, R"({"idTag":"ABC"})"),
+                        RpcErrorCode::FormatViolation, "/idTag: property not allowed");
+    EXPECT_SCHEMA_ERROR(check(v, "Authorizf", MessageKind::Request, R"({"idTag":"ABC"})"),
+                        RpcErrorCode::NotImplemented, "no 1.6 schema for Authorizf.req");
+    EXPECT_SCHEMA_ERROR(check(v, "Heartbeat", MessageKind::Request, R"({"idTag":"ABC"})"),
+                        RpcErrorCode::FormatViolation, "/idTag: property not allowed");
+    EXPECT_SCHEMA_OK(check(v, "Heartbeat", MessageKind::Response, R"({"currentTime":"2026-11-24T09:30:00Z"})"));
+  }
+}
+
 TEST(SchemaValidator, DescriptionEscapesPointerTokens) {
   SchemaValidator v(ProtocolVersion::v16);
   // RFC 6901 §3: "/" in a name is written "~1", "~" as "~0".

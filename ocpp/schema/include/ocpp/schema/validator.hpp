@@ -5,6 +5,7 @@
 // for the messages it actually exchanges.
 #include <rapidjson/document.h>
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -46,8 +47,12 @@ class SchemaValidator {
   // nullopt when `payload` conforms to the schema of <action>.req or <action>.conf, including
   // `format: date-time` (RFC 3339) and `multipleOf` with a tolerance for decimal fractions.
   // Otherwise the CALLERROR code to answer with (OCPP-J 1.6 §4.2.3, 2.0.1 Part 4 §4.3) and a
-  // description naming the field as a JSON pointer and the violated keyword. An action without a
-  // schema gives NotImplemented. Compiles the action's schema on first use and caches it.
+  // description naming the field as a JSON pointer and the violated keyword. Of several failures
+  // it reports the first in document order, a date-time or multipleOf one only when nothing else
+  // fails. An action without a schema gives NotImplemented. Compiles the action's schema on first
+  // use (into the block's own validation tree) and caches it; throws
+  // std::runtime_error naming the keyword if that schema uses one the validator does not implement
+  // (a schema refresh must not silently weaken validation; every embedded schema compiles).
   std::optional<ValidationError> validate(std::string_view action, MessageKind kind,
                                           const rapidjson::Value& payload);
 
@@ -55,6 +60,9 @@ class SchemaValidator {
   ProtocolVersion version_;
   // Indexed like the embedded table of `version_`; null until first used.
   std::vector<std::unique_ptr<schema_detail::CompiledSchema>> compiled_;
+  // The table index validated last, per kind (request, response): an endpoint checks a CALL and
+  // its answer one after the other, so this mostly saves searching the table.
+  std::size_t recent_[2] = {0, 0};
 };
 
 }  // namespace ocpp
