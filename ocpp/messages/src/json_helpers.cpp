@@ -102,7 +102,8 @@ void read(const rapidjson::Value& v, RawJson& out, const Path&) { out = RawJson:
 std::string read_string(const rapidjson::Value& v, std::size_t max_length, const Path& path) {
   if (!v.IsString()) fail(path, "expected a string, got " + describe(v));
   std::string text(v.GetString(), v.GetStringLength());
-  const std::size_t length = count_characters(text);
+  // At most max_length bytes means at most max_length characters: no need to count.
+  const std::size_t length = text.size() <= max_length ? text.size() : count_characters(text);
   if (length > max_length) {
     fail(path, "string of " + std::to_string(length) + " characters exceeds maxLength " +
                    std::to_string(max_length));

@@ -36,6 +36,8 @@ class CiString {
   CiString(const char* text) : CiString(std::string_view(text)) {}
   CiString(std::string_view text) : CiString(std::string(text)) {}
   CiString(std::string text) : value_(std::move(text)) {
+    // A string of at most N bytes has at most N characters: count only when it could be too long.
+    if (value_.size() <= N) return;
     const std::size_t length = messages::detail::count_characters(value_);
     if (length > N) messages::detail::throw_too_long(N, length);
   }
