@@ -171,6 +171,8 @@ struct Runtime::Parts final : ControlHandler {
     w.Bool(adapter.connected());
     w.Key("outbox");
     w.Uint64(core.outbox().size());
+    w.Key("outbox_discarded");
+    w.Uint64(core.outbox().discarded());
     w.Key("connectors");
     w.StartArray();
     const auto sim = pile.status();

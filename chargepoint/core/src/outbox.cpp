@@ -29,7 +29,8 @@ std::int64_t Outbox::append(OutboxKind kind, std::optional<std::int64_t> transac
 std::optional<OutboxEvent> Outbox::front() {
   // ORDER BY seq: the queue is replayed in the order events happened (libocpp reloads its queue
   // without ORDER BY; SQLite does not promise row order otherwise).
-  auto st = db_.prepare("SELECT seq, kind, transaction_pk, payload, attempts FROM outbox ORDER BY seq LIMIT 1");
+  auto st = db_.prepare(
+      "SELECT seq, kind, transaction_pk, payload, attempts FROM outbox WHERE discarded_at IS NULL ORDER BY seq LIMIT 1");
   if (!st.step()) return std::nullopt;
   OutboxEvent e;
   e.seq = st.int64(0);
@@ -42,12 +43,23 @@ std::optional<OutboxEvent> Outbox::front() {
 
 void Outbox::remove(std::int64_t seq) { db_.prepare("DELETE FROM outbox WHERE seq=?1").bind(1, seq).run(); }
 
+void Outbox::discard(std::int64_t seq, const std::string& reason) {
+  db_.prepare("UPDATE outbox SET discarded_at=strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), discard_reason=?2 WHERE seq=?1")
+      .bind(1, seq).bind(2, reason).run();
+}
+
 void Outbox::count_attempt(std::int64_t seq) {
   db_.prepare("UPDATE outbox SET attempts=attempts+1 WHERE seq=?1").bind(1, seq).run();
 }
 
 std::size_t Outbox::size() {
-  auto st = db_.prepare("SELECT COUNT(*) FROM outbox");
+  auto st = db_.prepare("SELECT COUNT(*) FROM outbox WHERE discarded_at IS NULL");
+  st.step();
+  return static_cast<std::size_t>(st.int64(0));
+}
+
+std::size_t Outbox::discarded() {
+  auto st = db_.prepare("SELECT COUNT(*) FROM outbox WHERE discarded_at IS NOT NULL");
   st.step();
   return static_cast<std::size_t>(st.int64(0));
 }

@@ -54,6 +54,11 @@ CREATE TABLE outbox(
   payload TEXT NOT NULL,                  -- version-neutral event data (JSON), never a wire frame
   attempts INTEGER NOT NULL DEFAULT 0);
 )sql",
+    // 2: an event the protocol says to give up on is not deleted: it stays, marked, and counted.
+    R"sql(
+ALTER TABLE outbox ADD COLUMN discarded_at TEXT;
+ALTER TABLE outbox ADD COLUMN discard_reason TEXT;
+)sql",
 };
 
 }  // namespace

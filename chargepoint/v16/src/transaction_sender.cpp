@@ -98,7 +98,7 @@ void Adapter::send_event() {
           log::error("v16", "stop of transaction " + std::to_string(event->transaction_pk.value_or(0)) +
                                 " cannot be reported: the CSMS never assigned it an id (kept in the database)");
           sending_ = false;
-          core_->outbox().remove(seq);
+          core_->outbox().discard(seq, "the CSMS never assigned a transactionId");
           pump();
           return;
         }
@@ -130,9 +130,9 @@ void Adapter::send_event() {
   } catch (const std::exception& e) {
     // A row that cannot be rendered is a bug or corruption; it must not block the queue forever.
     log::error("v16", "outbox event " + std::to_string(seq) + " cannot be rendered (" + e.what() +
-                          "); skipped, its transaction stays in the database");
+                          "); discarded, kept in the database");
     sending_ = false;
-    core_->outbox().remove(seq);
+    core_->outbox().discard(seq, std::string("cannot be rendered: ") + e.what());
     pump();
   }
 }
@@ -141,11 +141,11 @@ void Adapter::event_failed(std::int64_t seq, int attempts, const std::string& wh
   core_->outbox().count_attempt(seq);
   const auto max_attempts = settings_.get_int("transaction_message_attempts");
   if (attempts >= max_attempts) {
-    // 1.6 §4.10: after TransactionMessageAttempts the message is not sent again. It was recorded
-    // in the transactions table before; the outbox event goes, with a log line saying so.
+    // 1.6 §4.10: after TransactionMessageAttempts the message is not sent again. It stays in the
+    // database, marked with the reason, and counts in `ocpp-cpctl status` (outbox_discarded).
     log::error("v16", "outbox event " + std::to_string(seq) + " refused " + std::to_string(attempts) +
-                          " times (" + why + "); not sent again, its transaction stays in the database");
-    core_->outbox().remove(seq);
+                          " times (" + why + "); not sent again, kept in the database");
+    core_->outbox().discard(seq, "refused " + std::to_string(attempts) + " times: " + why);
     pump();
     return;
   }

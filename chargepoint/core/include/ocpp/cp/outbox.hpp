@@ -28,12 +28,16 @@ class Outbox {
   explicit Outbox(db::Database& db) : db_(db) {}
   // Stores an event; call inside the db transaction that records what it is about.
   std::int64_t append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload);
-  // The oldest event not yet delivered.
+  // The oldest event neither delivered nor discarded.
   std::optional<OutboxEvent> front();
-  // Delivered (or given up on: see the caller's log): it leaves the queue.
+  // Delivered: it leaves the queue.
   void remove(std::int64_t seq);
+  // Given up on (1.6 §4.10 TransactionMessageAttempts, or an event that cannot be rendered): it is
+  // not sent again, but it stays in the database with the reason, and counts in discarded().
+  void discard(std::int64_t seq, const std::string& reason);
   void count_attempt(std::int64_t seq);
-  std::size_t size();
+  std::size_t size();       // waiting to be sent
+  std::size_t discarded();  // kept, never to be sent
   // Told after every append, so the sender can start moving.
   void on_append(std::function<void()> fn) { on_append_ = std::move(fn); }
   void notify() {
