@@ -73,6 +73,9 @@ struct Config {
   // configured with e.g. /run/ocpp-chargepoint/control.sock (a folder its service creates).
   std::string control_socket = "chargepoint.sock";
   int connectors = 2;
+  // After a crash or power cut, a transaction that was open goes on when its cable is still in
+  // (true), or is stopped with reason PowerLoss (false). Either way it is reported once.
+  bool resume_transactions_after_power_loss = false;
   HalConfig hal;
   // Initial values of 1.6 configuration keys or 2.0.1 variables, by their OCPP names, as strings.
   // The names are checked by the configuration block, not here.

@@ -62,6 +62,7 @@ struct Runtime::Parts final : ControlHandler {
   ChargePoint core;
   std::unique_ptr<ControlSocket> control;
   RunResult result = RunResult::Stopped;
+  bool resume_open_transactions = false;
 
   static transport::ClientOptions client_options(const Config& c) {
     transport::ClientOptions o;
@@ -104,6 +105,7 @@ struct Runtime::Parts final : ControlHandler {
     pile.set_listener(&core);
     adapter.bind(core, local_list, cache);
     adapter.allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
+    resume_open_transactions = c.resume_transactions_after_power_loss;
     adapter.on_reset([this](bool hard) {
       log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
       result = RunResult::ResetRequested;
@@ -236,7 +238,7 @@ Runtime::~Runtime() = default;
 RunResult Runtime::run() {
   auto& p = *parts_;
   std::signal(SIGPIPE, SIG_IGN);
-  p.core.start();
+  p.core.start(p.resume_open_transactions);
   p.adapter.start();
   p.loop.stop_on_signals([] { log::info("daemon", "stopping on signal"); });
   p.loop.run();

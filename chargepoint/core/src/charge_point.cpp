@@ -25,13 +25,15 @@ ChargePoint::~ChargePoint() {
   for (auto& [id, timer] : status_timers_) loop_.cancel(timer);
 }
 
-void ChargePoint::start() {
+void ChargePoint::start(bool resume_open_transactions) {
   load_availability();
-  // Transactions a crash or power cut left open are closed now, once, with reason PowerLoss and
-  // the meter's register (the hardware kept counting while we were down).
+  // Transactions a crash or power cut left open: resumed where the EV is still plugged in (by
+  // configuration), else closed now, once, with reason PowerLoss and the meter's register (the
+  // hardware kept counting while we were down).
   for (const auto& record : transactions_.open_transactions()) {
     if (valid_connector(record.connector)) {
-      connectors_[static_cast<std::size_t>(record.connector - 1)]->close_after_power_loss(record);
+      auto& c = *connectors_[static_cast<std::size_t>(record.connector - 1)];
+      if (!resume_open_transactions || !c.resume_after_power_loss(record)) c.close_after_power_loss(record);
     } else {
       // A connector this pile no longer has (reconfigured): no meter to read, so the last
       // register recorded for it; never left open and unreported (principle 4).

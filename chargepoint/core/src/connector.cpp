@@ -445,6 +445,30 @@ std::optional<std::int64_t> Connector::transaction_pk() const {
   return tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt;
 }
 
+bool Connector::resume_after_power_loss(const TransactionRecord& record) {
+  auto& hw = cp_.hal().connector(id_);
+  if (hw.pilot() == hal::PilotState::A || !operative_ || error_ != ErrorCode::NoError || tx_) return false;
+  const auto reading = read_meter();
+  if (!reading) return false;
+  Transaction tx;
+  tx.pk = record.pk;
+  tx.id_tag = record.id_tag;
+  tx.start_wh = record.meter_start_wh;  // the energy counted while we were down belongs to it
+  tx.last_wh = reading->energy_wh;
+  tx_ = std::move(tx);
+  if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
+  hw.set_contactor(true);
+  hw.set_current_limit(kMaxCurrentA);
+  log::warn("core", name(id_) + ": transaction " + std::to_string(record.pk) +
+                        " was open at start (power loss or crash) and its EV is still plugged in: resumed at " +
+                        std::to_string(reading->energy_wh) + " Wh");
+  feed(ConnectorInput::EnergyOffered);
+  feed(ConnectorInput::TransactionStarted);
+  show("Charging");
+  schedule_sample();
+  return true;
+}
+
 void Connector::close_after_power_loss(const TransactionRecord& record) {
   const auto reading = read_meter();
   cp_.close_after_power_loss(record, reading ? reading->energy_wh : record.meter_start_wh);

@@ -47,6 +47,9 @@ class Connector {
   void aligned_sample();
   // A transaction a power cut left open: stop it now (PowerLoss) with the meter's current register.
   void close_after_power_loss(const TransactionRecord& record);
+  // The same transaction goes on, if its EV is still plugged in and the connector can charge;
+  // false when it cannot (the caller then closes it).
+  bool resume_after_power_loss(const TransactionRecord& record);
 
  private:
   struct Session {

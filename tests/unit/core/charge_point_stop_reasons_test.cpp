@@ -306,6 +306,47 @@ TEST_F(ChargePointStop, PowerLossClosesTheOpenTransactionOnceAtStart) {
   EXPECT_TRUE(cp().transactions().open_transactions().empty());
 }
 
+// With the resume policy, a transaction whose EV is still plugged in goes on after the restart:
+// the same transaction (no new start, no stop), the energy counted while the controller was down
+// included, and it stops normally later.
+TEST_F(ChargePointStop, ResumePolicyContinuesTheTransactionWhenTheEvIsStillThere) {
+  resume_after_power_loss_ = true;
+  boot();
+  const auto pk = start_charging(1, "TAG-1");
+  confirm(pk, "501", AuthorizationStatus::Accepted);
+  advance(10min);
+  shutdown();
+  advance(5min);
+  boot();
+  EXPECT_TRUE(stops().empty()) << "nothing stopped";
+  EXPECT_EQ(events_of(OutboxKind::Start).size(), 1u) << "no second start";
+  ASSERT_TRUE(tx(1).has_value());
+  EXPECT_EQ(tx(1)->pk, pk) << "the same transaction";
+  EXPECT_TRUE(sim(1).contactor_closed());
+  EXPECT_EQ(status(1), S::Charging);
+  advance(10min);
+  const double reg = register_wh(1);
+  ASSERT_EQ(pile().press_stop(1), "");
+  const auto e = only_stop(pk, StopReason::Local);
+  EXPECT_DOUBLE_EQ(e.meter_stop_wh, reg);
+}
+
+// The resume policy cannot resume a transaction whose EV left while the controller was down: it
+// is stopped with PowerLoss, as without the policy.
+TEST_F(ChargePointStop, ResumePolicyStopsWhenTheEvIsGone) {
+  resume_after_power_loss_ = true;
+  boot();
+  const auto pk = start_charging(1, "TAG-1");
+  advance(10min);
+  shutdown();
+  ASSERT_EQ(pile().ev_suspend(1), "");
+  ASSERT_EQ(pile().unplug(1), "");
+  boot();
+  only_stop(pk, StopReason::PowerLoss);
+  EXPECT_FALSE(tx(1).has_value());
+  EXPECT_EQ(status(1), S::Available);
+}
+
 // A transaction left open on a connector the pile no longer has (reconfigured with fewer) is
 // still closed and reported, with the last register known for it: never silently kept open.
 TEST_F(ChargePointStop, PowerLossOnAConnectorThatNoLongerExists) {

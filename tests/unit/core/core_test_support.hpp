@@ -257,9 +257,12 @@ class CoreFixture : public ::testing::Test {
     chain_ = std::make_unique<ChainAuthorization>(*authorizer_, *list_, *cache_, *settings_, clock_, csms_);
     cp_ = std::make_unique<ChargePoint>(loop_, *store_, *hal_, *settings_, *chain_, csms_);
     pile_->set_listener(cp_.get());
-    cp_->start();
+    cp_->start(resume_after_power_loss_);
     loop_.run_pending();
   }
+
+  // The daemon's resume_transactions_after_power_loss, for the next boot().
+  bool resume_after_power_loss_ = false;
 
   // Tears the core down without stopping anything, as a crash or a power cut does. The
   // controller's outputs drop with it: contactors open, current limits 0.

@@ -51,9 +51,10 @@ class ChargePoint final : public hal::HalListener {
   ChargePoint(const ChargePoint&) = delete;
   ChargePoint& operator=(const ChargePoint&) = delete;
 
-  // Restores availability, closes transactions a power cut left open (PowerLoss, reported once),
-  // and starts metering. Call once, after wiring.
-  void start();
+  // Restores availability; a transaction a crash or power cut left open is resumed (when
+  // `resume_open_transactions` and its cable is still in) or stopped with PowerLoss, and either
+  // way reported once; starts metering. Call once, after wiring.
+  void start(bool resume_open_transactions = false);
 
   // --- hardware (hal::HalListener) ---
   void on_pilot_changed(ConnectorId connector, hal::PilotState state) override;
