@@ -289,6 +289,7 @@ void read_local(const ObjectReader& top, Config& config) {
   }
   if (auto n = top.integer("connectors", 1, kMaxConnectors)) config.connectors = *n;
   if (auto b = top.boolean("resume_transactions_after_power_loss")) config.resume_transactions_after_power_loss = *b;
+  if (auto n = top.integer("outbox_max_events", 100, 10000000)) config.outbox_max_events = *n;
   read_hal(top, config);
   read_ocpp_config(top, config);
 
@@ -336,7 +337,8 @@ Config parse_config(std::string_view json) {
   }
   const ObjectReader top(doc, "",
                          {"charge_point_id", "ocpp_version", "csms_url", "security_profile", "basic_auth_password", "tls",
-                          "database", "control_socket", "connectors", "resume_transactions_after_power_loss", "hal",
+                          "database", "control_socket", "connectors", "resume_transactions_after_power_loss",
+                          "outbox_max_events", "hal",
                           "ocpp_config", "offline_code", "log"});
   Config config;
   read_charge_point_id(top, config);

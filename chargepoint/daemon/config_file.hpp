@@ -76,6 +76,9 @@ struct Config {
   // After a crash or power cut, a transaction that was open goes on when its cable is still in
   // (true), or is stopped with reason PowerLoss (false). Either way it is reported once.
   bool resume_transactions_after_power_loss = false;
+  // Charging events kept waiting for the CSMS before meter samples are thinned (every other one of
+  // a transaction; starts and stops never). 50,000 holds a week of 1-minute samples on 4 connectors.
+  int outbox_max_events = 50000;
   HalConfig hal;
   // Initial values of 1.6 configuration keys or 2.0.1 variables, by their OCPP names, as strings.
   // The names are checked by the configuration block, not here.

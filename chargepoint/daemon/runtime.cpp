@@ -106,6 +106,7 @@ struct Runtime::Parts final : ControlHandler {
     adapter.bind(core, local_list, cache);
     adapter.allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
     resume_open_transactions = c.resume_transactions_after_power_loss;
+    core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
     adapter.on_reset([this](bool hard) {
       log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
       result = RunResult::ResetRequested;
@@ -175,6 +176,8 @@ struct Runtime::Parts final : ControlHandler {
     w.Uint64(core.outbox().size());
     w.Key("outbox_discarded");
     w.Uint64(core.outbox().discarded());
+    w.Key("outbox_thinned");
+    w.Uint64(core.outbox().thinned());
     w.Key("connectors");
     w.StartArray();
     const auto sim = pile.status();

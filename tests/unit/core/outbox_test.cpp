@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "ocpp/cp/store.hpp"
+#include "ocpp/cp/transactions.hpp"
 
 namespace ocpp::cp {
 namespace {
@@ -54,6 +55,56 @@ TEST_F(OutboxTest, ADiscardedEventIsSkippedKeptAndCounted) {
   EXPECT_EQ(st.text(0), "{\"a\":1}");
   EXPECT_EQ(st.int64(1), 1);
   EXPECT_EQ(st.text(2), "refused 3 times: InternalError");
+}
+
+}  // namespace
+}  // namespace ocpp::cp
+
+namespace ocpp::cp {
+namespace {
+
+TEST_F(OutboxTest, OverTheLimitMeterSamplesAreThinnedNeverStartsOrStops) {
+  Store store(path());
+  Outbox outbox(store.db());
+  outbox.set_limit(100);
+  const auto tx = TransactionStore(store.db()).begin(1, "TAG", 0, SystemTime{});
+  outbox.append(OutboxKind::Start, tx, "{\"start\":7}");
+  for (int i = 0; i < 300; ++i) outbox.append(OutboxKind::Meter, tx, "{\"sample\":" + std::to_string(i) + "}");
+  outbox.append(OutboxKind::Stop, tx, "{\"stop\":7}");
+  EXPECT_LE(outbox.size(), 101u);
+  EXPECT_GT(outbox.thinned(), 0u);
+  // Start first, stop last, samples in order with the first and last kept.
+  std::vector<std::string> kinds;
+  std::vector<std::string> payloads;
+  while (auto e = outbox.front()) {
+    kinds.emplace_back(to_string(e->kind));
+    payloads.push_back(e->payload);
+    outbox.remove(e->seq);
+  }
+  ASSERT_GE(kinds.size(), 3u);
+  EXPECT_EQ(kinds.front(), "start");
+  EXPECT_EQ(kinds.back(), "stop");
+  EXPECT_EQ(payloads[1], "{\"sample\":0}") << "the first sample is kept";
+  EXPECT_EQ(payloads[payloads.size() - 2], "{\"sample\":299}") << "the last sample is kept";
+  int previous = -1;
+  for (std::size_t i = 1; i + 1 < payloads.size(); ++i) {
+    const int n = std::stoi(payloads[i].substr(10));
+    EXPECT_GT(n, previous) << "thinning keeps the order";
+    previous = n;
+  }
+}
+
+TEST_F(OutboxTest, StartsAndStopsAreKeptEvenOverTheLimit) {
+  Store store(path());
+  Outbox outbox(store.db());
+  outbox.set_limit(10);
+  TransactionStore transactions(store.db());
+  for (int i = 1; i <= 20; ++i) {
+    const auto tx = transactions.begin(1, "TAG", 0, SystemTime{});
+    outbox.append(OutboxKind::Start, tx, "{}");
+    outbox.append(OutboxKind::Stop, tx, "{}");
+  }
+  EXPECT_EQ(outbox.size(), 40u) << "nothing to thin: every start and stop stays";
 }
 
 }  // namespace

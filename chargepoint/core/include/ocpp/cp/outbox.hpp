@@ -26,6 +26,11 @@ struct OutboxEvent {
 class Outbox {
  public:
   explicit Outbox(db::Database& db) : db_(db) {}
+  // The most events kept waiting. Past it, append() thins intermediate meter samples: every other
+  // one of the transaction with the most of them, keeping its first and last. Starts, stops and
+  // the samples of a transaction's ends are never dropped, so the limit can be exceeded by them.
+  void set_limit(std::size_t max_events) { limit_ = max_events; }
+  std::size_t thinned() const { return thinned_; }
   // Stores an event; call inside the db transaction that records what it is about.
   std::int64_t append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload);
   // The oldest event neither delivered nor discarded.
@@ -45,8 +50,12 @@ class Outbox {
   }
 
  private:
+  void thin();
+
   db::Database& db_;
   std::function<void()> on_append_;
+  std::size_t limit_ = 0;  // 0: no limit
+  std::size_t thinned_ = 0;
 };
 
 }  // namespace ocpp::cp
