@@ -114,6 +114,19 @@ void Database::exec(std::string_view sql) {
 }
 
 void Database::transaction(const std::function<void()>& fn) {
+  // Inside another transaction (a block that records its own rows while its caller records an
+  // event), a savepoint: all of it commits or rolls back with the outer transaction.
+  if (sqlite3_get_autocommit(db_) == 0) {
+    exec("SAVEPOINT nested");
+    try {
+      fn();
+      exec("RELEASE nested");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr, nullptr);
+      throw;
+    }
+    return;
+  }
   exec("BEGIN IMMEDIATE");
   try {
     fn();

@@ -109,6 +109,8 @@ void Adapter::boot() {
         log::info("v16", "registration accepted, heartbeat every " + std::to_string(res.interval) + " s");
         // 1.6 §4.2: when Accepted, `interval` is the heartbeat interval.
         if (res.interval > 0) settings_.set("heartbeat_interval_s", std::to_string(res.interval));
+        // Every status is reported now; older ones held while offline would only repeat them.
+        pending_status_.clear();
         core_->report_statuses();
         went_online();
         break;

@@ -68,11 +68,25 @@ void Adapter::send_event() {
         req.meterStart = static_cast<std::int32_t>(std::llround(e.meter_start_wh));
         req.timestamp = DateTime(e.at);
         const std::int64_t pk = *event->transaction_pk;
+        if (csms_id_of(*core_, pk)) {
+          // Already confirmed (the answer arrived but the process stopped before the event left
+          // the queue): asking again would give the transaction a second id.
+          sending_ = false;
+          core_->outbox().remove(seq);
+          pump();
+          return;
+        }
         rpc::call(client_->rpc(), req,
-                  [this, finish, pk](rpc::Typed<ocpp::v16::StartTransactionResponse>& r) {
+                  [this, alive, finish, pk, seq](rpc::Typed<ocpp::v16::StartTransactionResponse>& r) {
+                    if (!*alive) return;
                     if (r.ok()) {
-                      core_->start_confirmed(pk, std::to_string(r.response->transactionId),
-                                             from_v16(r.response->idTagInfo));
+                      // The CSMS's id and the end of the start event commit together: a crash in
+                      // between must not make the pile ask for a second id.
+                      core_->store().db().transaction([&] {
+                        core_->start_confirmed(pk, std::to_string(r.response->transactionId),
+                                               from_v16(r.response->idTagInfo));
+                        core_->outbox().remove(seq);
+                      });
                     }
                     if (finish(r.status, r.error_code + " " + r.error_description)) pump();
                   });
@@ -118,7 +132,8 @@ void Adapter::send_event() {
         if (!data.empty()) req.transactionData = std::move(data);
         const std::optional<std::string> stopper = e.id_tag;
         rpc::call(client_->rpc(), req,
-                  [this, finish, stopper](rpc::Typed<ocpp::v16::StopTransactionResponse>& r) {
+                  [this, alive, finish, stopper](rpc::Typed<ocpp::v16::StopTransactionResponse>& r) {
+                    if (!*alive) return;
                     if (r.ok() && stopper && r.response->idTagInfo) {
                       core_->authorization().remember(*stopper, from_v16(*r.response->idTagInfo));
                     }

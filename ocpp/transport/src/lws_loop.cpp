@@ -115,8 +115,24 @@ LwsLoop::~LwsLoop() {
   lws_context_destroy(context_);
 }
 
+namespace {
+
+// Work run from inside libwebsockets' service loop must not throw through its C frames: an
+// exception there ends the process. It is logged as the bug it is, and the loop goes on.
+std::function<void()> guarded(std::function<void()> fn) {
+  return [fn = std::move(fn)] {
+    try {
+      fn();
+    } catch (const std::exception& e) {
+      log::error("loop", std::string("BUG: uncaught exception in event loop work: ") + e.what());
+    }
+  };
+}
+
+}  // namespace
+
 TimerId LwsLoop::schedule_after(std::chrono::milliseconds delay, std::function<void()> fn) {
-  const TimerId id = timers_.add(clock_.steady_now() + delay, std::move(fn));
+  const TimerId id = timers_.add(clock_.steady_now() + delay, guarded(std::move(fn)));
   arm_wakeup();
   return id;
 }
@@ -126,7 +142,7 @@ void LwsLoop::cancel(TimerId id) { timers_.cancel(id); }
 void LwsLoop::post(std::function<void()> fn) {
   {
     std::lock_guard<std::mutex> lock(posted_mutex_);
-    posted_.push_back(std::move(fn));
+    posted_.push_back(guarded(std::move(fn)));
   }
   lws_cancel_service(context_);
 }

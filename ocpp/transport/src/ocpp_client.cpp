@@ -10,7 +10,11 @@ OcppClient::OcppClient(LwsLoop& loop, ClientOptions options, Callbacks callbacks
     if (callbacks_.on_connected) callbacks_.on_connected();
   };
   ws.on_close = [this](const std::string& reason) {
+    // Every CALL not answered on this connection completes with Disconnected, queued ones too:
+    // their owners re-send what must be delivered (the outbox), and nothing stale goes out on the
+    // next connection behind their back (which would send an outbox event twice).
     rpc_->detach();
+    rpc_->cancel_queued(rpc::CallOutcome::Status::Disconnected);
     if (callbacks_.on_disconnected) callbacks_.on_disconnected(reason);
   };
   ws.on_message = [this](std::vector<char>&& text) { rpc_->on_message(std::move(text)); };

@@ -39,6 +39,8 @@ OcppServer::OcppServer(LwsLoop& loop, ServerOptions options, Callbacks callbacks
     const auto current = by_id_.find(session->charge_point_id());
     if (current != by_id_.end() && current->second == session.get()) by_id_.erase(current);
     session->rpc.detach();
+    // Queued CALLs complete too (an operator's HTTP call waiting behind another gets its answer).
+    session->rpc.cancel_queued(rpc::CallOutcome::Status::Disconnected);
     if (callbacks_.on_close) callbacks_.on_close(*session);
   };
   server_ = std::make_unique<WsServer>(loop, std::move(options), std::move(ws));

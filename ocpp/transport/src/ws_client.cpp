@@ -203,7 +203,13 @@ void WsClient::schedule_ping() {
 int WsClient::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, size_t len) {
   auto* self = static_cast<WsClient*>(lws_get_opaque_user_data(wsi));
   if (self == nullptr) return 0;
-  return self->on_event(wsi, reason, in, len);
+  try {
+    return self->on_event(wsi, reason, in, len);
+  } catch (const std::exception& e) {
+    // Never through libwebsockets' C frames (see LwsLoop): log the bug, keep the connection.
+    log::error("ws", std::string("BUG: uncaught exception in a connection callback: ") + e.what());
+    return 0;
+  }
 }
 
 int WsClient::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t len) {

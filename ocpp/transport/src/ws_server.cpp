@@ -119,7 +119,13 @@ int WsServer::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, s
     // The vhost of a server that has shut down: refuse what still reaches it.
     return reason == LWS_CALLBACK_HTTP_CONFIRM_UPGRADE || reason == LWS_CALLBACK_HTTP ? -1 : 0;
   }
-  return self->on_event(wsi, reason, in, len);
+  try {
+    return self->on_event(wsi, reason, in, len);
+  } catch (const std::exception& e) {
+    // Never through libwebsockets' C frames (see LwsLoop): log the bug, keep the connection.
+    log::error("ws", std::string("BUG: uncaught exception in a connection callback: ") + e.what());
+    return 0;
+  }
 }
 
 int WsServer::confirm_upgrade(lws* wsi) {

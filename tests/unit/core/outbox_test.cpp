@@ -94,6 +94,29 @@ TEST_F(OutboxTest, OverTheLimitMeterSamplesAreThinnedNeverStartsOrStops) {
   }
 }
 
+// The core appends starts and stops inside its own database transaction (with the transaction
+// record); thinning at that moment must join it, not fail it.
+TEST_F(OutboxTest, ThinningInsideTheCallersTransactionKeepsTheStart) {
+  Store store(path());
+  Outbox outbox(store.db());
+  outbox.set_limit(100);
+  TransactionStore transactions(store.db());
+  const auto old = transactions.begin(1, "OLD", 0, SystemTime{});
+  for (int i = 0; i < 150; ++i) outbox.append(OutboxKind::Meter, old, "{}");
+  std::int64_t pk = 0;
+  store.db().transaction([&] {
+    pk = transactions.begin(2, "NEW", 0, SystemTime{});
+    outbox.append(OutboxKind::Start, pk, "{\"new\":1}");
+  });
+  EXPECT_TRUE(transactions.get(pk).has_value());
+  bool found = false;
+  while (auto e = outbox.front()) {
+    found |= e->kind == OutboxKind::Start && e->transaction_pk == pk;
+    outbox.remove(e->seq);
+  }
+  EXPECT_TRUE(found) << "the start is recorded even while the outbox is over its limit";
+}
+
 TEST_F(OutboxTest, StartsAndStopsAreKeptEvenOverTheLimit) {
   Store store(path());
   Outbox outbox(store.db());

@@ -75,7 +75,8 @@ class Database {
 
   Statement prepare(std::string_view sql) { return Statement(db_, sql); }
   void exec(std::string_view sql);
-  // Runs `fn` in one transaction (BEGIN IMMEDIATE ... COMMIT), rolled back if it throws.
+  // Runs `fn` in one transaction (BEGIN IMMEDIATE ... COMMIT), rolled back if it throws. Called
+  // inside another transaction it nests as a savepoint.
   void transaction(const std::function<void()>& fn);
   std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   int changes() const { return sqlite3_changes(db_); }

@@ -1,6 +1,7 @@
 #pragma once
 // A WebSocket client and the RPC endpoint that speaks over it: what a charge point (or the demo
-// client) needs to talk OCPP to a CSMS.
+// client) needs to talk OCPP to a CSMS. When the link goes down, every CALL not yet answered
+// (in flight or queued) completes with CallOutcome::Status::Disconnected.
 #include <functional>
 #include <memory>
 #include <string>
