@@ -72,8 +72,10 @@ void Adapter::on_connected() {
 }
 
 void Adapter::on_disconnected() {
-  booting_ = false;
-  sending_ = false;
+  // booting_ and sending_ are not cleared here: every CALL not answered on the lost connection
+  // (in flight or queued) has already completed with Disconnected (OcppClient), and its callback
+  // cleared its flag and scheduled the retry. Clearing them here as well let a message be sent
+  // twice on the next connection, and every later outbox event with it (found by fault injection).
   if (heartbeat_timer_ != 0) {
     loop_.cancel(heartbeat_timer_);
     heartbeat_timer_ = 0;
