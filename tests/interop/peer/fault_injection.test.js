@@ -1,0 +1,789 @@
+// Fault injection: the charge point daemon (ocpp-chargepoint, OCPP 1.6J, simulated pile) and the
+// reference CSMS (ocpp-csms-sim) as real processes, with a TCP proxy between them. Charging sessions
+// run on both connectors while, at random points chosen by a seeded generator, the harness
+//   - kills the charge point with SIGKILL (a power cut of the controller, DESIGN.md principle 6)
+//     and starts it again on the same configuration, database and pile state file: either at a
+//     random moment, or exactly when the CSMS has answered a transaction message and the charge
+//     point has not seen the answer yet (the answer is held at the proxy);
+//   - cuts the link (connections reset, new ones refused), freezes it (nothing passes, no FIN;
+//     longer than the WebSocket ping interval, so the charge point must notice and reconnect),
+//     or cuts it just after the CSMS answered a transaction message (the answer is lost while the
+//     charge point lives on);
+//   - restarts the CSMS (SIGKILL or SIGTERM; same database and port).
+// At the end everything is restored, the outbox drains, and what the CSMS received (its HTTP API and
+// its frame log) is compared with what the charge point recorded (its SQLite database, read with the
+// sqlite3 shell): every transaction exactly once with the right energy, extra copies only as
+// identical replays, meter values in order under the CSMS's transactionId, and the register never
+// going backwards (DESIGN.md "Principles" 3 and 4, and the "Lessons" of other stacks).
+//
+// FAULT_SEED=N reproduces a run's schedule of faults (the seed is printed at the start and in every
+// failure); FAULT_KILLS=N sets how many times the charge point is killed (default 100).
+'use strict';
+const { test, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { isDeepStrictEqual } = require('node:util');
+const {
+  start, waitFor, waitForAsync, stop, kill, tempDir, writeChargePointConfig, cpctl, startProxy, sqliteRows,
+} = require('./support');
+
+// --- the seed, and the generators drawn from it ---
+
+function seedFromEnv() {
+  const text = process.env.FAULT_SEED;
+  if (text === undefined || text === '') return crypto.randomInt(0, 2 ** 32 - 1);
+  if (!/^\d+$/.test(text) || Number(text) >= 2 ** 32) throw new Error(`FAULT_SEED must be an integer in 0..2^32-1, got "${text}"`);
+  return Number(text);
+}
+
+function positiveFromEnv(name, fallback) {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`${name} must be a positive integer, got "${text}"`);
+  return Number(text);
+}
+
+const SEED = seedFromEnv();
+const KILLS = positiveFromEnv('FAULT_KILLS', 100);
+const REPRODUCE = `FAULT_SEED=${SEED} FAULT_KILLS=${KILLS}`;
+console.log(`fault_injection: ${REPRODUCE}`);
+
+// mulberry32: small, fast, and the same sequence everywhere for a seed.
+class Rng {
+  constructor(seed) { this.a = seed >>> 0; }
+
+  float() {
+    this.a = (this.a + 0x6d2b79f5) | 0;
+    let t = Math.imul(this.a ^ (this.a >>> 15), 1 | this.a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  int(lo, hi) { return lo + Math.floor(this.float() * (hi - lo + 1)); }  // lo..hi inclusive
+  chance(p) { return this.float() < p; }
+  pick(list) { return list[Math.floor(this.float() * list.length)]; }
+}
+
+// One stream per actor, so that the schedule of one does not depend on how far the others got.
+const chaosRng = new Rng(SEED ^ 0x9e3779b9);
+const sessionRng = { 1: new Rng(SEED ^ 0x85ebca6b), 2: new Rng(SEED ^ 0xc2b2ae35) };
+
+// --- the world: two programs, a proxy, and their logs ---
+
+const CP_ID = 'FAULT-1';
+const TAGS = { 1: 'FI-TAG-1', 2: 'FI-TAG-2' };
+const auth = { Authorization: 'Basic ' + Buffer.from('operator:op-secret').toString('base64') };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const world = {
+  dir: null,
+  cfg: null,
+  proxy: null,
+  ports: { ocpp: 0, http: 0 },
+  csms: null,
+  csmsRuns: [],  // every CSMS process, in order: their logs hold every frame received
+  cp: null,
+  cpRuns: [],    // every charge point process, in order
+  finishing: false,
+};
+
+const stats = {
+  kills: { timed: 0, targeted: 0, targetedByAction: {}, targetedMissed: 0 },
+  cuts: 0,
+  freezes: 0,
+  answerLossCuts: 0,
+  survived: {},
+  ms: { life: 0, survive: 0, targeted: 0, restart: 0 },
+  stalls: 0,
+  stalledAfter: {},
+  recoveries: 0,
+  recoveriesTimedOut: 0,
+  csmsRestarts: { kill: 0, term: 0 },
+  sessions: { begun: 0, charged: 0, refused: 0, refusedWhy: {}, interrupted: 0, stoppedBy: {} },
+};
+
+function failureContext() {
+  const kept = world.dir ? `; logs kept in ${world.dir}` : '';
+  return `\n(reproduce with ${REPRODUCE}${kept})`;
+}
+
+async function startCsms() {
+  const p = start('ocpp-csms-sim', ['--ocpp-listen', `127.0.0.1:${world.ports.ocpp}`,
+    '--http-listen', `127.0.0.1:${world.ports.http}`, '--database', path.join(world.dir, 'csms.db'),
+    '--user', 'operator:op-secret', '--heartbeat-interval', '30']);
+  world.csmsRuns.push(p);
+  await waitFor(() => /listening ocpp=\d+ http=\d+/.test(p.out) || p.exitCode !== null, 'the CSMS to listen', 15000);
+  if (p.exitCode !== null) throw new Error(`the CSMS did not start: ${p.err}`);
+  const [, ocpp, http] = p.out.match(/listening ocpp=(\d+) http=(\d+)/);
+  world.ports = { ocpp: Number(ocpp), http: Number(http) };
+  world.csms = p;
+  return p;
+}
+
+async function api(route) {
+  const res = await fetch(`http://127.0.0.1:${world.ports.http}/api${route}`, { headers: auth });
+  return { status: res.status, body: await res.json() };
+}
+
+// Charge point processes that ended without being told to (a crash is a finding, not a fault we made).
+const unexpectedExits = [];
+
+function startChargePoint() {
+  const p = start('ocpp-chargepoint', ['--config', world.cfg.file]);
+  p.on('exit', (code, signal) => {
+    if (!p.endedByUs) unexpectedExits.push(`charge point run ${world.cpRuns.indexOf(p) + 1} exited by itself (code ${code}, signal ${signal})`);
+  });
+  world.cpRuns.push(p);
+  world.cp = p;
+  return p;
+}
+
+const cp = (...args) => cpctl(world.cfg.socket, ...args);
+
+// A command that must succeed; throws (and the session loop starts over) when it does not, which
+// is what happens while the charge point is down.
+async function cpOk(...args) {
+  const r = await cp(...args);
+  if (r.code !== 0 || !r.json || r.json.ok !== true) {
+    const e = new Error(`ocpp-cpctl ${args.join(' ')}: ${r.stdout.trim()}${r.stderr.trim()}`);
+    // Refused by the charge point, not "cannot connect" from ocpp-cpctl while it is down.
+    e.refused = r.json && r.json.ok === false && !/cannot connect|connection|socket/i.test(r.json.reason || '');
+    throw e;
+  }
+  return r.json;
+}
+
+const connectorOf = (status, id) => status.connectors.find((c) => c.id === id);
+
+// Waits until the control socket of the charge point process `p` answers.
+async function controlSocketUp(p) {
+  await waitForAsync(async () => {
+    if (p.exitCode !== null || p.signalCode !== null) throw new Error(`the charge point exited at start: ${p.err.slice(-3000)}`);
+    const r = await cp('status');
+    return r.code === 0 && r.json && r.json.ok !== false;
+  }, 'the charge point\'s control socket', 20000);
+}
+
+// --- the sessions: one loop per connector, as a driver would, for as long as the run lasts ---
+
+async function session(id, rng) {
+  const tag = TAGS[id];
+  const status = await cpOk('status');
+  const c = connectorOf(status, id);
+  // Whatever an earlier session (or the kill that ended it) left behind is tidied up first; the
+  // pile keeps its cable and EV state across restarts.
+  if (c.transaction) await cpOk('stop', id);
+  if (c.cable_plugged) await cpOk('unplug', id);
+  stats.sessions.begun += 1;
+  const plugFirst = rng.chance(0.6);
+  if (plugFirst) await cpOk('plug', id);
+  await sleep(rng.int(0, 300));
+  try {
+    await cpOk('present-id', id, tag);
+  } catch (e) {
+    if (!e.refused) throw e;
+    stats.sessions.refused += 1;
+    const why = e.message.replace(/^[^{]*/, '').slice(0, 120);
+    stats.sessions.refusedWhy[why] = (stats.sessions.refusedWhy[why] || 0) + 1;
+    await cp('unplug', id);
+    return;
+  }
+  if (!plugFirst) await cpOk('plug', id);
+  const charges = rng.chance(0.9);
+  if (charges) await cpOk('ev', id, 'charge');
+  const chargeMs = rng.int(400, 4000);
+  const began = Date.now();
+  // Sometimes the EV pauses and resumes during the session.
+  if (charges && rng.chance(0.25)) {
+    await sleep(rng.int(100, chargeMs / 2));
+    await cpOk('ev', id, 'suspend');
+    await sleep(rng.int(100, 600));
+    await cpOk('ev', id, 'charge');
+  }
+  await sleep(Math.max(0, chargeMs - (Date.now() - began)));
+  const now = connectorOf(await cpOk('status'), id);
+  if (!now.transaction) {
+    stats.sessions.interrupted += 1;  // a kill ended it (PowerLoss at the next start)
+    if (now.cable_plugged) await cpOk('unplug', id);
+    return;
+  }
+  stats.sessions.charged += 1;
+  const how = rng.pick(['stop', 'stop', 'unplug', 'present-id', 'suspend-stop']);
+  stats.sessions.stoppedBy[how] = (stats.sessions.stoppedBy[how] || 0) + 1;
+  switch (how) {
+    case 'stop': await cpOk('stop', id); break;
+    case 'unplug': await cpOk('unplug', id); break;  // StopTransactionOnEVSideDisconnect
+    case 'present-id': await cpOk('present-id', id, tag); break;  // the same card stops it
+    case 'suspend-stop':
+      await cpOk('ev', id, 'suspend');
+      await sleep(rng.int(50, 500));
+      await cpOk('stop', id);
+      break;
+    default: break;
+  }
+  await sleep(rng.int(0, 400));
+  if (how !== 'unplug') await cpOk('unplug', id);
+  await sleep(rng.int(50, 500));
+}
+
+async function sessionLoop(id) {
+  const rng = sessionRng[id];
+  while (!world.finishing) {
+    try {
+      await session(id, rng);
+    } catch {
+      // The charge point went down in the middle (or refused a step because of it): start over
+      // once it answers again.
+      await sleep(rng.int(100, 300));
+    }
+  }
+}
+
+// --- the faults ---
+
+// Faults of the link and of the CSMS run on their own schedule, overlapping the kills; at most one
+// of each kind at a time.
+const active = { cut: null, freeze: null, csms: null, answerLoss: null };
+
+function launch(kind, fn) {
+  if (active[kind]) return;
+  active[kind] = fn().finally(() => { active[kind] = null; });
+}
+
+async function cutLink(delay, downMs) {
+  await sleep(delay);
+  stats.cuts += 1;
+  world.proxy.cut();
+  await sleep(downMs);
+  world.proxy.restore();
+}
+
+async function freezeLink(delay, frozenMs) {
+  await sleep(delay);
+  stats.freezes += 1;
+  world.proxy.freeze();
+  await sleep(frozenMs);
+  world.proxy.thaw();
+}
+
+async function restartCsms(delay, how, downMs) {
+  await sleep(delay);
+  stats.csmsRestarts[how] += 1;
+  if (how === 'kill') await kill(world.csms);
+  else await stop(world.csms);
+  await sleep(downMs);
+  await startCsms();
+}
+
+// The CSMS answers a transaction message and the link breaks before the answer arrives: the charge
+// point, alive, must send the same message again once it is back.
+function loseAnswer(actions) {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => {
+      world.proxy.disarm();
+      world.proxy.thaw();
+      resolve(false);
+    }, 3000);
+    world.proxy.armOnCall(actions, () => {
+      clearTimeout(deadline);
+      stats.answerLossCuts += 1;
+      world.proxy.cut();
+      setTimeout(() => world.proxy.restore(), 300);
+      resolve(true);
+    });
+  });
+}
+
+// The CSMS's answer to a StatusNotification is held, and so is everything after it (pongs too):
+// the charge point queues its next calls behind the unanswered one until its pong deadline drops the
+// connection. Whatever was queued must then be sent once, not once per connection.
+// The statuses that come with a transaction message right behind them (a start, a stop) or while
+// meter values flow.
+const BUSY_STATUSES = ['Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing'];
+
+function stallAfterStatus(ms) {
+  return new Promise((resolve) => {
+    const deadline = setTimeout(() => {
+      world.proxy.disarm();
+      resolve(false);
+    }, 5000);
+    const busy = (action, payload) => action === 'StatusNotification' && BUSY_STATUSES.includes(payload.status);
+    world.proxy.armOnCall(busy, () => {}, (call) => {
+      clearTimeout(deadline);
+      stats.stalls += 1;
+      const status = JSON.parse(call.frame)[3].status;
+      stats.stalledAfter[status] = (stats.stalledAfter[status] || 0) + 1;
+      setTimeout(() => {
+        world.proxy.thaw();
+        resolve(true);
+      }, ms);
+    });
+  });
+}
+
+async function killChargePoint() {
+  world.cp.endedByUs = true;
+  await kill(world.cp);
+}
+
+// Kills the charge point when the CSMS has answered one of `actions` and the answer is held at the
+// proxy, or at the deadline if no such call comes.
+function killOnAnswer(actions, deadlineMs) {
+  return new Promise((resolve) => {
+    const victim = world.cp;
+    const deadline = setTimeout(() => {
+      world.proxy.disarm();
+      stats.kills.targetedMissed += 1;
+      resolve(null);
+    }, deadlineMs);
+    world.proxy.armOnCall(actions, (call) => {
+      clearTimeout(deadline);
+      victim.endedByUs = true;
+      victim.kill('SIGKILL');  // now, before anything else runs
+      resolve(call.action);
+    });
+  });
+}
+
+// Waits until the charge point is connected again and has delivered its outbox (after a link fault
+// it reconnects only after its reconnect backoff, RetryBackOffWaitMinimum and RandomRange).
+async function recovered(ms) {
+  try {
+    await waitForAsync(async () => {
+      const r = await cp('status');
+      return r.code === 0 && r.json.connected && r.json.registration === 'Accepted' && r.json.outbox === 0;
+    }, 'the charge point to reconnect and drain', ms);
+    stats.recoveries += 1;
+  } catch {
+    stats.recoveriesTimedOut += 1;
+  }
+}
+
+// The cycles in which the charge point lives through a fault and reconnects by itself: a fixed
+// share of the kills (each costs the reconnect backoff, 5 to 15 s), every kind of fault at least
+// once, placed at seeded random cycles.
+const SURVIVE_KINDS = ['stall', 'lost-answer', 'freeze', 'cut', 'csms', 'stall', 'lost-answer', 'freeze'];
+const surviveAt = new Map();
+{
+  const count = Math.min(KILLS, Math.max(SURVIVE_KINDS.length, Math.round(KILLS * 0.08)));
+  const cycles = Array.from({ length: KILLS }, (_, i) => i + 1);
+  for (let i = 0; i < count; i += 1) {
+    const j = i + Math.floor(chaosRng.float() * (cycles.length - i));
+    [cycles[i], cycles[j]] = [cycles[j], cycles[i]];
+    surviveAt.set(cycles[i], SURVIVE_KINDS[i % SURVIVE_KINDS.length]);
+  }
+}
+
+async function chaosCycle(n) {
+  const rng = chaosRng;
+  // How long this charge point process lives: mostly short, sometimes long enough for sessions to
+  // end on their own.
+  const life = rng.chance(0.75) ? rng.int(250, 1500) : rng.int(1500, 4000);
+  // Link and CSMS faults in the background, overlapping the kills.
+  if (rng.chance(0.12)) launch('cut', () => cutLink(rng.int(0, life), rng.int(200, 2500)));
+  if (rng.chance(0.1)) launch('freeze', () => freezeLink(rng.int(0, life), rng.int(300, 5000)));
+  if (rng.chance(0.05)) launch('csms', () => restartCsms(rng.int(0, life), rng.pick(['kill', 'term']), rng.int(0, 1500)));
+  const style = rng.float();
+  const actions = rng.pick([['StartTransaction'], ['StopTransaction'], ['StartTransaction', 'StopTransaction'],
+    ['MeterValues'], ['StartTransaction', 'StopTransaction', 'MeterValues']]);
+  let t0 = Date.now();
+  await sleep(life);
+  stats.ms.life += Date.now() - t0;
+  t0 = Date.now();
+  if (surviveAt.has(n)) {
+    // A fault the charge point lives through: it must reconnect by itself and deliver everything
+    // (again, where an answer was lost) before it is killed like the others.
+    const fault = surviveAt.get(n);
+    stats.survived[fault] = (stats.survived[fault] || 0) + 1;
+    if (fault === 'lost-answer') {
+      if (!active.answerLoss) {
+        active.answerLoss = loseAnswer(actions).finally(() => { active.answerLoss = null; });
+        await active.answerLoss;
+      }
+    } else if (fault === 'stall') {
+      await Promise.all(Object.values(active).filter(Boolean));
+      await stallAfterStatus(rng.int(4200, 5500));
+    } else if (fault === 'freeze') {
+      // Longer than the ping interval and the pong deadline: the charge point must drop the
+      // connection itself and reconnect (libocpp does not reconnect after a pong timeout).
+      await Promise.all(Object.values(active).filter(Boolean));
+      await freezeLink(0, rng.int(4200, 6000));
+    } else if (fault === 'cut') {
+      await Promise.all(Object.values(active).filter(Boolean));
+      await cutLink(0, rng.int(200, 2000));
+    } else {
+      await Promise.all(Object.values(active).filter(Boolean));
+      await restartCsms(0, rng.pick(['kill', 'term']), rng.int(0, 1000));
+    }
+    await recovered(20000);
+    await sleep(rng.int(0, 1000));
+    stats.kills.timed += 1;
+    await killChargePoint();
+    stats.ms.survive += Date.now() - t0;
+  } else if (style < 0.35) {
+    const action = await killOnAnswer(actions, 2000);
+    if (action) {
+      stats.kills.targeted += 1;
+      stats.kills.targetedByAction[action] = (stats.kills.targetedByAction[action] || 0) + 1;
+    } else {
+      stats.kills.timed += 1;
+    }
+    await killChargePoint();
+    world.proxy.thaw();  // what was held for the dead process goes nowhere
+    stats.ms.targeted += Date.now() - t0;
+  } else {
+    stats.kills.timed += 1;
+    await killChargePoint();
+  }
+  await sleep(rng.int(0, 400));
+  t0 = Date.now();
+  const p = startChargePoint();
+  await controlSocketUp(p);
+  stats.ms.restart += Date.now() - t0;
+  if (n % 10 === 0 || n === KILLS) {
+    console.log(`fault_injection: ${n}/${KILLS} kills, ${stats.cuts} cuts, ${stats.freezes} freezes, ` +
+      `${stats.answerLossCuts} lost answers, ${stats.csmsRestarts.kill + stats.csmsRestarts.term} CSMS restarts, ` +
+      `${stats.sessions.begun} sessions begun`);
+  }
+}
+
+// --- what the CSMS received, from its frame log ---
+
+// Every frame each CSMS process logged, in order, with the connection it came on.
+function framesReceived() {
+  const calls = [];
+  const answers = new Map();  // message id -> the CSMS's CALLRESULT payload
+  let connection = 0;
+  world.csmsRuns.forEach((p, run) => {
+    for (const line of p.err.split('\n')) {
+      if (line.includes(`csms: ${CP_ID} connected`)) {
+        connection += 1;
+        continue;
+      }
+      const m = line.match(/^(\S+) INFO\s+(\S+): (<-|->) (\[.*)$/);
+      if (!m || m[2] !== CP_ID) continue;
+      let frame;
+      try {
+        frame = JSON.parse(m[4]);
+      } catch {
+        continue;  // a line cut by a kill
+      }
+      if (m[3] === '<-' && frame[0] === 2) {
+        calls.push({ run, connection, id: frame[1], action: frame[2], payload: frame[3], at: m[1] });
+      } else if (m[3] === '->' && frame[0] === 3) {
+        answers.set(frame[1], frame[2]);
+      }
+    }
+  });
+  for (const c of calls) c.answer = answers.get(c.id);
+  return calls;
+}
+
+function energyOf(meterValue) {
+  for (const sv of meterValue.sampledValue) {
+    if (!sv.measurand || sv.measurand === 'Energy.Active.Import.Register') return Number(sv.value);
+  }
+  return undefined;
+}
+
+// --- the checks ---
+
+function analyse({ cpTransactions, csmsTransactions, calls }) {
+  const problems = [];
+  const problem = (text) => { if (problems.length < 60) problems.push(text); };
+  const report = {};
+
+  // The charge point's record: every transaction stopped and known to the CSMS by an id.
+  const byCsmsId = new Map();
+  for (const t of cpTransactions) {
+    if (t.csms_transaction_id === null) problem(`charge point transaction ${t.pk} never got a CSMS transactionId`);
+    if (t.stop_reason === null || t.meter_stop_wh === null) problem(`charge point transaction ${t.pk} is still open`);
+    if (t.csms_transaction_id !== null) {
+      if (byCsmsId.has(t.csms_transaction_id)) {
+        problem(`charge point transactions ${byCsmsId.get(t.csms_transaction_id).pk} and ${t.pk} share CSMS transactionId ${t.csms_transaction_id}`);
+      }
+      byCsmsId.set(t.csms_transaction_id, t);
+    }
+  }
+
+  // The CSMS's record (HTTP API): exactly one row per charge point transaction, no other.
+  const csmsRows = new Map();
+  for (const r of csmsTransactions) {
+    if (csmsRows.has(r.transaction_id)) problem(`the CSMS lists transaction ${r.transaction_id} twice`);
+    csmsRows.set(r.transaction_id, r);
+    if (!byCsmsId.has(r.transaction_id)) problem(`the CSMS has transaction ${r.transaction_id} that the charge point does not know: ${JSON.stringify(r)}`);
+  }
+  let startReplays = 0;
+  let stopReplays = 0;
+  for (const t of cpTransactions) {
+    if (t.csms_transaction_id === null) continue;
+    const r = csmsRows.get(t.csms_transaction_id);
+    const who = `transaction ${t.pk} (CSMS ${t.csms_transaction_id})`;
+    if (!r) {
+      problem(`${who} never reached the CSMS`);
+      continue;
+    }
+    if (r.start_count < 1) problem(`${who}: start_count ${r.start_count}`);
+    if (r.stop_count < 1) problem(`${who}: stop_count ${r.stop_count}`);
+    startReplays += Math.max(0, r.start_count - 1);
+    stopReplays += Math.max(0, r.stop_count - 1);
+    if (r.connector_id !== t.connector_id) problem(`${who}: connector ${r.connector_id} at the CSMS, ${t.connector_id} at the charge point`);
+    if (r.id_tag !== t.id_tag) problem(`${who}: idTag ${r.id_tag} at the CSMS, ${t.id_tag} at the charge point`);
+    if (t.meter_stop_wh === null) continue;
+    const start = Math.round(t.meter_start_wh);
+    const stopWh = Math.round(t.meter_stop_wh);
+    if (r.meter_start_wh !== start || r.meter_stop_wh !== stopWh) {
+      problem(`${who}: the CSMS has ${r.meter_start_wh}..${r.meter_stop_wh} Wh (${r.meter_stop_wh - r.meter_start_wh} Wh), ` +
+        `the charge point ${t.meter_start_wh}..${t.meter_stop_wh} Wh (${stopWh - start} Wh)`);
+    }
+    if (r.stop_reason !== t.stop_reason) problem(`${who}: stop reason ${r.stop_reason} at the CSMS, ${t.stop_reason} at the charge point`);
+  }
+  report.startReplaysCounted = startReplays;
+  report.stopReplaysCounted = stopReplays;
+
+  // The register never goes backwards, on the charge point and at the CSMS.
+  for (const id of [1, 2]) {
+    const txs = cpTransactions.filter((t) => t.connector_id === id && t.meter_stop_wh !== null);
+    let last = null;
+    for (const t of txs) {
+      if (t.meter_stop_wh < t.meter_start_wh) problem(`transaction ${t.pk}: stop ${t.meter_stop_wh} Wh below start ${t.meter_start_wh} Wh`);
+      if (last && t.meter_start_wh < last.meter_stop_wh - 1e-6) {
+        problem(`connector ${id}: transaction ${t.pk} starts at ${t.meter_start_wh} Wh, below the stop of transaction ${last.pk} (${last.meter_stop_wh} Wh): the register went backwards`);
+      }
+      const r = csmsRows.get(t.csms_transaction_id);
+      const lr = last && csmsRows.get(last.csms_transaction_id);
+      if (r && lr && r.meter_stop_wh < lr.meter_stop_wh) {
+        problem(`connector ${id}: meterStop ${r.meter_stop_wh} of CSMS transaction ${r.transaction_id} below ${lr.meter_stop_wh} of ${lr.transaction_id}`);
+      }
+      last = t;
+    }
+  }
+
+  // Every transaction message received, as logged by the CSMS: each copy equal to what the charge
+  // point recorded; extra copies only as identical replays.
+  const assigned = new Set(csmsTransactions.filter((r) => r.start_count > 0).map((r) => r.transaction_id));
+  for (const c of calls) {
+    if (c.action === 'StartTransaction' && c.answer && c.answer.transactionId !== undefined) assigned.add(String(c.answer.transactionId));
+  }
+  const expectedStart = (t) => ({ connectorId: t.connector_id, idTag: t.id_tag, meterStart: Math.round(t.meter_start_wh), timestamp: t.started_at });
+  const expectedStop = (t) => {
+    const s = { meterStop: Math.round(t.meter_stop_wh), timestamp: t.stopped_at, transactionId: Number(t.csms_transaction_id), reason: t.stop_reason };
+    if (t.stop_id_tag !== null) s.idTag = t.stop_id_tag;
+    return s;
+  };
+  const copies = { StartTransaction: new Map(), StopTransaction: new Map(), MeterValues: new Map() };
+  let replayDiffers = 0;
+  const firstCopy = new Map();
+  const noteCopy = (action, key, c) => {
+    const m = copies[action];
+    m.set(key, (m.get(key) || 0) + 1);
+  };
+  for (const c of calls) {
+    if (c.action === 'StartTransaction') {
+      const t = cpTransactions.find((x) => isDeepStrictEqual(expectedStart(x), c.payload));
+      if (!t) {
+        problem(`StartTransaction that matches no charge point transaction (a start it does not know, or a replay that differs): ${JSON.stringify(c.payload)}`);
+        continue;
+      }
+      noteCopy(c.action, t.pk, c);
+      if (c.answer && String(c.answer.transactionId) !== t.csms_transaction_id) {
+        problem(`StartTransaction of transaction ${t.pk} answered with transactionId ${c.answer.transactionId}, the charge point stored ${t.csms_transaction_id}`);
+      }
+    } else if (c.action === 'StopTransaction') {
+      const id = String(c.payload.transactionId);
+      if (!assigned.has(id)) problem(`StopTransaction with transactionId ${id}, which the CSMS never assigned: ${JSON.stringify(c.payload)}`);
+      const key = `stop:${id}`;
+      if (firstCopy.has(key) && !isDeepStrictEqual(firstCopy.get(key), c.payload)) {
+        replayDiffers += 1;
+        problem(`a replayed StopTransaction differs from the original: ${JSON.stringify(firstCopy.get(key))} then ${JSON.stringify(c.payload)}`);
+      }
+      if (!firstCopy.has(key)) firstCopy.set(key, c.payload);
+      noteCopy(c.action, id, c);
+      const t = byCsmsId.get(id);
+      if (t && t.meter_stop_wh !== null && !isDeepStrictEqual(expectedStop(t), c.payload)) {
+        problem(`StopTransaction ${JSON.stringify(c.payload)} differs from the charge point's record ${JSON.stringify(expectedStop(t))}`);
+      }
+    } else if (c.action === 'MeterValues') {
+      noteCopy(c.action, JSON.stringify(c.payload), c);
+    }
+  }
+  const extra = (m) => [...m.values()].reduce((n, k) => n + k - 1, 0);
+  report.replays = {
+    StartTransaction: extra(copies.StartTransaction),
+    StopTransaction: extra(copies.StopTransaction),
+    MeterValues: extra(copies.MeterValues),
+  };
+  report.replayDiffers = replayDiffers;
+  for (const t of cpTransactions) {
+    if (!copies.StartTransaction.has(t.pk)) problem(`no StartTransaction of transaction ${t.pk} in the CSMS's log`);
+    if (t.csms_transaction_id !== null && !copies.StopTransaction.has(t.csms_transaction_id)) {
+      problem(`no StopTransaction of transaction ${t.pk} (CSMS ${t.csms_transaction_id}) in the CSMS's log`);
+    }
+  }
+
+  // A copy on the connection that already carried the answer to the first one is not a replay
+  // across a kill or a lost link: the charge point sent the same message twice.
+  const seenOnConnection = new Map();
+  let sameConnectionDuplicates = 0;
+  for (const c of calls) {
+    if (!['StartTransaction', 'StopTransaction', 'MeterValues'].includes(c.action)) continue;
+    const key = `${c.connection}|${c.action}|${JSON.stringify(c.payload)}`;
+    const first = seenOnConnection.get(key);
+    if (first && first.answer !== undefined) {
+      sameConnectionDuplicates += 1;
+      problem(`${c.action} sent again on the connection on which the CSMS had already answered it (run ${c.run}, connection ${c.connection}): ${JSON.stringify(c.payload).slice(0, 200)}`);
+    }
+    if (!first) seenOnConnection.set(key, c);
+  }
+  report.sameConnectionDuplicates = sameConnectionDuplicates;
+
+  // Meter values: under an id the CSMS assigned, of the right connector, within the transaction,
+  // timestamps and register non-decreasing.
+  const lastSample = new Map();
+  const stopSeen = new Set();
+  let meterValues = 0;
+  for (const c of calls) {
+    if (c.action === 'StopTransaction') stopSeen.add(String(c.payload.transactionId));
+    if (c.action !== 'MeterValues') continue;
+    meterValues += 1;
+    const p = c.payload;
+    if (p.transactionId === undefined) {
+      problem(`MeterValues without a transactionId (every sample here is of a transaction): ${JSON.stringify(p)}`);
+      continue;
+    }
+    const id = String(p.transactionId);
+    if (!assigned.has(id)) problem(`MeterValues with transactionId ${id}, which the CSMS never assigned`);
+    // 1.6 §3.7: transaction messages in the order they happened; the stop is the last of them.
+    if (stopSeen.has(id)) problem(`MeterValues of transaction ${id} after its StopTransaction: ${JSON.stringify(p).slice(0, 200)}`);
+    const t = byCsmsId.get(id);
+    if (!t) continue;
+    if (p.connectorId !== t.connector_id) problem(`MeterValues of transaction ${id} on connector ${p.connectorId}, the transaction is on ${t.connector_id}`);
+    for (const mv of p.meterValue) {
+      const at = Date.parse(mv.timestamp);
+      const wh = energyOf(mv);
+      if (at < Date.parse(t.started_at) || (t.stopped_at && at > Date.parse(t.stopped_at))) {
+        problem(`MeterValues of transaction ${id} at ${mv.timestamp}, outside ${t.started_at}..${t.stopped_at}`);
+      }
+      if (wh !== undefined && (wh < t.meter_start_wh - 0.01 || (t.meter_stop_wh !== null && wh > t.meter_stop_wh + 0.01))) {
+        problem(`MeterValues of transaction ${id}: ${wh} Wh outside the transaction's ${t.meter_start_wh}..${t.meter_stop_wh} Wh`);
+      }
+      const prev = lastSample.get(id);
+      if (prev && (at < prev.at || (wh !== undefined && prev.wh !== undefined && wh < prev.wh))) {
+        problem(`MeterValues of transaction ${id} out of order: ${prev.timestamp} ${prev.wh} Wh, then ${mv.timestamp} ${wh} Wh`);
+      }
+      lastSample.set(id, { at, wh, timestamp: mv.timestamp });
+    }
+  }
+  report.meterValuesFrames = meterValues;
+  report.transactions = cpTransactions.length;
+  report.powerLossStops = cpTransactions.filter((t) => t.stop_reason === 'PowerLoss').length;
+  report.stopReasons = {};
+  for (const t of cpTransactions) report.stopReasons[t.stop_reason] = (report.stopReasons[t.stop_reason] || 0) + 1;
+  return { problems, report };
+}
+
+// --- the run ---
+
+after(async () => {
+  world.finishing = true;
+  for (const p of [world.cp, world.csms]) if (p) await kill(p);
+  if (world.proxy) await world.proxy.close();
+});
+
+test(`fault injection: ${KILLS} kills of the charge point, link cuts and freezes, CSMS restarts (${REPRODUCE})`, async () => {
+  const began = Date.now();
+  world.dir = tempDir();
+  let passed = false;
+  try {
+    await startCsms();
+    world.proxy = await startProxy(world.ports.ocpp);
+    world.cfg = writeChargePointConfig(world.dir, {
+      id: CP_ID,
+      csmsUrl: `ws://127.0.0.1:${world.proxy.port}`,
+      connectors: 2,
+      ocppConfig: {
+        MeterValueSampleInterval: '1',
+        ConnectionTimeOut: '30',
+        LocalPreAuthorize: 'true',
+        AllowOfflineTxForUnknownId: 'true',
+        // A frozen link is noticed within two intervals (the pong deadline), then reconnected.
+        WebSocketPingInterval: '2',
+      },
+      extra: { hal: { driver: 'sim', state_file: path.join(world.dir, 'pile.json'), start_energy_wh: 1000 } },
+    });
+    await controlSocketUp(startChargePoint());
+    await waitForAsync(async () => {
+      const r = await cp('status');
+      return r.code === 0 && r.json.registration === 'Accepted' && r.json.connected;
+    }, 'the first registration', 20000);
+
+    const loops = [sessionLoop(1), sessionLoop(2)];
+    for (let n = 1; n <= KILLS; n += 1) await chaosCycle(n);
+
+    // Everything restored: the link, the CSMS, and a charge point that starts cleanly (it
+    // connects at once instead of after its reconnect backoff).
+    world.finishing = true;
+    await Promise.all(loops);
+    await Promise.all(Object.values(active).filter(Boolean));
+    world.proxy.restore();
+    world.cp.endedByUs = true;
+    assert.equal(await stop(world.cp), 0, `the charge point stops cleanly on SIGTERM${failureContext()}`);
+    await controlSocketUp(startChargePoint());
+    await waitForAsync(async () => {
+      const r = await cp('status');
+      return r.code === 0 && r.json.registration === 'Accepted' && r.json.connected;
+    }, 'the charge point to be registered at the end', 30000);
+    for (const id of [1, 2]) {
+      const c = connectorOf(await cpOk('status'), id);
+      if (c.transaction) await cpOk('stop', id);
+      if (c.cable_plugged) await cpOk('unplug', id);
+    }
+    const drained = await waitForAsync(async () => {
+      const r = await cp('status');
+      return r.code === 0 && r.json.connected && r.json.outbox === 0 && r.json.connectors.every((c) => !c.transaction) ? r.json : null;
+    }, 'the outbox to drain', 90000);
+    const csmsTransactions = (await api(`/transactions?charge_point_id=${CP_ID}`)).body;
+    world.cp.endedByUs = true;
+    assert.equal(await stop(world.cp), 0, `the charge point stops cleanly on SIGTERM${failureContext()}`);
+    assert.equal(await stop(world.csms), 0, `the CSMS stops cleanly on SIGTERM${failureContext()}`);
+
+    const cpTransactions = await sqliteRows(world.cfg.database,
+      'SELECT pk, connector_id, id_tag, csms_transaction_id, meter_start_wh, started_at, meter_stop_wh, stopped_at, ' +
+      'stop_reason, stop_id_tag FROM transactions ORDER BY pk');
+    const outboxLeft = await sqliteRows(world.cfg.database, 'SELECT seq, kind, transaction_pk FROM outbox');
+    const calls = framesReceived();
+    const { problems, report } = analyse({ cpTransactions, csmsTransactions, calls });
+    problems.push(...unexpectedExits);
+    if (outboxLeft.length > 0) problems.push(`${outboxLeft.length} events left in the outbox (kept, never delivered): ${JSON.stringify(outboxLeft.slice(0, 5))}`);
+    if (drained.outbox_discarded) problems.push(`${drained.outbox_discarded} outbox events were discarded`);
+    for (const p of [...world.cpRuns, ...world.csmsRuns]) {
+      const bad = (p.out + p.err).split('\n').filter((l) => /Sanitizer|runtime error:|BUG:|is corrupt|cannot be rendered|not sent again|cannot be reported/.test(l));
+      for (const l of bad.slice(0, 3)) problems.push(`${path.basename(p.spawnfile)} logged: ${l}`);
+    }
+    if (report.transactions < 10) problems.push(`only ${report.transactions} transactions: the run exercised too little`);
+
+    const seconds = Math.round((Date.now() - began) / 1000);
+    const summary = {
+      seed: SEED, seconds, kills: stats.kills, cuts: stats.cuts, freezes: stats.freezes, lostAnswers: stats.answerLossCuts, stalls: stats.stalls, stalledAfter: stats.stalledAfter,
+      csmsRestarts: stats.csmsRestarts, survived: stats.survived, recoveries: stats.recoveries,
+      recoveriesTimedOut: stats.recoveriesTimedOut, ms: stats.ms, proxy: world.proxy.stats, sessions: stats.sessions, chargePointRuns: world.cpRuns.length,
+      ...report,
+    };
+    console.log(`fault_injection: ${JSON.stringify(summary)}`);
+    assert.deepEqual(problems, [], `${problems.length} problem(s):\n  ${problems.join('\n  ')}${failureContext()}`);
+    assert.ok(stats.kills.timed + stats.kills.targeted >= KILLS);
+    passed = true;
+  } catch (e) {
+    e.message += failureContext();
+    throw e;
+  } finally {
+    if (world.dir) {
+      for (const [i, p] of world.cpRuns.entries()) fs.writeFileSync(path.join(world.dir, `chargepoint-${i + 1}.log`), p.out + p.err);
+      for (const [i, p] of world.csmsRuns.entries()) fs.writeFileSync(path.join(world.dir, `csms-${i + 1}.log`), p.out + p.err);
+      if (passed) fs.rmSync(world.dir, { recursive: true, force: true });
+      else console.log(`fault_injection: failed (${REPRODUCE}); databases and logs kept in ${world.dir}`);
+    }
+  }
+});
