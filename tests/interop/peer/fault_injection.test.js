@@ -17,7 +17,8 @@
 // going backwards (DESIGN.md "Principles" 3 and 4, and the "Lessons" of other stacks).
 //
 // FAULT_SEED=N reproduces a run's schedule of faults (the seed is printed at the start and in every
-// failure); FAULT_KILLS=N sets how many times the charge point is killed (default 100).
+// failure); FAULT_KILLS=N sets how many times the charge point is killed (default 100); FAULT_KEEP=1
+// keeps the databases and logs of a run that passed.
 'use strict';
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -782,7 +783,8 @@ test(`fault injection: ${KILLS} kills of the charge point, link cuts and freezes
     if (world.dir) {
       for (const [i, p] of world.cpRuns.entries()) fs.writeFileSync(path.join(world.dir, `chargepoint-${i + 1}.log`), p.out + p.err);
       for (const [i, p] of world.csmsRuns.entries()) fs.writeFileSync(path.join(world.dir, `csms-${i + 1}.log`), p.out + p.err);
-      if (passed) fs.rmSync(world.dir, { recursive: true, force: true });
+      if (passed && !process.env.FAULT_KEEP) fs.rmSync(world.dir, { recursive: true, force: true });
+      else if (passed) console.log(`fault_injection: databases and logs kept in ${world.dir} (FAULT_KEEP)`);
       else console.log(`fault_injection: failed (${REPRODUCE}); databases and logs kept in ${world.dir}`);
     }
   }
