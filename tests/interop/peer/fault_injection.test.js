@@ -1,24 +1,31 @@
 // Fault injection: the charge point daemon (ocpp-chargepoint, OCPP 1.6J, simulated pile) and the
-// reference CSMS (ocpp-csms-sim) as real processes, with a TCP proxy between them. Charging sessions
-// run on both connectors while, at random points chosen by a seeded generator, the harness
+// reference CSMS (ocpp-csms-sim) as real processes, with a TCP proxy between them (support.js
+// LinkProxy). Charging sessions run on both connectors while, at points chosen by a seeded
+// generator, the harness
 //   - kills the charge point with SIGKILL (a power cut of the controller, DESIGN.md principle 6)
-//     and starts it again on the same configuration, database and pile state file: either at a
-//     random moment, or exactly when the CSMS has answered a transaction message and the charge
-//     point has not seen the answer yet (the answer is held at the proxy);
-//   - cuts the link (connections reset, new ones refused), freezes it (nothing passes, no FIN;
-//     longer than the WebSocket ping interval, so the charge point must notice and reconnect),
-//     or cuts it just after the CSMS answered a transaction message (the answer is lost while the
-//     charge point lives on);
+//     and starts it again on the same configuration, database and pile state file: at a random
+//     moment; exactly when the CSMS has answered a transaction message and the charge point has not
+//     seen the answer yet (the answer is held at the proxy); or again within 250 ms of a start;
+//   - cuts the link (connections reset, new ones refused) for a moment or for a long outage over
+//     several restarts, freezes it (nothing passes, no FIN), and, in a few cycles in which the
+//     charge point lives on until it has reconnected by itself: freezes it longer than the
+//     WebSocket pong deadline, holds the answer to a StatusNotification (the next calls queue
+//     behind it) until the pong deadline drops the connection, or cuts it just after the CSMS
+//     answered a transaction message (the answer is lost);
 //   - restarts the CSMS (SIGKILL or SIGTERM; same database and port).
 // At the end everything is restored, the outbox drains, and what the CSMS received (its HTTP API and
 // its frame log) is compared with what the charge point recorded (its SQLite database, read with the
 // sqlite3 shell): every transaction exactly once with the right energy, extra copies only as
-// identical replays, meter values in order under the CSMS's transactionId, and the register never
-// going backwards (DESIGN.md "Principles" 3 and 4, and the "Lessons" of other stacks).
+// identical replays across a kill or a lost connection (never twice on one connection), meter
+// values in order and under the CSMS's transactionId, nothing after a transaction's stop, and the
+// register never going backwards (DESIGN.md "Principles" 3, 4 and 6, and the "Lessons": libocpp's
+// lost transactionId patches and duplicate StopTransaction at boot, open-ocpp's dropped stops, no
+// reconnect after a pong timeout).
 //
 // FAULT_SEED=N reproduces a run's schedule of faults (the seed is printed at the start and in every
-// failure); FAULT_KILLS=N sets how many times the charge point is killed (default 100); FAULT_KEEP=1
-// keeps the databases and logs of a run that passed.
+// failure; the programs' own timing still varies); FAULT_KILLS=N sets how many times the charge point
+// is killed at the end of a cycle (default 100; early kills come on top); FAULT_KEEP=1 keeps the
+// databases and logs of a run that passed (a failed run always keeps them and says where).
 'use strict';
 const { test, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -91,8 +98,9 @@ const world = {
 };
 
 const stats = {
-  kills: { timed: 0, targeted: 0, targetedByAction: {}, targetedMissed: 0 },
+  kills: { timed: 0, targeted: 0, early: 0, targetedByAction: {}, targetedMissed: 0 },
   cuts: 0,
+  outages: 0,
   freezes: 0,
   answerLossCuts: 0,
   survived: {},
@@ -246,7 +254,7 @@ async function sessionLoop(id) {
 
 // Faults of the link and of the CSMS run on their own schedule, overlapping the kills; at most one
 // of each kind at a time.
-const active = { cut: null, freeze: null, csms: null, answerLoss: null };
+const active = { cut: null, freeze: null, csms: null };
 
 function launch(kind, fn) {
   if (active[kind]) return;
@@ -272,8 +280,12 @@ async function freezeLink(delay, frozenMs) {
 async function restartCsms(delay, how, downMs) {
   await sleep(delay);
   stats.csmsRestarts[how] += 1;
-  if (how === 'kill') await kill(world.csms);
-  else await stop(world.csms);
+  if (how === 'kill') {
+    await kill(world.csms);
+  } else {
+    const code = await stop(world.csms);
+    if (code !== 0) unexpectedExits.push(`CSMS run ${world.csmsRuns.length} exited with ${code} on SIGTERM`);
+  }
   await sleep(downMs);
   await startCsms();
 }
@@ -297,13 +309,13 @@ function loseAnswer(actions) {
   });
 }
 
-// The CSMS's answer to a StatusNotification is held, and so is everything after it (pongs too):
-// the charge point queues its next calls behind the unanswered one until its pong deadline drops the
-// connection. Whatever was queued must then be sent once, not once per connection.
 // The statuses that come with a transaction message right behind them (a start, a stop) or while
 // meter values flow.
 const BUSY_STATUSES = ['Charging', 'SuspendedEV', 'SuspendedEVSE', 'Finishing'];
 
+// The CSMS's answer to such a StatusNotification is held, and so is everything after it (pongs
+// too): the charge point queues its next calls behind the unanswered one until its pong deadline
+// drops the connection. Whatever was queued must then be sent once, not once per connection.
 function stallAfterStatus(ms) {
   return new Promise((resolve) => {
     const deadline = setTimeout(() => {
@@ -384,6 +396,8 @@ async function chaosCycle(n) {
   const life = rng.chance(0.75) ? rng.int(250, 1500) : rng.int(1500, 4000);
   // Link and CSMS faults in the background, overlapping the kills.
   if (rng.chance(0.12)) launch('cut', () => cutLink(rng.int(0, life), rng.int(200, 2500)));
+  // A long outage: several kills and restarts, and whole sessions, while the CSMS is unreachable.
+  if (rng.chance(0.025)) launch('cut', () => { stats.outages += 1; return cutLink(rng.int(0, life), rng.int(8000, 20000)); });
   if (rng.chance(0.1)) launch('freeze', () => freezeLink(rng.int(0, life), rng.int(300, 5000)));
   if (rng.chance(0.05)) launch('csms', () => restartCsms(rng.int(0, life), rng.pick(['kill', 'term']), rng.int(0, 1500)));
   const style = rng.float();
@@ -398,24 +412,18 @@ async function chaosCycle(n) {
     // (again, where an answer was lost) before it is killed like the others.
     const fault = surviveAt.get(n);
     stats.survived[fault] = (stats.survived[fault] || 0) + 1;
+    await Promise.all(Object.values(active).filter(Boolean));  // the background faults are over
     if (fault === 'lost-answer') {
-      if (!active.answerLoss) {
-        active.answerLoss = loseAnswer(actions).finally(() => { active.answerLoss = null; });
-        await active.answerLoss;
-      }
+      await loseAnswer(actions);
     } else if (fault === 'stall') {
-      await Promise.all(Object.values(active).filter(Boolean));
       await stallAfterStatus(rng.int(4200, 5500));
     } else if (fault === 'freeze') {
       // Longer than the ping interval and the pong deadline: the charge point must drop the
       // connection itself and reconnect (libocpp does not reconnect after a pong timeout).
-      await Promise.all(Object.values(active).filter(Boolean));
       await freezeLink(0, rng.int(4200, 6000));
     } else if (fault === 'cut') {
-      await Promise.all(Object.values(active).filter(Boolean));
       await cutLink(0, rng.int(200, 2000));
     } else {
-      await Promise.all(Object.values(active).filter(Boolean));
       await restartCsms(0, rng.pick(['kill', 'term']), rng.int(0, 1000));
     }
     await recovered(20000);
@@ -440,6 +448,14 @@ async function chaosCycle(n) {
   }
   await sleep(rng.int(0, 400));
   t0 = Date.now();
+  if (rng.chance(0.1)) {
+    // Killed again while starting: opening and checking the database, closing what the last
+    // kill left open, restoring the pile, booting.
+    startChargePoint();
+    await sleep(rng.int(0, 250));
+    stats.kills.early += 1;
+    await killChargePoint();
+  }
   const p = startChargePoint();
   await controlSocketUp(p);
   stats.ms.restart += Date.now() - t0;
@@ -767,7 +783,7 @@ test(`fault injection: ${KILLS} kills of the charge point, link cuts and freezes
 
     const seconds = Math.round((Date.now() - began) / 1000);
     const summary = {
-      seed: SEED, seconds, kills: stats.kills, cuts: stats.cuts, freezes: stats.freezes, lostAnswers: stats.answerLossCuts, stalls: stats.stalls, stalledAfter: stats.stalledAfter,
+      seed: SEED, seconds, kills: stats.kills, cuts: stats.cuts, outages: stats.outages, freezes: stats.freezes, lostAnswers: stats.answerLossCuts, stalls: stats.stalls, stalledAfter: stats.stalledAfter,
       csmsRestarts: stats.csmsRestarts, survived: stats.survived, recoveries: stats.recoveries,
       recoveriesTimedOut: stats.recoveriesTimedOut, ms: stats.ms, proxy: world.proxy.stats, sessions: stats.sessions, chargePointRuns: world.cpRuns.length,
       ...report,
