@@ -294,8 +294,15 @@ void read_local(const ObjectReader& top, Config& config) {
   read_ocpp_config(top, config);
 
   if (const rapidjson::Value* v = top.find("offline_code")) {
-    const ObjectReader oc(*v, "offline_code", {"allow_plaintext_key_provisioning"});
+    const ObjectReader oc(*v, "offline_code", {"allow_plaintext_key_provisioning", "driver_page_url"});
     if (auto b = oc.boolean("allow_plaintext_key_provisioning")) config.offline_code.allow_plaintext_key_provisioning = *b;
+    if (auto s = oc.string("driver_page_url")) {
+      if (s->rfind("http://", 0) != 0 && s->rfind("https://", 0) != 0) {
+        fail("offline_code.driver_page_url", "expected an http:// or https:// URL, got " + quoted(*s));
+      }
+      while (!s->empty() && s->back() == '/') s->pop_back();
+      config.offline_code.driver_page_url = *s;
+    }
   }
   if (const rapidjson::Value* v = top.find("log")) {
     const ObjectReader lg(*v, "log", {"level", "syslog"});

@@ -49,6 +49,9 @@ struct HalConfig {
 struct OfflineCodeConfig {
   // Lets a lab provision the offline-code key over security profile 0 or 1 (plain text on the wire).
   bool allow_plaintext_key_provisioning = false;
+  // Where the driver's pages are (the reference CSMS's HTTP address, e.g. "https://csms.example.com"):
+  // the QR code of connector N points to URL/c/CHARGE_POINT_ID/N. Empty: no QR code URL.
+  std::string driver_page_url;
 };
 
 struct LogConfig {

@@ -10,6 +10,10 @@
 #include "ocpp/cp/authorization.hpp"
 #include "ocpp/cp/chain_authorization.hpp"
 #include "ocpp/cp/charge_point.hpp"
+#include "ocpp/cp/offline_code/code_store.hpp"
+#include "ocpp/cp/offline_code/key_ring.hpp"
+#include "ocpp/cp/offline_code/pile_verifier.hpp"
+#include "ocpp/cp/security_events.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/store.hpp"
 #include "ocpp/cp/synced_clock.hpp"
@@ -60,6 +64,11 @@ struct Runtime::Parts final : ControlHandler {
   Authorizer authorizer;
   ChainAuthorization chain;
   ChargePoint core;
+  SecurityEvents security_events{store.db()};
+  offline_code::CodeStore code_store{store.db()};
+  offline_code::KeyRing key_ring{code_store, clock};
+  offline_code::PileCodeVerifier code_verifier;
+  std::string driver_page_url;  // base of the QR code URLs; empty: none
   std::unique_ptr<ControlSocket> control;
   RunResult result = RunResult::Stopped;
   bool resume_open_transactions = false;
@@ -101,9 +110,12 @@ struct Runtime::Parts final : ControlHandler {
                 settings, clock),
         authorizer(local_list, cache, csms_authorize, clock),
         chain(authorizer, local_list, cache, settings, clock, adapter),
-        core(loop, store, pile, settings, chain, adapter) {
+        core(loop, store, pile, settings, chain, adapter),
+        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id) {
     pile.set_listener(&core);
     adapter.bind(core, local_list, cache);
+    adapter.bind_security_events(security_events);
+    wire_offline_code(c);
     adapter.allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
     resume_open_transactions = c.resume_transactions_after_power_loss;
     core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
@@ -115,6 +127,39 @@ struct Runtime::Parts final : ControlHandler {
     ControlSocketOptions so;
     so.path = c.control_socket;
     control = std::make_unique<ControlSocket>(loop, so, *this);
+  }
+
+  // The offline charging code (docs/offline-code.md): the key lives in the key ring, not in the
+  // settings table, so that its rules hold (versions only go up, §6); OfflineCodeKey and
+  // OfflineCodeKeyVersion are views of it.
+  void wire_offline_code(const Config& c) {
+    settings.delegate("offline_code_key",
+                      {[] { return std::string(); },  // write-only
+                       [this](const std::string& value) -> std::optional<std::string> {
+                         std::string error;
+                         auto key = ocpp::offline_code::parse_key_spec(value, &error);
+                         if (!key) return error;
+                         return key_ring.install(*key);
+                       }});
+    settings.delegate("offline_code_key_version",
+                      {[this] { return std::to_string(key_ring.newest_version()); },
+                       [](const std::string&) -> std::optional<std::string> { return "read-only"; }});
+    // A key in the file's ocpp_config (factory or lab provisioning) is installed once: a restart
+    // with the same file finds its version already held and leaves the ring as it is.
+    if (auto it = c.ocpp_config.find("OfflineCodeKey"); it != c.ocpp_config.end()) {
+      auto key = ocpp::offline_code::parse_key_spec(it->second);
+      if (key && key->version > key_ring.newest_version()) {
+        if (auto refused = key_ring.install(*key)) throw ConfigError("ocpp_config.OfflineCodeKey", *refused);
+      }
+    }
+    authorizer.set_offline_code_verifier(&code_verifier);
+    clock.on_sync([this] { code_verifier.clock_synced(); });
+    driver_page_url = c.offline_code.driver_page_url;
+  }
+
+  std::string qr_url(int connector) const {
+    if (driver_page_url.empty()) return {};
+    return driver_page_url + "/c/" + adapter_id + "/" + std::to_string(connector);
   }
 
   // --- the control socket (ocpp-cpctl, or an HMI) ---
@@ -178,6 +223,22 @@ struct Runtime::Parts final : ControlHandler {
     w.Uint64(core.outbox().discarded());
     w.Key("outbox_thinned");
     w.Uint64(core.outbox().thinned());
+    w.Key("security_events");
+    w.Int64(security_events.count());
+    w.Key("offline_codes");
+    w.StartObject();
+    w.Key("enabled");
+    w.Bool(settings.get_bool("offline_code_enabled"));
+    w.Key("key_version");
+    w.Uint(key_ring.newest_version());
+    w.Key("clock");
+    {
+      const auto view = code_verifier.clock_view();
+      w.String(view.state == ocpp::offline_code::ClockState::Synced     ? "synced"
+               : view.state == ocpp::offline_code::ClockState::Drifting ? "drifting"
+                                                                         : "untrusted");
+    }
+    w.EndObject();
     w.Key("connectors");
     w.StartArray();
     const auto sim = pile.status();
@@ -196,6 +257,10 @@ struct Runtime::Parts final : ControlHandler {
       w.Double(hw.power_w);
       w.Key("meter_wh");
       w.Double(hw.energy_wh);
+      if (const auto url = qr_url(v.id); !url.empty()) {
+        w.Key("qr_url");
+        w.String(url.c_str());
+      }
       w.Key("transaction");
       if (!v.transaction) {
         w.Null();

@@ -137,6 +137,10 @@ void Authorizer::ask_csms(const AuthorizationRequest& request, Done done) {
                       std::string(to_string(answer->status)) + " by the CSMS");
     // 1.6 §3.5.1: the Authorize.conf IdTagInfo updates the cache (or flags a local list conflict).
     d.local_list_conflict = on_csms_id_tag_info(request.identifier, *answer, request.source).local_list_conflict;
+    // docs/offline-code.md §9: a code the CSMS accepted online is used up on the pile as well.
+    if (d.accepted && request.source == IdentifierSource::Keypad && code_verifier_ != nullptr) {
+      code_verifier_->used_online(request.connector, request.identifier);
+    }
     finish(request, d, done);
   });
 }
@@ -195,19 +199,19 @@ void Authorizer::decide_offline(const AuthorizationRequest& request, bool link_u
             case CodeVerdict::Result::Accepted: {
               IdTagInfo info = verdict.info;
               info.status = AuthorizationStatus::Accepted;
-              finish(request,
-                     make_decision(true, AuthorizationSource::OfflineCode, info,
-                                   "offline code verified (" + context + ")"),
-                     done);
+              auto d = make_decision(true, AuthorizationSource::OfflineCode, info,
+                                     "offline code verified (" + context + ")");
+              d.energy_cap_wh = verdict.energy_cap_wh;
+              finish(request, d, done);
               return;
             }
             case CodeVerdict::Result::Rejected: {
               IdTagInfo info = verdict.info;
               if (info.status == AuthorizationStatus::Accepted) info.status = AuthorizationStatus::Invalid;
-              finish(request,
-                     make_decision(false, AuthorizationSource::OfflineCode, info,
-                                   "offline code refused: " + verdict.reason),
-                     done);
+              auto d = make_decision(false, AuthorizationSource::OfflineCode, info,
+                                     "offline code refused: " + verdict.reason);
+              d.driver_message = verdict.reason;
+              finish(request, d, done);
               return;
             }
             case CodeVerdict::Result::NotACode:

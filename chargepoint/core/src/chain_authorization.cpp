@@ -31,13 +31,17 @@ void ChainAuthorization::authorize(ConnectorId connector, const std::string& id,
     out.accepted = d.accepted;
     out.info = d.info;
     out.unverified = d.unverified;
+    out.energy_cap_wh = d.energy_cap_wh;
+    // The verifier's refusals are worded for the driver (typo, expired, used, locked out...).
+    out.reason = d.driver_message;
     out.source = std::string(to_string(d.source)) + (d.reason.empty() ? "" : ": " + d.reason);
     done(out);
   });
 }
 
-void ChainAuthorization::remember(const std::string& id_tag, const IdTagInfo& info) {
-  authorizer_.on_csms_id_tag_info(id_tag, info, IdentifierSource::Rfid);
+void ChainAuthorization::remember(const std::string& id_tag, const IdTagInfo& info, IdSource source) {
+  authorizer_.on_csms_id_tag_info(id_tag, info,
+                                  source == IdSource::Keypad ? IdentifierSource::Keypad : IdentifierSource::Rfid);
 }
 
 std::optional<std::string> ChainAuthorization::parent_of(const std::string& id_tag) {

@@ -240,8 +240,8 @@ void ChargePoint::start_confirmed(std::int64_t transaction_pk, const std::string
   const auto record = transactions_.get(transaction_pk);
   if (!record) return;
   // 1.6 §3.5.1: the IdTagInfo updates what we know of the id, except for a keypad code, which is
-  // single use and never cached (authorizer.cpp); the port cannot tell a code from a tag.
-  if (code_transactions_.erase(transaction_pk) == 0) auth_.remember(record->id_tag, info);
+  // single use and never cached (authorizer.cpp).
+  auth_.remember(record->id_tag, info, record->offline_code ? IdSource::Keypad : IdSource::Rfid);
   if (record->open() && valid_connector(record->connector)) {
     auto& c = *connectors_[static_cast<std::size_t>(record->connector - 1)];
     if (c.transaction_pk() == transaction_pk) c.confirm_start(info);

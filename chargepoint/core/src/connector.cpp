@@ -130,19 +130,25 @@ void Connector::present(const std::string& id, IdSource source,
     if (!d.accepted) {
       log::info("core", name(id_) + ": " + id + " refused (" + std::string(to_string(d.info.status)) + ", " +
                             d.source + ")");
-      show("Not authorized");
-      if (done) done(false, id + " not authorized (" + std::string(to_string(d.info.status)) + ", " + d.source + ")");
+      // A refused code says why (typo, expired, used, locked out...); a card just says no.
+      show(d.reason.empty() ? "Not authorized" : d.reason);
+      if (done) {
+        done(false, d.reason.empty()
+                        ? id + " not authorized (" + std::string(to_string(d.info.status)) + ", " + d.source + ")"
+                        : "code refused: " + d.reason);
+      }
       return;
     }
     log::info("core", name(id_) + ": " + id + " authorized (" + d.source + ")");
-    authorize_session(id, d.unverified, source);
+    authorize_session(id, d.unverified, source, d.energy_cap_wh);
     if (done) done(true, "authorized (" + d.source + ")");
   });
 }
 
-void Connector::authorize_session(const std::string& id_tag, bool unverified, IdSource source) {
+void Connector::authorize_session(const std::string& id_tag, bool unverified, IdSource source,
+                                  std::optional<double> code_cap_wh) {
   if (session_ && session_->timeout != 0) cp_.loop().cancel(session_->timeout);
-  session_ = Session{id_tag, unverified, source, 0};
+  session_ = Session{id_tag, unverified, source, code_cap_wh, 0};
   feed(ConnectorInput::SessionAuthorized);
   // 1.6 ConnectionTimeOut: how long an authorization waits for the cable; 0 is "never".
   const auto timeout = std::chrono::seconds(cp_.settings().get_int("connection_timeout_s"));
@@ -183,10 +189,11 @@ void Connector::start_transaction() {
   tx.last_wh = reading->energy_wh;
   tx.unverified = session_->unverified;
   tx.offline_code = session_->source == IdSource::Keypad;
+  if (session_->code_cap_wh) tx.code_cap_wh = tx.start_wh + *session_->code_cap_wh;
   // Principle 4: the transaction and its start event are durable before the contactor closes.
   try {
     cp_.store().db().transaction([&] {
-      tx.pk = cp_.transactions().begin(id_, tx.id_tag, tx.start_wh, at);
+      tx.pk = cp_.transactions().begin(id_, tx.id_tag, tx.start_wh, at, tx.offline_code, session_->code_cap_wh);
       cp_.outbox().append(OutboxKind::Start, tx.pk, encode(StartEvent{id_, tx.id_tag, tx.start_wh, at}));
     });
   } catch (const db::DbError& e) {
@@ -198,7 +205,6 @@ void Connector::start_transaction() {
   // Readings without values (StopTxnSampledData empty) are left out: a meter value needs one.
   auto begin = make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.Begin", at);
   if (!begin.values.empty()) tx.stop_data.push_back(std::move(begin));
-  if (tx.offline_code) cp_.started_with_code(tx.pk);
   if (session_->timeout != 0) cp_.loop().cancel(session_->timeout);
   session_.reset();
   tx_ = std::move(tx);
@@ -214,6 +220,7 @@ void Connector::start_transaction() {
   feed(ConnectorInput::TransactionStarted);
   show("Charging");
   schedule_sample();
+  schedule_cap_check(reading);
   cp_.outbox().notify();
 }
 
@@ -310,9 +317,27 @@ void Connector::confirm_start(const IdTagInfo& info) {
   schedule_cap_check(reading);
 }
 
+std::optional<double> Connector::next_limit() const {
+  if (!tx_) return std::nullopt;
+  std::optional<double> limit = tx_->code_cap_wh;
+  if (tx_->energy_cap_wh && !tx_->energy_withheld && (!limit || *tx_->energy_cap_wh < *limit)) {
+    limit = tx_->energy_cap_wh;
+  }
+  return limit;
+}
+
 void Connector::check_cap(const std::optional<MeterReading>& reading) {
-  if (!tx_ || !tx_->energy_cap_wh || tx_->energy_withheld) return;
+  if (!tx_) return;
   if (reading) tx_->last_wh = reading->energy_wh;
+  if (tx_->code_cap_wh && reading && reading->energy_wh >= *tx_->code_cap_wh) {
+    // docs/offline-code.md §2: the energy the code was issued for is delivered; the session ends
+    // (1.6 reports the reason as Other, 2.0.1 as EnergyLimitReached).
+    log::info("core", name(id_) + ": the offline code's energy cap is reached; stopping");
+    stop(StopReason::EnergyLimitReached);
+    show("Energy limit of your code reached");
+    return;
+  }
+  if (!tx_->energy_cap_wh || tx_->energy_withheld) return;
   if (!reading || reading->energy_wh >= *tx_->energy_cap_wh) {
     // MaxEnergyOnInvalidId reached: no more energy for a refused id.
     tx_->energy_withheld = true;
@@ -322,11 +347,14 @@ void Connector::check_cap(const std::optional<MeterReading>& reading) {
 }
 
 void Connector::schedule_cap_check(const std::optional<MeterReading>& reading) {
-  if (!tx_ || !tx_->energy_cap_wh || tx_->energy_withheld) return;
+  const auto limit = next_limit();
+  if (!limit) return;
+  if (tx_->cap_timer != 0) cp_.loop().cancel(tx_->cap_timer);  // a nearer limit may have come
+  tx_->cap_timer = 0;
   // Every kCapCheckInterval, or sooner when the cap will be reached sooner at the present power.
   auto wait = kCapCheckInterval;
   if (reading && reading->power_w && *reading->power_w > 0) {
-    const double ms = (*tx_->energy_cap_wh - reading->energy_wh) / *reading->power_w * 3.6e6;
+    const double ms = (*limit - reading->energy_wh) / *reading->power_w * 3.6e6;
     if (ms < static_cast<double>(wait.count())) {
       wait = std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(std::ceil(ms))));
     }
@@ -455,6 +483,8 @@ bool Connector::resume_after_power_loss(const TransactionRecord& record) {
   tx.id_tag = record.id_tag;
   tx.start_wh = record.meter_start_wh;  // the energy counted while we were down belongs to it
   tx.last_wh = reading->energy_wh;
+  tx.offline_code = record.offline_code;
+  if (record.code_energy_cap_wh) tx.code_cap_wh = record.meter_start_wh + *record.code_energy_cap_wh;
   tx_ = std::move(tx);
   if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
   hw.set_contactor(true);
@@ -466,6 +496,8 @@ bool Connector::resume_after_power_loss(const TransactionRecord& record) {
   feed(ConnectorInput::TransactionStarted);
   show("Charging");
   schedule_sample();
+  check_cap(reading);  // the cap may have been passed while the controller was down
+  if (tx_) schedule_cap_check(reading);
   return true;
 }
 

@@ -38,7 +38,8 @@ class Connector {
   // A fault of the whole pile (connector 0), kept apart so that clearing one leaves the other.
   void pile_fault(ErrorCode code, const std::string& info);
   // A session authorized by the CSMS (remote start): starts as soon as the cable is there.
-  void authorize_session(const std::string& id_tag, bool unverified, IdSource source = IdSource::Remote);
+  void authorize_session(const std::string& id_tag, bool unverified, IdSource source = IdSource::Remote,
+                         std::optional<double> code_cap_wh = std::nullopt);
   void stop(StopReason reason, const std::optional<std::string>& by = std::nullopt);
   void confirm_start(const IdTagInfo& info);
   void set_operative(bool operative);  // effective availability (pile and connector)
@@ -56,6 +57,7 @@ class Connector {
     std::string id_tag;
     bool unverified = false;
     IdSource source = IdSource::Rfid;
+    std::optional<double> code_cap_wh;  // the energy an offline code allows
     TimerId timeout = 0;
   };
   struct Transaction {
@@ -64,8 +66,9 @@ class Connector {
     double start_wh = 0;
     bool unverified = false;
     bool energy_withheld = false;
-    std::optional<double> energy_cap_wh;  // MaxEnergyOnInvalidId after a refused id
+    std::optional<double> energy_cap_wh;  // register value: MaxEnergyOnInvalidId after a refused id
     bool offline_code = false;            // started with a code typed on the keypad
+    std::optional<double> code_cap_wh;    // register value at which the code's energy cap stops it
     double last_wh = 0;                   // the last register read during the transaction
     std::vector<MeterSample> stop_data;
     TimerId sample_timer = 0;
@@ -98,8 +101,11 @@ class Connector {
   void end_session();
   void schedule_sample();
   void schedule_cap_check(const std::optional<MeterReading>& reading);
-  // Withholds energy once MaxEnergyOnInvalidId is reached (or the meter cannot tell).
+  // Stops the transaction at its code's energy cap; withholds energy once MaxEnergyOnInvalidId is
+  // reached (or the meter cannot tell).
   void check_cap(const std::optional<MeterReading>& reading);
+  // The nearest register value at which check_cap has something to do, if any.
+  std::optional<double> next_limit() const;
   void apply_fault();
   void show(const std::string& text);
   std::optional<MeterReading> read_meter();

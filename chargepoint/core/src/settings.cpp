@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "ocpp/common/log.hpp"
+#include "ocpp/offline_code/keys.hpp"
 
 namespace ocpp::cp {
 namespace {
@@ -131,18 +132,12 @@ std::optional<std::string> check_phase_rotation(std::string_view item) {
   return std::nullopt;
 }
 
-// The offline-code key (DESIGN.md): hexadecimal, 16 to 64 bytes; "" removes the key.
-std::optional<std::string> check_hex_key(std::string_view value) {
-  if (value.empty()) return std::nullopt;
-  const bool hex = std::all_of(value.begin(), value.end(), [](char c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  });
-  if (!hex) return std::string("is not hexadecimal");
-  if (value.size() % 2 != 0) return std::string("has an odd number of hexadecimal digits");
-  if (value.size() < 32 || value.size() > 128) {
-    return "has " + std::to_string(value.size()) + " hexadecimal digits, 32 to 128 are allowed";
-  }
-  return std::nullopt;
+// The offline-code key (docs/offline-code.md §3.2): "V:HEX", the key version and K(ID, V).
+std::optional<std::string> check_key_spec(std::string_view value) {
+  if (value.empty()) return std::nullopt;  // the default: no key
+  std::string error;
+  if (offline_code::parse_key_spec(value, &error)) return std::nullopt;
+  return error;
 }
 
 std::vector<SettingSpec> make_core_specs() {
@@ -174,11 +169,13 @@ std::vector<SettingSpec> make_core_specs() {
   // The offline charging code (DESIGN.md, docs/offline-code.md).
   s.push_back(S::boolean("offline_code_enabled", true,
                          "Accept offline charging codes typed on the keypad (once a key is provisioned)."));
-  s.push_back(S::string("offline_code_key", "", 128,
-                        "The pile's offline-code key in hexadecimal (16 to 64 bytes); empty: none. "
-                        "Write-only: never logged or reported.")
+  s.push_back(S::string("offline_code_key", "", 80,
+                        "The pile's offline-code key as VERSION:HEX (docs/offline-code.md section 3.2); a "
+                        "version must be higher than any the pile held before. Write-only: never logged or reported.")
                   .hidden()
-                  .checked(check_hex_key));
+                  .checked(check_key_spec));
+  s.push_back(S::integer("offline_code_key_version", 0, 0, kIntMax,
+                         "The newest offline-code key version the pile holds; 0: none (read-only)."));
   // Connectors and transactions (1.6 §9.1; 2.0.1 TxCtrlr, OCPPCommCtrlr).
   s.push_back(S::integer("connection_timeout_s", 60, 0, kIntMax,
                          "Seconds from Preparing until a transaction that never started is cancelled; 0: never."));
@@ -343,7 +340,7 @@ Settings::Settings(db::Database& db, std::vector<SettingSpec> specs) : db_(db), 
                           (specs_[i].secret ? std::string("the default") : quoted(values_[i].value)));
       continue;
     }
-    values_[i] = Entry{std::move(value), true};
+    values_[i] = Entry{std::move(value), true, std::nullopt};
   }
 }
 
@@ -363,12 +360,13 @@ const std::string& Settings::value_of(std::string_view name, SettingType expecte
   const auto i = index_of(name);
   if (i == specs_.size()) throw std::out_of_range("no setting named " + std::string(name));
   if (specs_[i].type != expected) throw std::logic_error("setting " + std::string(name) + " has another type");
-  return values_[i].value;
+  return get(name);
 }
 
 const std::string& Settings::get(std::string_view name) const {
   const auto i = index_of(name);
   if (i == specs_.size()) throw std::out_of_range("no setting named " + std::string(name));
+  if (values_[i].delegate) values_[i].value = values_[i].delegate->load();
   return values_[i].value;
 }
 
@@ -410,6 +408,19 @@ SetResult Settings::set(std::string_view name, std::string_view value, std::stri
                         *reason);
     return SetResult::Rejected;
   }
+  if (values_[i].delegate) {
+    if (auto refused = values_[i].delegate->store(canon)) {
+      if (why) *why = *refused;
+      log::warn(kLog, "rejected " + spec.name + (spec.secret ? std::string() : " = " + quoted(value)) + ": " + *refused);
+      return SetResult::Rejected;
+    }
+    log::info(kLog, spec.secret ? spec.name + " changed (value hidden)" : spec.name + " = " + quoted(canon));
+    for (std::size_t k = 0; k < observers_.size(); ++k) {
+      const auto observer = observers_[k];
+      observer(spec.name, spec.secret ? std::string() : canon);
+    }
+    return SetResult::Accepted;
+  }
   const bool changed = canon != values_[i].value;
   if (!changed && values_[i].persisted) return SetResult::Accepted;
   try {
@@ -421,7 +432,7 @@ SetResult Settings::set(std::string_view name, std::string_view value, std::stri
     log::error(kLog, "could not store " + spec.name + ": " + e.what());
     return SetResult::Rejected;
   }
-  values_[i] = Entry{canon, true};
+  values_[i] = Entry{canon, true, std::nullopt};
   if (!changed) return SetResult::Accepted;
   log::info(kLog, spec.secret ? spec.name + " changed (value hidden)" : spec.name + " = " + quoted(canon));
   // By index and by copy: an observer may register another one, which may move the vector.
@@ -439,6 +450,7 @@ SetResult Settings::set(std::string_view name, std::string_view value, std::stri
 std::optional<std::string> Settings::set_initial(std::string_view name, std::string_view value) {
   const auto i = index_of(name);
   if (i == specs_.size()) return "unknown setting " + std::string(name);
+  if (values_[i].delegate) return specs_[i].name + " can only be set over OCPP";
   std::string canon;
   if (auto reason = canonical(specs_[i], value, canon)) return reason;
   if (values_[i].persisted) {
@@ -450,5 +462,15 @@ std::optional<std::string> Settings::set_initial(std::string_view name, std::str
 }
 
 void Settings::on_change(Observer observer) { observers_.push_back(std::move(observer)); }
+
+void Settings::delegate(std::string_view name, Delegate delegate) {
+  const auto i = index_of(name);
+  if (i == specs_.size()) throw std::out_of_range("no setting named " + std::string(name));
+  if (values_[i].persisted) {
+    // A value stored before the owner took it over (an earlier version) is the owner's to import.
+    log::info(kLog, specs_[i].name + ": the stored value is superseded by its owner's");
+  }
+  values_[i] = Entry{{}, false, std::move(delegate)};
+}
 
 }  // namespace ocpp::cp

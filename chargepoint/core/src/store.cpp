@@ -59,6 +59,28 @@ CREATE TABLE outbox(
 ALTER TABLE outbox ADD COLUMN discarded_at TEXT;
 ALTER TABLE outbox ADD COLUMN discard_reason TEXT;
 )sql",
+    // 3: the offline charging code (docs/offline-code.md): how a transaction was authorized and the
+    // cap its code binds; the pile's keys, replay windows, lockout and clock floor; and the security
+    // events waiting for the link.
+    R"sql(
+ALTER TABLE transactions ADD COLUMN offline_code INTEGER NOT NULL DEFAULT 0;  -- started with a keypad code
+ALTER TABLE transactions ADD COLUMN code_energy_cap_wh REAL;                  -- the code's cap, if any
+CREATE TABLE offline_code_keys(
+  version INTEGER PRIMARY KEY,      -- key version (docs/offline-code.md section 6)
+  key_hex TEXT NOT NULL,            -- K(ID, V), 64 hexadecimal characters; never logged or reported
+  installed_at INTEGER NOT NULL);   -- Unix seconds
+CREATE TABLE offline_code_windows(
+  version INTEGER PRIMARY KEY,      -- key version
+  window TEXT NOT NULL);            -- ReplayWindow::serialise()
+CREATE TABLE offline_code_state(
+  name TEXT PRIMARY KEY,            -- newest_version_ever, lockout, time_floor, last_sync
+  value TEXT NOT NULL);
+CREATE TABLE security_events(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- sent in this order
+  type TEXT NOT NULL,               -- 1.6 security extension / 2.0.1 SecurityEventNotification type
+  tech_info TEXT,
+  at TEXT NOT NULL);                -- RFC 3339
+)sql",
 };
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* kColumns =
     "SELECT pk, connector_id, id_tag, csms_transaction_id, meter_start_wh, started_at, meter_stop_wh, stopped_at, "
-    "stop_reason, stop_id_tag FROM transactions";
+    "stop_reason, stop_id_tag, offline_code, code_energy_cap_wh FROM transactions";
 
 std::optional<StopReason> reason_from(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
@@ -29,16 +29,21 @@ TransactionRecord read(const db::Statement& st) {
   if (auto s = st.optional_text(7)) t.stopped_at = parse_rfc3339(*s);
   t.stop_reason = reason_from(st.optional_text(8));
   t.stop_id_tag = st.optional_text(9);
+  t.offline_code = st.int64(10) != 0;
+  if (!st.is_null(11)) t.code_energy_cap_wh = st.real(11);
   return t;
 }
 
 }  // namespace
 
 std::int64_t TransactionStore::begin(ConnectorId connector, const std::string& id_tag, double meter_start_wh,
-                                     SystemTime at) {
-  db_.prepare("INSERT INTO transactions(connector_id, id_tag, meter_start_wh, started_at) VALUES(?1, ?2, ?3, ?4)")
-      .bind(1, connector).bind(2, id_tag).bind(3, meter_start_wh).bind(4, format_rfc3339(at))
-      .run();
+                                     SystemTime at, bool offline_code, std::optional<double> code_energy_cap_wh) {
+  auto st = db_.prepare(
+      "INSERT INTO transactions(connector_id, id_tag, meter_start_wh, started_at, offline_code, code_energy_cap_wh) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+  st.bind(1, connector).bind(2, id_tag).bind(3, meter_start_wh).bind(4, format_rfc3339(at)).bind(5, offline_code ? 1 : 0);
+  if (code_energy_cap_wh) st.bind(6, *code_energy_cap_wh);
+  st.run();
   return db_.last_insert_id();
 }
 

@@ -146,6 +146,7 @@ void Adapter::went_online() {
   pending_status_.clear();
   for (const auto& [connector, s] : pending) send_status(connector, s.status, s.error, s.info, s.at);
   pump();
+  send_security_events();
 }
 
 void Adapter::schedule_heartbeat() {

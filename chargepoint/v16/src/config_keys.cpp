@@ -57,6 +57,9 @@ const std::vector<ConfigKey> kKeys = {
     // Vendor keys of the offline charging code (DESIGN.md, docs/offline-code.md).
     {"OfflineCodeEnabled", "offline_code_enabled", RW, false, "OfflineCode", ""},
     {"OfflineCodeKey", "offline_code_key", W, false, "OfflineCode", ""},
+    // Read-only: the newest key version the pile holds ("0": none), so that the server knows after
+    // each boot whether to provision a key (docs/offline-code.md §6).
+    {"OfflineCodeKeyVersion", "offline_code_key_version", R, false, "OfflineCode", ""},
 };
 
 // The six feature profiles 1.6 defines: the most SupportedFeatureProfiles can hold.

@@ -40,12 +40,16 @@ class ScriptedVerifier final : public OfflineCodeVerifier {
     CodeVerdict v = verdict;
     done(v);
   }
+  void used_online(ConnectorId connector, const std::string& code) override {
+    online_uses.push_back({connector, code, true});
+  }
   struct Call {
     ConnectorId connector;
     std::string code;
     bool online;
   };
   std::vector<Call> calls;
+  std::vector<Call> online_uses;
   CodeVerdict verdict;
 };
 
@@ -377,6 +381,28 @@ TEST_F(AuthAuthorizerTest, OnlineKeypadCodeGoesToCsmsLikeAnIdTagButIsNotCached) 
   EXPECT_EQ(last().source, AuthorizationSource::Csms);
   EXPECT_TRUE(verifier.calls.empty());
   EXPECT_FALSE(cache_->lookup("123456789012", now()));  // a one-time code must not be reusable offline
+  // ... and the pile uses it up, so that it cannot start another session offline either.
+  ASSERT_EQ(verifier.online_uses.size(), 1u);
+  EXPECT_EQ(verifier.online_uses[0].code, "123456789012");
+}
+
+TEST_F(AuthAuthorizerTest, KeypadCodeRefusedOnlineIsNotUsedUp) {
+  ScriptedVerifier verifier;
+  authorizer_->set_offline_code_verifier(&verifier);
+  present("123456789012", true, IdentifierSource::Keypad);
+  csms_.answer(info(AuthorizationStatus::Invalid));
+  EXPECT_FALSE(last().accepted);
+  EXPECT_TRUE(verifier.online_uses.empty());
+}
+
+TEST_F(AuthAuthorizerTest, OfflineCodeCapReachesTheDecision) {
+  ScriptedVerifier verifier;
+  authorizer_->set_offline_code_verifier(&verifier);
+  verifier.verdict.result = CodeVerdict::Result::Accepted;
+  verifier.verdict.energy_cap_wh = 4000;
+  present("123456789012", false, IdentifierSource::Keypad, 1);
+  EXPECT_TRUE(last().accepted);
+  EXPECT_EQ(last().energy_cap_wh, std::optional<double>(4000));
 }
 
 TEST_F(AuthAuthorizerTest, OfflineKeypadCodeGoesToVerifier) {

@@ -204,21 +204,46 @@ TEST_F(CoreSettings, ConfigFileValuesAreDefaultsUntilChangedAtRunTime) {
   EXPECT_EQ(b->settings.set_initial("nope", "1"), std::optional<std::string>("unknown setting nope"));
 }
 
-TEST_F(CoreSettings, OfflineCodeKeyIsHexAndItsValueIsNeverInAReason) {
+TEST_F(CoreSettings, OfflineCodeKeyIsVersionColonHexAndItsValueIsNeverInAReason) {
   auto b = boot();
-  const std::string key(64, 'a');
+  const std::string key = "3:" + std::string(64, 'a');  // docs/offline-code.md §3.2
   EXPECT_EQ(b->settings.set("offline_code_key", key), SetResult::Accepted);
-  EXPECT_EQ(b->settings.get("offline_code_key"), key) << "the verifier reads it";
   EXPECT_TRUE(b->settings.spec("offline_code_key")->secret);
   std::string why;
-  EXPECT_EQ(b->settings.set("offline_code_key", "secretsecretsecretsecretsecretsecret", &why), SetResult::Rejected);
-  EXPECT_EQ(why, "is not hexadecimal");
-  EXPECT_EQ(b->settings.set("offline_code_key", "abc", &why), SetResult::Rejected);
-  EXPECT_EQ(why, "has an odd number of hexadecimal digits");
-  EXPECT_EQ(b->settings.set("offline_code_key", "abcd", &why), SetResult::Rejected);
-  EXPECT_EQ(why, "has 4 hexadecimal digits, 32 to 128 are allowed");
+  EXPECT_EQ(b->settings.set("offline_code_key", "3:" + std::string(63, 'a') + "g", &why), SetResult::Rejected);
+  EXPECT_EQ(why.find(std::string(8, 'a')), std::string::npos) << "the key is never echoed: " << why;
+  EXPECT_FALSE(why.empty());
+  EXPECT_EQ(b->settings.set("offline_code_key", std::string(64, 'a'), &why), SetResult::Rejected) << "no version";
+  EXPECT_EQ(b->settings.set("offline_code_key", "0:" + std::string(64, 'a'), &why), SetResult::Rejected)
+      << "versions start at 1";
   EXPECT_EQ(b->settings.get("offline_code_key"), key);
-  EXPECT_EQ(b->settings.set("offline_code_key", ""), SetResult::Accepted) << "removes the key";
+}
+
+TEST_F(CoreSettings, ADelegatedSettingIsKeptByItsOwnerWhoMayRefuseIt) {
+  auto b = boot();
+  std::string owned = "1:" + std::string(64, 'b');
+  std::vector<std::string> heard;
+  b->settings.on_change([&](std::string_view name, const std::string&) { heard.emplace_back(name); });
+  b->settings.delegate("offline_code_key",
+                       {[&] { return owned; },
+                        [&](const std::string& v) -> std::optional<std::string> {
+                          if (v < owned) return std::string("version too low");
+                          owned = v;
+                          return std::nullopt;
+                        }});
+  EXPECT_EQ(b->settings.get("offline_code_key"), owned);
+  std::string why;
+  EXPECT_EQ(b->settings.set("offline_code_key", "0:" + std::string(64, 'c'), &why), SetResult::Rejected)
+      << "the spec's own check still runs first";
+  EXPECT_EQ(b->settings.set("offline_code_key", "1:" + std::string(64, 'a'), &why), SetResult::Rejected);
+  EXPECT_EQ(why, "version too low");
+  EXPECT_TRUE(heard.empty());
+  EXPECT_EQ(b->settings.set("offline_code_key", "2:" + std::string(64, 'a')), SetResult::Accepted);
+  EXPECT_EQ(owned, "2:" + std::string(64, 'a'));
+  EXPECT_EQ(heard, std::vector<std::string>{"offline_code_key"});
+  EXPECT_FALSE(b->settings.is_persisted("offline_code_key")) << "nothing in table settings";
+  EXPECT_EQ(b->settings.set_initial("offline_code_key", "3:" + std::string(64, 'a')),
+            std::optional<std::string>("offline_code_key can only be set over OCPP"));
 }
 
 TEST_F(CoreSettings, AStoredValueThatNoLongerValidatesFallsBackToTheDefault) {

@@ -85,7 +85,7 @@ TEST_F(V16ConfigKeys, TableHasEveryKeyOfCoreAndLocalAuthListManagementWithItsAcc
       {"UnlockConnectorOnEVSideDisconnect", false}, {"WebSocketPingInterval", false},
       {"LocalAuthListEnabled", false},        {"LocalAuthListMaxLength", true},
       {"SendLocalListMaxLength", true},       {"OfflineCodeEnabled", false},
-      {"OfflineCodeKey", false}};
+      {"OfflineCodeKey", false},              {"OfflineCodeKeyVersion", true}};
   auto b = boot();
   const auto all = get_configuration(b->settings, std::nullopt, kConnectors);
   EXPECT_TRUE(all.unknown.empty());
@@ -218,7 +218,7 @@ TEST_F(V16ConfigKeys, RebootRequiredWhenTheSettingSaysSo) {
 }
 
 TEST_F(V16ConfigKeys, OfflineCodeKeyIsWriteOnly) {
-  const std::string key = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+  const std::string key = "1:00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
   {
     auto b = boot();
     std::string why;
@@ -249,13 +249,13 @@ TEST_F(V16ConfigKeys, InitialValuesFromTheConfigFile) {
     auto b = boot();
     EXPECT_EQ(apply_initial_values(b->settings, {{"HeartbeatInterval", "600"},
                                                  {"meterValueSampleInterval", "10"},
-                                                 {"OfflineCodeKey", std::string(32, 'F')},
+                                                 {"OfflineCodeKey", "2:" + std::string(64, 'F')},
                                                  {"LocalAuthListMaxLength", "200"}}),
               std::nullopt);
     EXPECT_EQ(value(b->settings, "HeartbeatInterval"), "600");
     EXPECT_EQ(value(b->settings, "MeterValueSampleInterval"), "10");
     EXPECT_EQ(value(b->settings, "LocalAuthListMaxLength"), "200");
-    EXPECT_EQ(b->settings.get("offline_code_key"), std::string(32, 'F'));
+    EXPECT_EQ(b->settings.get("offline_code_key"), "2:" + std::string(64, 'F'));
     EXPECT_EQ(change_configuration(b->settings, "HeartbeatInterval", "90"), SetResult::Accepted);
   }
   auto b = boot();

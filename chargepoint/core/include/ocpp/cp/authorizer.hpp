@@ -58,8 +58,12 @@ struct AuthorizationDecision {
   // 1.6 §3.5.3: the CSMS's answer disagrees with the local list entry. The caller SHOULD send
   // StatusNotification connectorId 0, errorCode LocalListConflict.
   bool local_list_conflict = false;
-  // One line for the log, the display and `ocpp-cpctl` refusals.
+  // OfflineCode: the energy the code allows, if it binds a cap (the transaction stops there).
+  std::optional<double> energy_cap_wh;
+  // One line for the log and `ocpp-cpctl` refusals.
   std::string reason;
+  // A keypad code refused by the verifier: its words for the driver (display and `ocpp-cpctl`).
+  std::string driver_message;
 };
 
 // The configuration keys that steer the chain (1.6 §9.1; 2.0.1 AuthCtrlr, AuthCacheCtrlr,
@@ -90,6 +94,7 @@ struct CodeVerdict {
   };
   Result result = Result::NotACode;
   IdTagInfo info;      // Accepted: expiry (end of validity) and parent, if the code binds any
+  std::optional<double> energy_cap_wh;  // Accepted: the energy the code allows, if it binds a cap
   std::string reason;  // Rejected: why, for the display, the log and `ocpp-cpctl enter-code`
 };
 
@@ -102,6 +107,10 @@ class OfflineCodeVerifier {
   virtual ~OfflineCodeVerifier() = default;
   virtual void authorize_code(ConnectorId connector, const std::string& code, bool online,
                               std::function<void(CodeVerdict)> done) = 0;
+  // The CSMS accepted `code` typed on `connector` (online use, docs/offline-code.md §9): if it is a
+  // code of this pile, its serial is used up here too, so that it cannot start a second session
+  // offline.
+  virtual void used_online(ConnectorId connector, const std::string& code) = 0;
 };
 
 // What recording a CSMS IdTagInfo did (on_csms_id_tag_info).

@@ -108,7 +108,6 @@ class ChargePoint final : public hal::HalListener {
   SystemTime now() const { return loop_.clock().system_now(); }
   // The transaction was started with a code typed on the keypad: its IdTagInfo never goes to the
   // authorization cache (single use, see authorizer.cpp).
-  void started_with_code(std::int64_t transaction_pk) { code_transactions_.insert(transaction_pk); }
   // Records the PowerLoss stop of a transaction a crash or power cut left open (durably, once).
   void close_after_power_loss(const TransactionRecord& record, double stop_wh);
 
@@ -135,7 +134,6 @@ class ChargePoint final : public hal::HalListener {
   TimerId aligned_timer_ = 0;
   std::map<ConnectorId, std::pair<ConnectorStatus, ErrorCode>> reported_;
   std::map<ConnectorId, TimerId> status_timers_;
-  std::set<std::int64_t> code_transactions_;  // started with a keypad code, not yet confirmed
 };
 
 }  // namespace ocpp::cp

@@ -111,17 +111,29 @@ class Settings {
   // Called after each successful change by set(), in registration order.
   void on_change(Observer observer);
 
+  // A setting whose value another block owns and keeps in its own tables, with rules of its own
+  // (the offline-code key: versions only go up, the previous key is kept for a while). set()
+  // validates against the spec, then hands the canonical value to `store`, which returns a reason
+  // to refuse it (Rejected) or nullopt once it is durable; get() asks `load`. Nothing is written to
+  // table `settings` for it, and set_initial() is refused (the file cannot bypass the owner's rules).
+  struct Delegate {
+    std::function<std::string()> load;
+    std::function<std::optional<std::string>(const std::string& value)> store;
+  };
+  void delegate(std::string_view name, Delegate delegate);
+
  private:
   struct Entry {
     std::string value;
     bool persisted = false;
+    std::optional<Delegate> delegate;
   };
   std::size_t index_of(std::string_view name) const;  // specs_.size() when unknown
   const std::string& value_of(std::string_view name, SettingType expected) const;
 
   db::Database& db_;
   std::vector<SettingSpec> specs_;
-  std::vector<Entry> values_;  // parallel to specs_
+  mutable std::vector<Entry> values_;  // parallel to specs_; a delegated value is refreshed by get()
   std::map<std::string, std::size_t, std::less<>> index_;
   std::vector<Observer> observers_;
 };

@@ -4,6 +4,8 @@
 // CSMS even where the process may not set the system clock. Steady time is untouched, so timers
 // do not jump.
 #include <atomic>
+#include <functional>
+#include <utility>
 
 #include "ocpp/common/clock.hpp"
 
@@ -19,12 +21,17 @@ class SyncedClock final : public Clock {
   // Sets the offset so that system_now() reads `csms_time` now.
   void sync_to(SystemTime csms_time) {
     offset_ms_ = std::chrono::duration_cast<std::chrono::milliseconds>(csms_time - base_.system_now()).count();
+    if (on_sync_) on_sync_();
   }
+  // Called (on the loop thread) after each sync: the offline code's clock policy records it
+  // (docs/offline-code.md §7).
+  void on_sync(std::function<void()> fn) { on_sync_ = std::move(fn); }
   std::chrono::milliseconds offset() const { return std::chrono::milliseconds(offset_ms_.load()); }
 
  private:
   const Clock& base_;
   std::atomic<long long> offset_ms_{0};
+  std::function<void()> on_sync_;
 };
 
 }  // namespace ocpp::cp

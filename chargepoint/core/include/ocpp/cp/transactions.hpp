@@ -23,6 +23,8 @@ struct TransactionRecord {
   std::optional<SystemTime> stopped_at;
   std::optional<StopReason> stop_reason;
   std::optional<std::string> stop_id_tag;
+  bool offline_code = false;                 // authorized by an offline charging code typed on the keypad
+  std::optional<double> code_energy_cap_wh;  // the energy the code allows, if it binds a cap
   bool open() const { return !stopped_at.has_value(); }
 };
 
@@ -30,7 +32,8 @@ class TransactionStore {
  public:
   explicit TransactionStore(db::Database& db) : db_(db) {}
   // Inserts the start; returns its pk. Call inside db.transaction() together with the outbox event.
-  std::int64_t begin(ConnectorId connector, const std::string& id_tag, double meter_start_wh, SystemTime at);
+  std::int64_t begin(ConnectorId connector, const std::string& id_tag, double meter_start_wh, SystemTime at,
+                     bool offline_code = false, std::optional<double> code_energy_cap_wh = std::nullopt);
   void set_csms_id(std::int64_t pk, const std::string& csms_id);
   void stop(std::int64_t pk, double meter_stop_wh, SystemTime at, StopReason reason,
             const std::optional<std::string>& id_tag);

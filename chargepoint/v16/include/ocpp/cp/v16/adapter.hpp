@@ -19,6 +19,7 @@
 namespace ocpp::cp {
 class AuthCache;
 class LocalAuthList;
+class SecurityEvents;
 }  // namespace ocpp::cp
 
 namespace ocpp::cp::v16 {
@@ -42,6 +43,8 @@ class Adapter final : public CsmsLink {
   // The core and the authorization stores exist after the adapter (the core needs the CsmsLink),
   // so they are bound here, before start().
   void bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache);
+  // The durable queue of security events to report (security_event_sender.cpp); optional.
+  void bind_security_events(SecurityEvents& events);
   void start();
   void stop();
 
@@ -74,6 +77,8 @@ class Adapter final : public CsmsLink {
   void pump();
   void send_event();
   void event_failed(std::int64_t seq, int attempts, const std::string& why);
+  // security_event_sender.cpp
+  void send_security_events();
   // csms_requests.cpp
   void register_handlers();
   void restart_when_delivered(bool hard);
@@ -112,6 +117,8 @@ class Adapter final : public CsmsLink {
   std::function<void(bool)> on_reset_;
   bool encrypted_ = false;  // security profile 2 or 3
   bool allow_plaintext_secrets_ = false;
+  SecurityEvents* security_events_ = nullptr;
+  bool sending_security_event_ = false;
   std::shared_ptr<bool> alive_;
 };
 
