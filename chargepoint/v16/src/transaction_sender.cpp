@@ -131,11 +131,15 @@ void Adapter::send_event() {
         }
         if (!data.empty()) req.transactionData = std::move(data);
         const std::optional<std::string> stopper = e.id_tag;
+        // A keypad code that ends its own session is still a code: never cached (authorizer.cpp).
+        const auto record = event->transaction_pk ? core_->transactions().get(*event->transaction_pk) : std::nullopt;
+        const IdSource stopper_source =
+            record && record->offline_code && stopper == record->id_tag ? IdSource::Keypad : IdSource::Rfid;
         rpc::call(client_->rpc(), req,
-                  [this, alive, finish, stopper](rpc::Typed<ocpp::v16::StopTransactionResponse>& r) {
+                  [this, alive, finish, stopper, stopper_source](rpc::Typed<ocpp::v16::StopTransactionResponse>& r) {
                     if (!*alive) return;
                     if (r.ok() && stopper && r.response->idTagInfo) {
-                      core_->authorization().remember(*stopper, from_v16(*r.response->idTagInfo));
+                      core_->authorization().remember(*stopper, from_v16(*r.response->idTagInfo), stopper_source);
                     }
                     if (finish(r.status, r.error_code + " " + r.error_description)) pump();
                   });
