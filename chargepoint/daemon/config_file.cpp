@@ -201,10 +201,14 @@ void read_hal(const ObjectReader& top, Config& config) {
     fail("hal.driver", "modbus is not available in this build yet");
   }
   if (driver != "sim") fail("hal.driver", "expected \"sim\" or \"modbus\", got " + shown(d->value));
-  const ObjectReader hal(*v, "hal", {"driver", "state_file", "start_energy_wh"});
+  const ObjectReader hal(*v, "hal", {"driver", "state_file", "start_energy_wh", "meter_speedup"});
   config.hal.driver = HalDriver::sim;
   if (auto s = hal.path("state_file")) config.hal.state_file = *s;
   config.hal.start_energy_wh = hal.non_negative_number("start_energy_wh");
+  if (auto x = hal.non_negative_number("meter_speedup")) {
+    if (*x < 1 || *x > 10000) fail("hal.meter_speedup", "must be 1 to 10000, got " + std::to_string(*x));
+    config.hal.meter_speedup = *x;
+  }
 }
 
 void read_ocpp_config(const ObjectReader& top, Config& config) {

@@ -44,6 +44,7 @@ struct HalConfig {
   HalDriver driver = HalDriver::sim;
   std::string state_file;                  // sim: where the simulated pile keeps its state; empty = none
   std::optional<double> start_energy_wh;   // sim: the meters' starting register value
+  double meter_speedup = 1;                // sim: the meters count this many times faster than real time
 };
 
 struct OfflineCodeConfig {

@@ -89,6 +89,7 @@ struct Runtime::Parts final : ControlHandler {
     hal::sim::SimOptions o;
     o.state_file = c.hal.state_file;
     if (c.hal.start_energy_wh) o.initial_energy_wh = *c.hal.start_energy_wh;
+    o.meter_speedup = c.hal.meter_speedup;
     return o;
   }
 

@@ -31,7 +31,7 @@ void SimConnector::settle() {
   if (elapsed.count() <= 0) return;
   // W x ms = mJ. With whole watts the product is an exact integer, so 7400 W for 30 min is
   // 3700 Wh exactly however the interval is cut into readings.
-  energy_mj_ += std::llround(power_w() * static_cast<double>(elapsed.count()));
+  energy_mj_ += std::llround(power_w() * options_.meter_speedup * static_cast<double>(elapsed.count()));
   // Advancing by whole milliseconds keeps the sub-millisecond rest for the next settle, so a real
   // clock loses nothing to truncation either.
   settled_at_ += elapsed;

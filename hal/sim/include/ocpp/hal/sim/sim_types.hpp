@@ -31,6 +31,9 @@ struct SimOptions {
   // goes below a value anyone has seen, even after a SIGKILL. > 0: meter-only updates are written
   // at most this often (for slow flash), and up to that much energy may be lost in a kill.
   std::chrono::milliseconds meter_save_interval{0};
+  // How many times faster than real time the simulated meters count (demos and tests: a capped
+  // session ends in seconds, not hours). Power readings stay what the EV draws.
+  double meter_speedup = 1;
 };
 
 // What the simulated EV does; with the cable this decides the control pilot (IEC 61851-1).
