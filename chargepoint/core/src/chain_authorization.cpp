@@ -25,7 +25,7 @@ void ChainAuthorization::authorize(ConnectorId connector, const std::string& id,
   req.connector = connector;
   req.identifier = id;
   req.source = source == IdSource::Keypad ? IdentifierSource::Keypad : IdentifierSource::Rfid;
-  req.online = csms_.online();
+  req.online = !csms_.acting_offline();
   authorizer_.authorize(req, [done = std::move(done)](const AuthorizationDecision& d) {
     AuthDecision out;
     out.accepted = d.accepted;

@@ -208,12 +208,20 @@ std::vector<SettingSpec> make_core_specs() {
                          "Seconds of silence after which a heartbeat is sent; 0: no heartbeats."));
   s.push_back(S::integer("websocket_ping_interval_s", 60, 0, kIntMax,
                          "Seconds between WebSocket pings; 0: no pings."));
+  s.push_back(S::integer("offline_threshold_s", 5, 0, 300,
+                         "Seconds the CSMS may be unreachable or silent before an authorization is decided "
+                         "offline: an id presented just after the link dropped waits this long for it to "
+                         "return, and an Authorize is given up after this long; 0: at once, and an "
+                         "Authorize waits for the call timeout."));
   s.push_back(S::integer("retry_backoff_wait_minimum_s", 5, 0, kIntMax,
-                         "Seconds to wait before the first reconnect attempt, before the random part."));
+                         "Seconds to wait before the first reconnect attempt, before the random part.")
+                  .needs_reboot());
   s.push_back(S::integer("retry_backoff_random_range_s", 10, 0, kIntMax,
-                         "Largest random number of seconds added to each reconnect wait."));
+                         "Largest random number of seconds added to each reconnect wait.")
+                  .needs_reboot());
   s.push_back(S::integer("retry_backoff_repeat_times", 5, 0, 20,
-                         "Times the reconnect wait doubles before it stays constant."));
+                         "Times the reconnect wait doubles before it stays constant.")
+                  .needs_reboot());
   s.push_back(S::integer("transaction_message_attempts", 3, 1, 100,
                          "Times a transaction message is sent while the CSMS fails to process it; after "
                          "the last attempt it is kept in the store, not dropped."));

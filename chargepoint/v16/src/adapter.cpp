@@ -46,6 +46,9 @@ Adapter::~Adapter() {
     if (t != 0) loop_.cancel(t);
   }
   if (reset_ && reset_->deadline != 0) loop_.cancel(reset_->deadline);
+  for (const auto& p : parked_authorize_) {
+    if (p->deadline != 0) loop_.cancel(p->deadline);
+  }
 }
 
 void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) {
@@ -56,7 +59,10 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_handlers();
 }
 
-void Adapter::start() { client_->start(); }
+void Adapter::start() {
+  offline_since_ = loop_.clock().steady_now();
+  client_->start();
+}
 void Adapter::stop() { client_->stop(); }
 
 bool Adapter::online() const { return client_->connected() && registration_ == Registration::Accepted; }
@@ -72,6 +78,7 @@ void Adapter::on_connected() {
 }
 
 void Adapter::on_disconnected() {
+  if (!offline_since_) offline_since_ = loop_.clock().steady_now();
   // booting_ and sending_ are not cleared here: every CALL not answered on the lost connection
   // (in flight or queued) has already completed with Disconnected (OcppClient), and its callback
   // cleared its flag and scheduled the retry. Clearing them here as well let a message be sent
@@ -140,7 +147,9 @@ void Adapter::schedule_boot(std::chrono::seconds after) {
 }
 
 void Adapter::went_online() {
+  offline_since_.reset();
   schedule_heartbeat();
+  send_parked_authorizations();
   // Statuses that changed while the link was down.
   auto pending = std::move(pending_status_);
   pending_status_.clear();
@@ -188,29 +197,6 @@ void Adapter::send_status(ConnectorId connector, ConnectorStatus status, ErrorCo
   if (!info.empty()) req.info = info.substr(0, 50);
   req.timestamp = DateTime(at);
   rpc::call(client_->rpc(), req);
-}
-
-void Adapter::authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done) {
-  if (!online()) {
-    done(std::nullopt);
-    return;
-  }
-  ocpp::v16::AuthorizeRequest req;
-  try {
-    req.idTag = id_tag;
-  } catch (const std::length_error&) {
-    done(IdTagInfo{AuthorizationStatus::Invalid, std::nullopt, std::nullopt});  // 1.6 idTag: 20 characters
-    return;
-  }
-  auto alive = alive_;
-  rpc::call(client_->rpc(), req, [alive, done](rpc::Typed<ocpp::v16::AuthorizeResponse>& r) {
-    if (!*alive) return;
-    if (!r.ok()) {
-      done(std::nullopt);
-      return;
-    }
-    done(from_v16(r.response->idTagInfo));
-  });
 }
 
 }  // namespace ocpp::cp::v16

@@ -51,6 +51,13 @@ const std::vector<ConfigKey> kKeys = {
     {"TransactionMessageRetryInterval", "transaction_message_retry_interval_s", RW, true, "Core", "s"},
     {"UnlockConnectorOnEVSideDisconnect", "unlock_connector_on_ev_side_disconnect", RW, true, "Core", ""},
     {"WebSocketPingInterval", "websocket_ping_interval_s", RW, false, "Core", "s"},
+    // Vendor key, named after 2.0.1 OCPPCommCtrlr.OfflineThreshold (issue 5: how long before the
+    // pile acts as offline).
+    {"OfflineThreshold", "offline_threshold_s", RW, false, "Core", "s"},
+    // Vendor keys, named after 2.0.1 OCPPCommCtrlr (B10 reconnection back-off); read at start.
+    {"RetryBackOffRandomRange", "retry_backoff_random_range_s", RW, false, "Core", "s"},
+    {"RetryBackOffRepeatTimes", "retry_backoff_repeat_times", RW, false, "Core", "times"},
+    {"RetryBackOffWaitMinimum", "retry_backoff_wait_minimum_s", RW, false, "Core", "s"},
     {"LocalAuthListEnabled", "local_auth_list_enabled", RW, true, "LocalAuthListManagement", ""},
     {"LocalAuthListMaxLength", "local_auth_list_max_entries", R, true, "LocalAuthListManagement", ""},
     {"SendLocalListMaxLength", "send_local_list_max_entries", R, true, "LocalAuthListManagement", ""},

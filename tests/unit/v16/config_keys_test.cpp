@@ -85,7 +85,9 @@ TEST_F(V16ConfigKeys, TableHasEveryKeyOfCoreAndLocalAuthListManagementWithItsAcc
       {"UnlockConnectorOnEVSideDisconnect", false}, {"WebSocketPingInterval", false},
       {"LocalAuthListEnabled", false},        {"LocalAuthListMaxLength", true},
       {"SendLocalListMaxLength", true},       {"OfflineCodeEnabled", false},
-      {"OfflineCodeKey", false},              {"OfflineCodeKeyVersion", true}};
+      {"OfflineCodeKey", false},              {"OfflineCodeKeyVersion", true},
+      {"OfflineThreshold", false},            {"RetryBackOffRandomRange", false},
+      {"RetryBackOffRepeatTimes", false},     {"RetryBackOffWaitMinimum", false}};
   auto b = boot();
   const auto all = get_configuration(b->settings, std::nullopt, kConnectors);
   EXPECT_TRUE(all.unknown.empty());

@@ -44,6 +44,10 @@ class CsmsLink {
   virtual ~CsmsLink() = default;
   // Connected and registered (BootNotification accepted).
   virtual bool online() const = 0;
+  // Whether decisions that need the CSMS are taken offline now. Not the same as !online(): a link
+  // that dropped a moment ago may come back before a driver notices (the adapter's offline
+  // threshold), and meanwhile an authorization waits for it.
+  virtual bool acting_offline() const { return !online(); }
   // StatusNotification (1.6) / StatusNotification + NotifyEvent (2.0.1). Not transaction data: a
   // status that cannot be sent now is superseded by the next one.
   virtual void send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error,

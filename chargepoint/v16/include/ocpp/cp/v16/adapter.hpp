@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/cp/charge_point.hpp"
@@ -50,11 +51,14 @@ class Adapter final : public CsmsLink {
 
   // CsmsLink
   bool online() const override;
+  // Offline for longer than OfflineThreshold (authorize.cpp).
+  bool acting_offline() const override;
   void send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
                    SystemTime at) override;
 
   // The Authorize round trip for the authorization chain: nullopt when the CSMS cannot be asked
-  // or does not answer.
+  // or does not answer within OfflineThreshold; while the link has been down for less than that,
+  // the request waits for it (authorize.cpp).
   void authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done);
 
   Registration registration() const { return registration_; }
@@ -77,6 +81,11 @@ class Adapter final : public CsmsLink {
   void pump();
   void send_event();
   void event_failed(std::int64_t seq, int attempts, const std::string& why);
+  // authorize.cpp
+  using AuthorizeDone = std::function<void(std::optional<IdTagInfo>)>;
+  void send_authorize(const std::string& id_tag, AuthorizeDone done);
+  void send_parked_authorizations();
+  std::chrono::milliseconds offline_threshold() const;
   // security_event_sender.cpp
   void send_security_events();
   // csms_requests.cpp
@@ -118,6 +127,14 @@ class Adapter final : public CsmsLink {
   bool encrypted_ = false;  // security profile 2 or 3
   bool allow_plaintext_secrets_ = false;
   SecurityEvents* security_events_ = nullptr;
+  // Since when the link has been down (set at start and on each loss; cleared when online).
+  std::optional<SteadyTime> offline_since_;
+  struct ParkedAuthorize {
+    std::string id_tag;
+    AuthorizeDone done;
+    TimerId deadline = 0;
+  };
+  std::vector<std::shared_ptr<ParkedAuthorize>> parked_authorize_;
   bool sending_security_event_ = false;
   std::shared_ptr<bool> alive_;
 };
