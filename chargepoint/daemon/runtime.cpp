@@ -156,11 +156,12 @@ struct Runtime::Parts final : ControlHandler {
     authorizer.set_offline_code_verifier(&code_verifier);
     clock.on_sync([this] { code_verifier.clock_synced(); });
     driver_page_url = c.offline_code.driver_page_url;
+    for (int n = 1; n <= c.connectors && !driver_page_url.empty(); ++n) pile.display().show_qr(n, qr_url(n, c.charge_point_id));
   }
 
-  std::string qr_url(int connector) const {
+  std::string qr_url(int connector, const std::string& charge_point_id) const {
     if (driver_page_url.empty()) return {};
-    return driver_page_url + "/c/" + adapter_id + "/" + std::to_string(connector);
+    return driver_page_url + "/c/" + charge_point_id + "/" + std::to_string(connector);
   }
 
   // --- the control socket (ocpp-cpctl, or an HMI) ---
@@ -258,7 +259,7 @@ struct Runtime::Parts final : ControlHandler {
       w.Double(hw.power_w);
       w.Key("meter_wh");
       w.Double(hw.energy_wh);
-      if (const auto url = qr_url(v.id); !url.empty()) {
+      if (const auto url = qr_url(v.id, adapter_id); !url.empty()) {
         w.Key("qr_url");
         w.String(url.c_str());
       }

@@ -250,10 +250,12 @@ void ChargePoint::start_confirmed(std::int64_t transaction_pk, const std::string
 
 void ChargePoint::close_after_power_loss(const TransactionRecord& record, double stop_wh) {
   const SystemTime at = now();
-  StopEvent ev{record.connector, stop_wh, at, StopReason::PowerLoss, std::nullopt, {}};
+  // The readings taken before the power cut are in the store: the stop carries them.
+  StopEvent ev{record.connector, stop_wh, at, StopReason::PowerLoss, std::nullopt, transactions_.stop_samples(record.pk)};
   store_.db().transaction([&] {
     transactions_.stop(record.pk, stop_wh, at, StopReason::PowerLoss, std::nullopt);
     outbox_.append(OutboxKind::Stop, record.pk, encode(ev));
+    transactions_.clear_stop_samples(record.pk);
   });
   log::warn("core", "connector " + std::to_string(record.connector) + ": transaction " + std::to_string(record.pk) +
                         " was open at start (power loss or crash); stopped with PowerLoss at " +

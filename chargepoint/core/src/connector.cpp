@@ -190,11 +190,14 @@ void Connector::start_transaction() {
   tx.unverified = session_->unverified;
   tx.offline_code = session_->source == IdSource::Keypad;
   if (session_->code_cap_wh) tx.code_cap_wh = tx.start_wh + *session_->code_cap_wh;
+  // Readings without values (StopTxnSampledData empty) are left out: a meter value needs one.
+  const auto begin = make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.Begin", at);
   // Principle 4: the transaction and its start event are durable before the contactor closes.
   try {
     cp_.store().db().transaction([&] {
       tx.pk = cp_.transactions().begin(id_, tx.id_tag, tx.start_wh, at, tx.offline_code, session_->code_cap_wh);
       cp_.outbox().append(OutboxKind::Start, tx.pk, encode(StartEvent{id_, tx.id_tag, tx.start_wh, at}));
+      if (!begin.values.empty()) cp_.transactions().add_stop_sample(tx.pk, begin);
     });
   } catch (const db::DbError& e) {
     // A full disk refuses new transactions with a clear fault instead of charging unrecorded.
@@ -202,9 +205,6 @@ void Connector::start_transaction() {
     fault(ErrorCode::InternalError, e.disk_full() ? "storage full" : "storage error");
     return;
   }
-  // Readings without values (StopTxnSampledData empty) are left out: a meter value needs one.
-  auto begin = make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.Begin", at);
-  if (!begin.values.empty()) tx.stop_data.push_back(std::move(begin));
   if (session_->timeout != 0) cp_.loop().cancel(session_->timeout);
   session_.reset();
   tx_ = std::move(tx);
@@ -236,13 +236,20 @@ void Connector::stop(StopReason reason, const std::optional<std::string>& by) {
   const SystemTime at = cp_.now();
   // With no meter answer, the last register read for this transaction stands (never invented).
   double stop_wh = tx_->last_wh;
+  std::vector<MeterSample> data;
+  try {
+    data = cp_.transactions().stop_samples(tx_->pk);
+  } catch (const db::DbError& e) {
+    log::error("core", name(id_) + ": the stop data of transaction " + std::to_string(tx_->pk) +
+                           " cannot be read; the stop goes without it: " + e.what());
+  }
   if (reading) {
     stop_wh = reading->energy_wh;
     auto end = make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.End", at);
-    if (!end.values.empty()) tx_->stop_data.push_back(std::move(end));
+    if (!end.values.empty()) data.push_back(std::move(end));
   }
   // Principle 4: the stop is durable before it is reported.
-  PendingStop record{tx_->pk, stop_wh, at, reason, by, encode(StopEvent{id_, stop_wh, at, reason, by, tx_->stop_data})};
+  PendingStop record{tx_->pk, stop_wh, at, reason, by, encode(StopEvent{id_, stop_wh, at, reason, by, data})};
   const auto failure = record_stop(record);
   if (failure) {
     log::error("core", name(id_) + ": the stop of transaction " + std::to_string(tx_->pk) +
@@ -275,6 +282,7 @@ std::optional<std::string> Connector::record_stop(const PendingStop& stop) {
     cp_.store().db().transaction([&] {
       cp_.transactions().stop(stop.pk, stop.stop_wh, stop.at, stop.reason, stop.by);
       cp_.outbox().append(OutboxKind::Stop, stop.pk, stop.event);
+      cp_.transactions().clear_stop_samples(stop.pk);  // they are in the stop event now
     });
     return std::nullopt;
   } catch (const db::DbError& e) {
@@ -450,7 +458,11 @@ void Connector::sample(const std::string& context, const std::vector<std::string
     const auto stop_measurands = cp_.settings().get_list(context == "Sample.Clock" ? "stop_txn_aligned_data"
                                                                                   : "stop_txn_sampled_data");
     auto s = make_sample(*reading, stop_measurands, context, at);
-    if (!s.values.empty()) tx_->stop_data.push_back(std::move(s));
+    try {
+      if (!s.values.empty()) cp_.transactions().add_stop_sample(tx_->pk, s);
+    } catch (const db::DbError& e) {
+      log::error("core", name(id_) + ": stop data sample not stored: " + e.what());
+    }
   }
   check_cap(reading);
 }

@@ -70,7 +70,6 @@ class Connector {
     bool offline_code = false;            // started with a code typed on the keypad
     std::optional<double> code_cap_wh;    // register value at which the code's energy cap stops it
     double last_wh = 0;                   // the last register read during the transaction
-    std::vector<MeterSample> stop_data;
     TimerId sample_timer = 0;
     TimerId cap_timer = 0;
   };

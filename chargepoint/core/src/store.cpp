@@ -60,8 +60,8 @@ ALTER TABLE outbox ADD COLUMN discarded_at TEXT;
 ALTER TABLE outbox ADD COLUMN discard_reason TEXT;
 )sql",
     // 3: the offline charging code (docs/offline-code.md): how a transaction was authorized and the
-    // cap its code binds; the pile's keys, replay windows, lockout and clock floor; and the security
-    // events waiting for the link.
+    // cap its code binds; the pile's keys, replay windows, lockout and clock floor; the security
+    // events waiting for the link; and the readings a transaction's stop will carry.
     R"sql(
 ALTER TABLE transactions ADD COLUMN offline_code INTEGER NOT NULL DEFAULT 0;  -- started with a keypad code
 ALTER TABLE transactions ADD COLUMN code_energy_cap_wh REAL;                  -- the code's cap, if any
@@ -75,6 +75,11 @@ CREATE TABLE offline_code_windows(
 CREATE TABLE offline_code_state(
   name TEXT PRIMARY KEY,            -- newest_version_ever, lockout, time_floor, last_sync
   value TEXT NOT NULL);
+CREATE TABLE stop_samples(                 -- StopTxn*Data readings of open transactions, for the stop
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  transaction_pk INTEGER NOT NULL REFERENCES transactions(pk),
+  sample TEXT NOT NULL);                   -- an encoded MeterEvent (charging_events.hpp)
+CREATE INDEX stop_samples_by_transaction ON stop_samples(transaction_pk, seq);
 CREATE TABLE security_events(
   seq INTEGER PRIMARY KEY AUTOINCREMENT,  -- sent in this order
   type TEXT NOT NULL,               -- 1.6 security extension / 2.0.1 SecurityEventNotification type

@@ -72,6 +72,39 @@ std::optional<TransactionRecord> TransactionStore::find_by_csms_id(const std::st
   return read(st);
 }
 
+void TransactionStore::add_stop_sample(std::int64_t pk, const MeterSample& sample) {
+  db_.transaction([&] {
+    db_.prepare("INSERT INTO stop_samples(transaction_pk, sample) VALUES(?1, ?2)")
+        .bind(1, pk)
+        .bind(2, encode(MeterEvent{0, sample}))
+        .run();
+    auto count = db_.prepare("SELECT COUNT(*) FROM stop_samples WHERE transaction_pk=?1");
+    count.bind(1, pk);
+    count.step();
+    if (static_cast<std::size_t>(count.int64(0)) <= kMaxStopSamples) return;
+    // Every other one after the first goes: the readings stay spread over the whole session.
+    auto seqs = db_.prepare("SELECT seq FROM stop_samples WHERE transaction_pk=?1 ORDER BY seq");
+    seqs.bind(1, pk);
+    std::vector<std::int64_t> drop;
+    for (std::size_t i = 0; seqs.step(); ++i) {
+      if (i % 2 == 1) drop.push_back(seqs.int64(0));
+    }
+    for (const auto seq : drop) db_.prepare("DELETE FROM stop_samples WHERE seq=?1").bind(1, seq).run();
+  });
+}
+
+std::vector<MeterSample> TransactionStore::stop_samples(std::int64_t pk) {
+  std::vector<MeterSample> out;
+  auto st = db_.prepare("SELECT sample FROM stop_samples WHERE transaction_pk=?1 ORDER BY seq");
+  st.bind(1, pk);
+  while (st.step()) out.push_back(decode_meter(st.text(0)).sample);
+  return out;
+}
+
+void TransactionStore::clear_stop_samples(std::int64_t pk) {
+  db_.prepare("DELETE FROM stop_samples WHERE transaction_pk=?1").bind(1, pk).run();
+}
+
 std::vector<TransactionRecord> TransactionStore::open_transactions() {
   auto st = db_.prepare(std::string(kColumns) + " WHERE stopped_at IS NULL ORDER BY pk");
   std::vector<TransactionRecord> out;

@@ -12,6 +12,16 @@ void SimDisplay::show(ConnectorId connector, const std::string& text) {
   log::info("sim", "display " + std::to_string(connector) + ": " + text);
 }
 
+void SimDisplay::show_qr(ConnectorId connector, const std::string& url) {
+  qr_[connector] = url;
+  log::info("sim", "display " + std::to_string(connector) + " QR code: " + url);
+}
+
+std::string SimDisplay::qr(ConnectorId connector) const {
+  const auto it = qr_.find(connector);
+  return it == qr_.end() ? std::string{} : it->second;
+}
+
 std::string SimDisplay::text(ConnectorId connector) const {
   const auto it = lines_.find(connector);
   return it == lines_.end() ? std::string{} : it->second;

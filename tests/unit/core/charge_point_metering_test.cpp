@@ -202,6 +202,58 @@ TEST_F(ChargePointMetering, StopEventCarriesTheStopTxnData) {
   }
 }
 
+// The stop data is in the database, not in memory: a power cut in the middle of the transaction
+// loses none of it, whether the transaction is resumed or closed with PowerLoss at the next start.
+TEST_F(ChargePointMetering, StopDataSurvivesAPowerCut) {
+  set("meter_value_sample_interval_s", "300");
+  set("stop_txn_sampled_data", "Energy.Active.Import.Register");
+  boot();
+  start_charging(1, "TAG-1");
+  advance(11min);  // two periodic readings
+  reboot();        // a crash: resume_transactions_after_power_loss is false, so it closes with PowerLoss
+  const auto all = stops();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].reason, StopReason::PowerLoss);
+  std::vector<std::string> contexts;
+  for (const auto& s : all[0].data) contexts.push_back(s.context);
+  EXPECT_EQ(contexts, (std::vector<std::string>{"Transaction.Begin", "Sample.Periodic", "Sample.Periodic"}));
+}
+
+TEST_F(ChargePointMetering, StopDataOfAResumedTransactionKeepsWhatCameBeforeTheCut) {
+  set("meter_value_sample_interval_s", "300");
+  set("stop_txn_sampled_data", "Energy.Active.Import.Register");
+  resume_after_power_loss_ = true;
+  boot();
+  start_charging(1, "TAG-1");
+  advance(6min);
+  reboot();
+  advance(6min);
+  ASSERT_EQ(pile().press_stop(1), "");
+  const auto all = stops();
+  ASSERT_EQ(all.size(), 1u);
+  std::vector<std::string> contexts;
+  for (const auto& s : all[0].data) contexts.push_back(s.context);
+  EXPECT_EQ(contexts, (std::vector<std::string>{"Transaction.Begin", "Sample.Periodic", "Sample.Periodic",
+                                                "Transaction.End"}));
+}
+
+// A very long transaction keeps a bounded stop message: past TransactionStore::kMaxStopSamples
+// readings, every other intermediate one goes; the first stays.
+TEST_F(ChargePointMetering, StopDataIsBounded) {
+  set("meter_value_sample_interval_s", "60");
+  set("stop_txn_sampled_data", "Energy.Active.Import.Register");
+  boot();
+  start_charging(1, "TAG-1");
+  advance(10h);  // 600 periodic readings
+  ASSERT_EQ(pile().press_stop(1), "");
+  const auto data = stops().at(0).data;
+  EXPECT_LE(data.size(), TransactionStore::kMaxStopSamples + 1);
+  EXPECT_GE(data.size(), TransactionStore::kMaxStopSamples / 2);
+  EXPECT_EQ(data.front().context, "Transaction.Begin");
+  EXPECT_EQ(data.back().context, "Transaction.End");
+  for (std::size_t i = 1; i < data.size(); ++i) EXPECT_GE(data[i].at, data[i - 1].at);
+}
+
 // With StopTxnSampledData and StopTxnAlignedData empty (the defaults) the stop carries no
 // transaction data at all: no readings without values (2.0.1 requires at least one sampledValue).
 TEST_F(ChargePointMetering, StopEventCarriesNoEmptyReadings) {

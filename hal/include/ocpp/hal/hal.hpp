@@ -54,6 +54,10 @@ class Display {
  public:
   virtual ~Display() = default;
   virtual void show(ConnectorId connector, const std::string& text) = 0;
+  // The QR code next to the connector: the driver's page of the server, where a driver gets an
+  // offline charging code (DESIGN.md "Driver pages"). Shown for as long as the pile runs; a
+  // display without one (or a printed sticker) ignores it.
+  virtual void show_qr(ConnectorId connector, const std::string& url) { (void)connector, (void)url; }
 };
 
 class Hal {

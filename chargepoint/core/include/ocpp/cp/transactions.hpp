@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ocpp/cp/charging_events.hpp"
 #include "ocpp/cp/types.hpp"
 #include "ocpp/db/database.hpp"
 
@@ -41,6 +42,15 @@ class TransactionStore {
   std::optional<TransactionRecord> find_by_csms_id(const std::string& csms_id);
   // Transactions without a stop, oldest first (after a restart: what was running).
   std::vector<TransactionRecord> open_transactions();
+
+  // The readings StopTxnSampledData / StopTxnAlignedData name, kept with the transaction until its
+  // stop carries them (1.6 StopTransaction.transactionData), so that a restart loses none. At most
+  // kMaxStopSamples per transaction: past it every other intermediate one goes, the first (the
+  // Transaction.Begin reading) stays, and the stop message keeps a bounded size.
+  static constexpr std::size_t kMaxStopSamples = 200;
+  void add_stop_sample(std::int64_t pk, const MeterSample& sample);
+  std::vector<MeterSample> stop_samples(std::int64_t pk);
+  void clear_stop_samples(std::int64_t pk);
 
  private:
   db::Database& db_;

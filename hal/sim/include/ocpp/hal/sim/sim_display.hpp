@@ -11,11 +11,15 @@ namespace ocpp::hal::sim {
 class SimDisplay final : public Display {
  public:
   void show(ConnectorId connector, const std::string& text) override;
+  void show_qr(ConnectorId connector, const std::string& url) override;
   // The last line shown for `connector` (0: the whole pile), "" if none.
   std::string text(ConnectorId connector) const;
+  // The QR code's URL for `connector`, "" if none.
+  std::string qr(ConnectorId connector) const;
 
  private:
   std::map<ConnectorId, std::string> lines_;
+  std::map<ConnectorId, std::string> qr_;
 };
 
 }  // namespace ocpp::hal::sim
