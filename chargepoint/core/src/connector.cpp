@@ -446,22 +446,24 @@ void Connector::sample(const std::string& context, const std::vector<std::string
   const SystemTime at = cp_.now();
   MeterEvent ev{id_, make_sample(*reading, measurands, context, at)};
   if (tx_) tx_->last_wh = reading->energy_wh;
-  if (!ev.sample.values.empty()) {
-    try {
-      cp_.outbox().append(OutboxKind::Meter, tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt, encode(ev));
-      cp_.outbox().notify();
-    } catch (const db::DbError& e) {
-      log::error("core", name(id_) + ": meter sample not stored: " + e.what());
-    }
-  }
+  MeterSample stop_sample;
   if (tx_ && for_stop_data) {
     const auto stop_measurands = cp_.settings().get_list(context == "Sample.Clock" ? "stop_txn_aligned_data"
                                                                                   : "stop_txn_sampled_data");
-    auto s = make_sample(*reading, stop_measurands, context, at);
+    stop_sample = make_sample(*reading, stop_measurands, context, at);
+  }
+  if (!ev.sample.values.empty() || !stop_sample.values.empty()) {
     try {
-      if (!s.values.empty()) cp_.transactions().add_stop_sample(tx_->pk, s);
+      // One commit for both: each fsync is a flash write (bench/RESULTS.md, bytes per hour).
+      cp_.store().db().transaction([&] {
+        if (!ev.sample.values.empty()) {
+          cp_.outbox().append(OutboxKind::Meter, tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt, encode(ev));
+        }
+        if (!stop_sample.values.empty()) cp_.transactions().add_stop_sample(tx_->pk, stop_sample);
+      });
+      cp_.outbox().notify();
     } catch (const db::DbError& e) {
-      log::error("core", name(id_) + ": stop data sample not stored: " + e.what());
+      log::error("core", name(id_) + ": meter sample not stored: " + e.what());
     }
   }
   check_cap(reading);
