@@ -32,6 +32,7 @@ void ChainAuthorization::authorize(ConnectorId connector, const std::string& id,
     out.info = d.info;
     out.unverified = d.unverified;
     out.energy_cap_wh = d.energy_cap_wh;
+    out.local_list_conflict = d.local_list_conflict;
     // The verifier's refusals are worded for the driver (typo, expired, used, locked out...).
     out.reason = d.driver_message;
     out.source = std::string(to_string(d.source)) + (d.reason.empty() ? "" : ": " + d.reason);
@@ -39,9 +40,10 @@ void ChainAuthorization::authorize(ConnectorId connector, const std::string& id,
   });
 }
 
-void ChainAuthorization::remember(const std::string& id_tag, const IdTagInfo& info, IdSource source) {
-  authorizer_.on_csms_id_tag_info(id_tag, info,
-                                  source == IdSource::Keypad ? IdentifierSource::Keypad : IdentifierSource::Rfid);
+bool ChainAuthorization::remember(const std::string& id_tag, const IdTagInfo& info, IdSource source) {
+  return authorizer_
+      .on_csms_id_tag_info(id_tag, info, source == IdSource::Keypad ? IdentifierSource::Keypad : IdentifierSource::Rfid)
+      .local_list_conflict;
 }
 
 std::optional<std::string> ChainAuthorization::parent_of(const std::string& id_tag) {

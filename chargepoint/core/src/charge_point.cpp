@@ -241,7 +241,9 @@ void ChargePoint::start_confirmed(std::int64_t transaction_pk, const std::string
   if (!record) return;
   // 1.6 §3.5.1: the IdTagInfo updates what we know of the id, except for a keypad code, which is
   // single use and never cached (authorizer.cpp).
-  auth_.remember(record->id_tag, info, record->offline_code ? IdSource::Keypad : IdSource::Rfid);
+  if (auth_.remember(record->id_tag, info, record->offline_code ? IdSource::Keypad : IdSource::Rfid)) {
+    local_list_conflict(record->id_tag);
+  }
   if (record->open() && valid_connector(record->connector)) {
     auto& c = *connectors_[static_cast<std::size_t>(record->connector - 1)];
     if (c.transaction_pk() == transaction_pk) c.confirm_start(info);
@@ -298,6 +300,16 @@ void ChargePoint::report_status(ConnectorId id, bool force) {
   log::info("core", "connector " + std::to_string(id) + " is " + std::string(to_string(s)) +
                         (e == ErrorCode::NoError ? "" : " (" + std::string(to_string(e)) + ")"));
   csms_.send_status(id, s, e, info, now());
+}
+
+void ChargePoint::local_list_conflict(const std::string& id_tag) {
+  // 1.6 §3.5.3: the charge point SHOULD send StatusNotification for connector 0 with errorCode
+  // LocalListConflict. It is an event, not a state: the next change of the pile reports NoError
+  // again (reported_ remembers the conflict so that it is a change).
+  const ConnectorStatus s = status(0);
+  reported_[0] = {s, ErrorCode::LocalListConflict};
+  log::warn("core", "local list conflict for " + id_tag + ": reported to the CSMS");
+  csms_.send_status(0, s, ErrorCode::LocalListConflict, "id " + id_tag.substr(0, 40), now());
 }
 
 void ChargePoint::report_statuses() {

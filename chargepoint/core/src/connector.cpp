@@ -127,6 +127,7 @@ void Connector::present(const std::string& id, IdSource source,
   show("Authorizing...");
   cp_.authorization().authorize(id_, id, source, [this, id, source, done](const AuthDecision& d) {
     authorizing_ = false;
+    if (d.local_list_conflict) cp_.local_list_conflict(id);
     if (!d.accepted) {
       log::info("core", name(id_) + ": " + id + " refused (" + std::string(to_string(d.info.status)) + ", " +
                             d.source + ")");

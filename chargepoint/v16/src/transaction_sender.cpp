@@ -139,7 +139,9 @@ void Adapter::send_event() {
                   [this, alive, finish, stopper, stopper_source](rpc::Typed<ocpp::v16::StopTransactionResponse>& r) {
                     if (!*alive) return;
                     if (r.ok() && stopper && r.response->idTagInfo) {
-                      core_->authorization().remember(*stopper, from_v16(*r.response->idTagInfo), stopper_source);
+                      if (core_->authorization().remember(*stopper, from_v16(*r.response->idTagInfo), stopper_source)) {
+                        core_->local_list_conflict(*stopper);
+                      }
                     }
                     if (finish(r.status, r.error_code + " " + r.error_description)) pump();
                   });

@@ -347,5 +347,35 @@ TEST_F(ChargePointStorage, StopThatCannotBeRecordedIsRetriedAndNothingStartsMean
   EXPECT_EQ(stops().size(), 2u);
 }
 
+// 1.6 §3.5.3: when the CSMS's answer about an id contradicts the local list, the charge point
+// SHOULD send StatusNotification for connector 0 with errorCode LocalListConflict; the CSMS's
+// answer decides.
+class ChargePointLocalListConflict : public CoreFixture {};
+
+TEST_F(ChargePointLocalListConflict, IsReportedOnConnectorZero) {
+  boot();
+  ASSERT_EQ(list_->apply(list_->version() + 1, LocalListUpdateType::Differential,
+                         {LocalListEntry{"LISTED", IdTagInfo{AuthorizationStatus::Accepted, std::nullopt, std::nullopt}}}),
+            LocalListUpdateStatus::Accepted);
+  csms_.known["LISTED"] = AuthorizationStatus::Blocked;
+  ASSERT_EQ(pile().plug(1), "");
+  ASSERT_EQ(pile().present_id(1, "LISTED"), "");
+  loop_.run_pending();
+  EXPECT_FALSE(tx(1).has_value()) << "the CSMS said Blocked";
+  const auto report = csms_.last_of(0);
+  ASSERT_TRUE(report.has_value());
+  EXPECT_EQ(report->error, ErrorCode::LocalListConflict);
+  EXPECT_EQ(report->status, S::Available);
+  // An id the list agrees on is no conflict.
+  csms_.statuses.clear();
+  ASSERT_EQ(list_->apply(list_->version() + 1, LocalListUpdateType::Differential,
+                         {LocalListEntry{"AGREED", IdTagInfo{AuthorizationStatus::Accepted, std::nullopt, std::nullopt}}}),
+            LocalListUpdateStatus::Accepted);
+  csms_.known["AGREED"] = AuthorizationStatus::Accepted;
+  ASSERT_EQ(pile().present_id(1, "AGREED"), "");
+  loop_.run_pending();
+  EXPECT_FALSE(csms_.last_of(0).has_value());
+}
+
 }  // namespace
 }  // namespace ocpp::cp

@@ -13,7 +13,7 @@ class ChainAuthorization final : public IdAuthorization {
                      const Clock& clock, CsmsLink& csms);
   void authorize(ConnectorId connector, const std::string& id, IdSource source,
                  std::function<void(const AuthDecision&)> done) override;
-  void remember(const std::string& id_tag, const IdTagInfo& info, IdSource source = IdSource::Rfid) override;
+  bool remember(const std::string& id_tag, const IdTagInfo& info, IdSource source = IdSource::Rfid) override;
   bool may_stop(const std::string& owner, const std::string& other) override;
 
  private:

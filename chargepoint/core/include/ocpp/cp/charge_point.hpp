@@ -82,6 +82,8 @@ class ChargePoint final : public hal::HalListener {
   void start_confirmed(std::int64_t transaction_pk, const std::string& csms_id, const IdTagInfo& info);
   // Sends the status of connector 0 and of every connector (after registration, TriggerMessage).
   void report_statuses();
+  // 1.6 §3.5.3: a CSMS answer about `id_tag` contradicts the local list.
+  void local_list_conflict(const std::string& id_tag);
   // Sends the connector's status when it differs from the last one sent, or always with `force`.
   void report_status(ConnectorId connector, bool force = false);
   // A meter sample now, with context Trigger (TriggerMessage MeterValues).

@@ -19,6 +19,8 @@ struct AuthDecision {
   // verdict in StartTransaction.conf decides (StopTransactionOnInvalidId, MaxEnergyOnInvalidId).
   bool unverified = false;
   std::string source;  // "LocalList", "Cache", "Csms", "OfflineUnknownAllowed", ...; for the log
+  // 1.6 §3.5.3: the CSMS's answer disagrees with the local list entry of the id.
+  bool local_list_conflict = false;
   // Accepted by the offline-code verifier: the energy the code allows, if it binds a cap.
   std::optional<double> energy_cap_wh;
   // A keypad code refused by the offline-code verifier: why, in words for the driver (the display
@@ -32,8 +34,9 @@ class IdAuthorization {
   virtual void authorize(ConnectorId connector, const std::string& id, IdSource source,
                          std::function<void(const AuthDecision&)> done) = 0;
   // Every IdTagInfo the CSMS sends updates what we know of that id (1.6 §3.5.1), except for
-  // keypad codes (`source`), which are single use and never cached.
-  virtual void remember(const std::string& id_tag, const IdTagInfo& info, IdSource source = IdSource::Rfid) = 0;
+  // keypad codes (`source`), which are single use and never cached. Returns true when the answer
+  // disagrees with the local list (1.6 §3.5.3: the CSMS should hear of the LocalListConflict).
+  virtual bool remember(const std::string& id_tag, const IdTagInfo& info, IdSource source = IdSource::Rfid) = 0;
   // Whether `other` may stop a transaction started by `owner` (same id or same parent, 1.6 §3.5.4).
   virtual bool may_stop(const std::string& owner, const std::string& other) = 0;
 };
