@@ -148,6 +148,12 @@ AvailabilityAnswer ChargePoint::change_availability(ConnectorId connector, bool 
     if (busy) {
       pile_pending_ = operative;
       persist_availability(0, pile_operative_, operative);
+      // The connectors that are free go out of service now: otherwise a new session could start
+      // on one of them while the pile waits, and the pile might never become Unavailable. Only
+      // the running transactions are waited for (1.6 §5.2).
+      for (auto& c : connectors_) {
+        if (!c->has_transaction()) c->set_operative(false);
+      }
       return AvailabilityAnswer::Scheduled;
     }
     pile_pending_.reset();
@@ -176,6 +182,9 @@ void ChargePoint::availability_may_apply(ConnectorId id) {
     connectors_[static_cast<std::size_t>(id - 1)]->set_operative(operative && pile_operative_);
   }
   if (pile_pending_) {
+    // This connector's transaction was one the pile waited for: it goes out of service now.
+    auto& ended = *connectors_[static_cast<std::size_t>(id - 1)];
+    if (!*pile_pending_ && !ended.has_transaction()) ended.set_operative(false);
     for (auto& c : connectors_) {
       if (c->has_transaction()) return;
     }

@@ -99,6 +99,29 @@ TEST_F(ChargePointAvailability, ConnectorZeroDuringATransactionIsScheduled) {
   EXPECT_EQ(csms_.statuses_of(2), std::vector<S>{S::Unavailable});
 }
 
+// Scheduled for the pile: the free connectors go out of service at once, so that no new session
+// starts while the pile waits for the running one; that one finishes undisturbed.
+TEST_F(ChargePointAvailability, ConnectorZeroScheduledTakesTheFreeConnectorsAtOnce) {
+  boot(3);
+  start_charging(1, "TAG-1");
+  start_charging(2, "TAG-2");
+  EXPECT_EQ(cp().change_availability(0, false), AvailabilityAnswer::Scheduled);
+  EXPECT_EQ(status(3), S::Unavailable);
+  csms_.known["TAG-3"] = AuthorizationStatus::Accepted;
+  ASSERT_EQ(pile().plug(3), "");
+  ASSERT_EQ(pile().present_id(3, "TAG-3"), "");
+  loop_.run_pending();
+  EXPECT_FALSE(tx(3).has_value()) << "no new session while the pile is going out of service";
+  EXPECT_EQ(status(1), S::Charging);
+  ASSERT_EQ(pile().press_stop(1), "");
+  EXPECT_EQ(status(1), S::Unavailable) << "the first to finish goes out of service";
+  EXPECT_EQ(status(2), S::Charging);
+  EXPECT_EQ(status(0), S::Available);
+  ASSERT_EQ(pile().press_stop(2), "");
+  EXPECT_EQ(status(0), S::Unavailable);
+  EXPECT_EQ(status(2), S::Unavailable);
+}
+
 // Persisted: a re-created ChargePoint on the same database has the availability the CSMS set.
 TEST_F(ChargePointAvailability, PersistedAcrossARestart) {
   boot();
