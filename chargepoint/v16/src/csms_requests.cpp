@@ -18,6 +18,12 @@ void Adapter::register_handlers() {
   // starts once authorized (AuthorizeRemoteTxRequests) and plugged (ConnectionTimeOut).
   rpc::handle<m::RemoteStartTransactionRequest>(ep, [this](const m::RemoteStartTransactionRequest& req) {
     m::RemoteStartTransactionResponse res;
+    // §4.2: while the registration is Pending the CSMS may read and change the configuration,
+    // but not start or stop transactions.
+    if (registration_ != Registration::Accepted) {
+      res.status = m::RemoteStartTransactionStatus::Rejected;
+      return res;
+    }
     const bool ok = core_->remote_start(req.connectorId ? std::optional<ConnectorId>(*req.connectorId) : std::nullopt,
                                         req.idTag.str());
     res.status = ok ? m::RemoteStartTransactionStatus::Accepted : m::RemoteStartTransactionStatus::Rejected;
@@ -26,6 +32,10 @@ void Adapter::register_handlers() {
   // §5.12 RemoteStopTransaction.
   rpc::handle<m::RemoteStopTransactionRequest>(ep, [this](const m::RemoteStopTransactionRequest& req) {
     m::RemoteStopTransactionResponse res;
+    if (registration_ != Registration::Accepted) {  // §4.2, as above
+      res.status = m::RemoteStopTransactionStatus::Rejected;
+      return res;
+    }
     res.status = core_->remote_stop(std::to_string(req.transactionId)) ? m::RemoteStopTransactionStatus::Accepted
                                                                         : m::RemoteStopTransactionStatus::Rejected;
     return res;
