@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need: Debian packages (apt-get) and the npm test peers.
 # Idempotent and quiet when everything is already there. Both README commands call it.
+# chromium (with a font to render text) is the real browser of the driver pages' test (tests/browser).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -8,6 +9,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git python3 openssl ca-certificates
   libwebsockets-dev rapidjson-dev libsqlite3-dev sqlite3 libssl-dev libboost-dev libmodbus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium fonts-dejavu-core
 )
 # Node.js runs the independent test peers (npm package ocpp-rpc). A machine that already has a
 # node with npm (e.g. from another repository) keeps it; otherwise Debian's nodejs and npm.
@@ -33,5 +35,17 @@ if [ -f "$peer/package-lock.json" ]; then
     echo "setup: installing npm test peers in tests/interop/peer"
     (cd "$peer" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
     cp "$peer/package-lock.json" "$stamp"
+  fi
+fi
+
+# The driver pages' browser test (playwright-core driving Debian's chromium), pinned by
+# tests/browser/package-lock.json. Reinstalled when the lock changes.
+browser="$here/tests/browser"
+if [ -f "$browser/package-lock.json" ]; then
+  stamp="$browser/node_modules/.lock-stamp"
+  if ! cmp -s "$browser/package-lock.json" "$stamp" 2>/dev/null; then
+    echo "setup: installing npm packages of the browser test in tests/browser"
+    (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$browser/package-lock.json" "$stamp"
   fi
 fi

@@ -16,10 +16,11 @@ void add_security_headers(Response& r) {
                          "form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
 }
 
-Html navigation(const Visit& visit, const std::string& here) {
+Html account_links(const Visit& visit, const std::string& here) {
   if (visit.logged_in()) {
     return render_template("nav_user.html", {{"user", visit.session->user}, {"csrf", visit.session->csrf_token}});
   }
+  if (here == "/login") return {};  // the page is the log-in form itself
   return render_template("nav_guest.html", {{"login_href", login_href(here)}});
 }
 
@@ -34,7 +35,7 @@ bool Visit::csrf_ok() const {
 Response html_page(int status, const std::string& title, Html main, const Visit& visit, const std::string& here) {
   Response r;
   r.status = status;
-  r.body = render_template("layout.html", {{"title", title}, {"nav", navigation(visit, here)}, {"main", std::move(main)}})
+  r.body = render_template("layout.html", {{"title", title}, {"account", account_links(visit, here)}, {"main", std::move(main)}})
                .text;
   add_security_headers(r);
   return r;
