@@ -4,7 +4,10 @@
 
 namespace ocpp::csms {
 
-Csms::Csms(transport::LwsLoop& loop, CsmsOptions options) : options_(std::move(options)), store_(options_.database) {
+Csms::Csms(transport::LwsLoop& loop, CsmsOptions options)
+    : loop_(loop), options_(std::move(options)), store_(options_.database) {
+  offline_codes_ = std::make_unique<server::OfflineCodeService>(store_.database(), loop_.clock(), *this, *this,
+                                                                options_.offline_codes);
   transport::ServerOptions server = options_.server;
   if (!options_.charge_point_passwords.empty()) {
     server.check_password = [this](const std::string& id, const std::string& password) {
@@ -37,6 +40,43 @@ bool Csms::call(const std::string& id, const std::string& action, rapidjson::Doc
   if (s == nullptr) return false;
   s->rpc.call(action, std::move(payload), std::move(done));
   return true;
+}
+
+std::optional<server::PileFacts> Csms::find(const std::string& id) {
+  const auto cp = store_.charge_point(id);
+  if (!cp) return std::nullopt;
+  server::PileFacts facts;
+  auto* session = server_->find(id);
+  facts.connected = session != nullptr;
+  facts.version = session != nullptr ? session->rpc.version()
+                  : cp->ocpp_version == "2.0.1" ? ProtocolVersion::v201
+                                                : ProtocolVersion::v16;
+  facts.connectors = store_.highest_connector(id);
+  return facts;
+}
+
+void Csms::after_boot(const std::string& id, ProtocolVersion version) {
+  // Posted, so that the BootNotification answer leaves first: a pile reads no CALL before it knows
+  // it is accepted.
+  loop_.post([this, id, version] {
+    if (server_->find(id) != nullptr) offline_codes_->on_boot(id, version);
+  });
+}
+
+void Csms::settle_if_offline_code(const std::string& id, const std::string& transaction_id) {
+  const auto tx = store_.transaction(id, transaction_id);
+  if (!tx) return;
+  server::EndedTransaction ended;
+  ended.charge_point_id = id;
+  ended.transaction_id = transaction_id;
+  // The connector as a code names it: 1.6 connectorId, 2.0.1 EVSE id (docs/offline-code.md §2).
+  ended.connector_id = tx->evse_id.value_or(tx->connector_id);
+  ended.id_tag = tx->id_tag;
+  ended.meter_start_wh = tx->meter_start_wh;
+  ended.meter_stop_wh = tx->meter_stop_wh;
+  ended.started_at = tx->started_at;
+  ended.stopped_at = tx->stopped_at.value_or("");
+  offline_codes_->on_transaction_ended(ended);
 }
 
 std::string Csms::authorization_status(const std::string& id_tag) const {

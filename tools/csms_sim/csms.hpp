@@ -2,11 +2,15 @@
 // The reference CSMS: accepts charge points of both OCPP versions, answers their messages
 // sensibly (registration, heartbeats, statuses, authorization, transactions, meter values),
 // records everything in SQLite, and lets an operator call a charge point through the HTTP API.
+// It hosts the server side of the offline code (server/): key provisioning after boots, online
+// authorization of codes, settlement of sessions paid with them, security events.
 #include <map>
 #include <memory>
 #include <string>
 
 #include "ocpp/rpc/endpoint.hpp"
+#include "ocpp/server/offline_code_service.hpp"
+#include "ocpp/server/pile_directory.hpp"
 #include "ocpp/transport/ocpp_server.hpp"
 #include "store.hpp"
 
@@ -23,17 +27,25 @@ struct CsmsOptions {
   std::string unknown_id_tag_status = "Accepted";
   // Charge point passwords for HTTP Basic (security profiles 1 and 2). Empty: no Basic required.
   std::map<std::string, std::string> charge_point_passwords;
+  // Offline codes: the master secret (none: codes are disabled), tariff, validity, rate limit.
+  server::OfflineCodeOptions offline_codes;
 };
 
-class Csms {
+// PileDirectory and PileLink: what the offline code's server side needs from a CSMS.
+class Csms final : public server::PileDirectory, public server::PileLink {
  public:
   Csms(transport::LwsLoop& loop, CsmsOptions options);
   int ocpp_port() const { return server_->port(); }
   Store& store() { return store_; }
+  server::OfflineCodeService& offline_codes() { return *offline_codes_; }
+  const Clock& clock() const { return loop_.clock(); }
   bool connected(const std::string& id) { return server_->find(id) != nullptr; }
   std::string connected_version(const std::string& id);
   // Sends a CALL to a connected charge point. False when it is not connected.
-  bool call(const std::string& id, const std::string& action, rapidjson::Document payload, rpc::ResultHandler done);
+  bool call(const std::string& id, const std::string& action, rapidjson::Document payload,
+            rpc::ResultHandler done) override;
+  // A charge point that has booted here: its version, whether it is connected, its connectors.
+  std::optional<server::PileFacts> find(const std::string& id) override;
 
   // Handlers of each version (handlers_v16.cpp, handlers_v201.cpp).
   void register_v16(transport::Session& session);
@@ -41,10 +53,18 @@ class Csms {
   // The status of an id tag, as the version-neutral string both versions use.
   std::string authorization_status(const std::string& id_tag) const;
   int heartbeat_interval() const { return options_.heartbeat_interval_s; }
+  // Once the BootNotification answer is on its way: the offline-code key check of that pile.
+  void after_boot(const std::string& id, ProtocolVersion version);
+  // A transaction ended: settles it if its id tag is an offline code.
+  void settle_if_offline_code(const std::string& id, const std::string& transaction_id);
 
  private:
+  transport::LwsLoop& loop_;
   CsmsOptions options_;
   Store store_;
+  // Declared after the store it uses and before the server, so that CALLs still in flight when the
+  // server goes (and complete as Disconnected) find it alive.
+  std::unique_ptr<server::OfflineCodeService> offline_codes_;
   std::unique_ptr<transport::OcppServer> server_;
 };
 

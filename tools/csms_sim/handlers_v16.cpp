@@ -14,6 +14,14 @@ v16::IdTagInfo id_tag_info(const Csms& csms, const std::string& tag) {
   return info;
 }
 
+// An offline code's answer (docs/offline-code.md §9 "Online"): valid until the code's own expiry.
+v16::IdTagInfo id_tag_info(const server::CodeAuthorization& code) {
+  v16::IdTagInfo info;
+  if (!v16::from_string(code.status, info.status)) info.status = v16::IdTagInfoStatus::Invalid;
+  if (code.expiry) info.expiryDate = DateTime::parse(*code.expiry);
+  return info;
+}
+
 DateTime now() { return DateTime(std::chrono::system_clock::now()); }
 
 }  // namespace
@@ -33,6 +41,7 @@ void Csms::register_v16(transport::Session& session) {
     r.firmware = req.firmwareVersion ? req.firmwareVersion->str() : std::string();
     const DateTime t = now();
     store_.record_boot(r, t.str());
+    after_boot(cp, ProtocolVersion::v16);
     v16::BootNotificationResponse res;
     res.status = v16::BootNotificationStatus::Accepted;
     res.currentTime = t;
@@ -49,9 +58,11 @@ void Csms::register_v16(transport::Session& session) {
                          req.timestamp ? req.timestamp->str() : now().str());
     return v16::StatusNotificationResponse{};
   });
-  rpc::handle<v16::AuthorizeRequest>(ep, [this](const v16::AuthorizeRequest& req) {
+  // 1.6 §4.1; an offline code sent online is decided by the server side (server/).
+  rpc::handle<v16::AuthorizeRequest>(ep, [this, cp](const v16::AuthorizeRequest& req) {
     v16::AuthorizeResponse res;
-    res.idTagInfo = id_tag_info(*this, req.idTag.str());
+    const auto code = offline_codes_->authorize(cp, req.idTag.str());
+    res.idTagInfo = code ? id_tag_info(*code) : id_tag_info(*this, req.idTag.str());
     return res;
   });
   rpc::handle<v16::StartTransactionRequest>(ep, [this, cp](const v16::StartTransactionRequest& req) {
@@ -59,7 +70,9 @@ void Csms::register_v16(transport::Session& session) {
     const std::string id =
         store_.start_transaction_v16(cp, req.connectorId, req.idTag.str(), req.meterStart, req.timestamp.str());
     res.transactionId = std::stoi(id);
-    res.idTagInfo = id_tag_info(*this, req.idTag.str());
+    // A code is bound to the transaction it starts (single use), judged at the start's own time.
+    const auto code = offline_codes_->on_transaction_started(cp, id, req.connectorId, req.idTag.str(), req.timestamp.str());
+    res.idTagInfo = code ? id_tag_info(*code) : id_tag_info(*this, req.idTag.str());
     return res;
   });
   rpc::handle<v16::StopTransactionRequest>(ep, [this, cp](const v16::StopTransactionRequest& req) {
@@ -72,8 +85,19 @@ void Csms::register_v16(transport::Session& session) {
         store_.add_meter_values(cp, std::to_string(req.transactionId), 0, serialize(data));
       }
     }
+    // docs/offline-code.md §9: exactly one settlement per code, however often this stop is replayed.
+    settle_if_offline_code(cp, std::to_string(req.transactionId));
     v16::StopTransactionResponse res;
-    if (tag) res.idTagInfo = id_tag_info(*this, *tag);
+    if (tag) {
+      // The code that started this transaction is still good for it; any other code is judged as in
+      // Authorize, without being used up.
+      const std::string tx_id = std::to_string(req.transactionId);
+      const auto tx = store_.transaction(cp, tx_id);
+      const auto code = tx && tx->id_tag == *tag
+                            ? offline_codes_->on_transaction_started(cp, tx_id, tx->connector_id, *tag, tx->started_at)
+                            : offline_codes_->authorize(cp, *tag);
+      res.idTagInfo = code ? id_tag_info(*code) : id_tag_info(*this, *tag);
+    }
     return res;
   });
   rpc::handle<v16::MeterValuesRequest>(ep, [this, cp](const v16::MeterValuesRequest& req) {
@@ -91,8 +115,11 @@ void Csms::register_v16(transport::Session& session) {
       ep, [](const v16::DiagnosticsStatusNotificationRequest&) { return v16::DiagnosticsStatusNotificationResponse{}; });
   rpc::handle<v16::FirmwareStatusNotificationRequest>(
       ep, [](const v16::FirmwareStatusNotificationRequest&) { return v16::FirmwareStatusNotificationResponse{}; });
-  rpc::handle<v16::SecurityEventNotificationRequest>(
-      ep, [](const v16::SecurityEventNotificationRequest&) { return v16::SecurityEventNotificationResponse{}; });
+  // Security extension §2.8; the pile reports offline-code lockouts and replayed codes this way.
+  rpc::handle<v16::SecurityEventNotificationRequest>(ep, [this, cp](const v16::SecurityEventNotificationRequest& req) {
+    offline_codes_->on_security_event(cp, req.type.str(), req.timestamp.str(), req.techInfo ? req.techInfo->str() : "");
+    return v16::SecurityEventNotificationResponse{};
+  });
   rpc::handle<v16::LogStatusNotificationRequest>(
       ep, [](const v16::LogStatusNotificationRequest&) { return v16::LogStatusNotificationResponse{}; });
   rpc::handle<v16::SignedFirmwareStatusNotificationRequest>(ep, [](const v16::SignedFirmwareStatusNotificationRequest&) {

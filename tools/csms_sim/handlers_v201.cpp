@@ -17,6 +17,17 @@ v201::IdTokenInfoType id_token_info(const Csms& csms, const std::string& token) 
   return info;
 }
 
+// An offline code's answer (docs/offline-code.md §9 "Online"): cached no longer than the code lives.
+v201::IdTokenInfoType id_token_info(const server::CodeAuthorization& code) {
+  v201::IdTokenInfoType info;
+  if (!v201::from_string(code.status, info.status)) info.status = v201::AuthorizationStatusEnumType::Invalid;
+  if (code.expiry) info.cacheExpiryDateTime = DateTime::parse(*code.expiry);
+  return info;
+}
+
+// DESIGN.md: a code travels as an idToken of type KeyCode.
+bool is_key_code(const v201::IdTokenType& token) { return token.type == v201::IdTokenEnumType::KeyCode; }
+
 DateTime now() { return DateTime(std::chrono::system_clock::now()); }
 
 // The energy register in a meter value, in Wh (2.0.1 default measurand and unit).
@@ -60,6 +71,7 @@ void Csms::register_v201(transport::Session& session) {
     r.firmware = req.chargingStation.firmwareVersion ? req.chargingStation.firmwareVersion->str() : std::string();
     const DateTime t = now();
     store_.record_boot(r, t.str());
+    after_boot(cp, ProtocolVersion::v201);
     v201::BootNotificationResponse res;
     res.status = v201::RegistrationStatusEnumType::Accepted;
     res.currentTime = t;
@@ -76,9 +88,11 @@ void Csms::register_v201(transport::Session& session) {
                          req.timestamp.str());
     return v201::StatusNotificationResponse{};
   });
-  rpc::handle<v201::AuthorizeRequest>(ep, [this](const v201::AuthorizeRequest& req) {
+  // C01; an offline code (type KeyCode) is decided by the server side (server/).
+  rpc::handle<v201::AuthorizeRequest>(ep, [this, cp](const v201::AuthorizeRequest& req) {
     v201::AuthorizeResponse res;
-    res.idTokenInfo = id_token_info(*this, req.idToken.idToken.str());
+    const auto code = is_key_code(req.idToken) ? offline_codes_->authorize(cp, req.idToken.idToken.str()) : std::nullopt;
+    res.idTokenInfo = code ? id_token_info(*code) : id_token_info(*this, req.idToken.idToken.str());
     return res;
   });
   // E01-E07: TransactionEvent Started/Updated/Ended, keyed by the station's transactionId.
@@ -90,13 +104,26 @@ void Csms::register_v201(transport::Session& session) {
                                                   ? std::optional<std::string>(to_string(*req.transactionInfo.stoppedReason))
                                                   : std::nullopt;
     const int connector = req.evse && req.evse->connectorId ? *req.evse->connectorId : 0;
-    store_.upsert_transaction_v201(cp, tx, connector, token, std::string(to_string(req.eventType)), req.timestamp.str(),
-                                   energy_wh(req.meterValue), reason);
+    const std::optional<int> evse = req.evse ? std::optional<int>(req.evse->id) : std::nullopt;
+    store_.upsert_transaction_v201(cp, tx, connector, evse, token, std::string(to_string(req.eventType)),
+                                   req.timestamp.str(), energy_wh(req.meterValue), reason);
     if (req.meterValue) {
       for (const auto& mv : *req.meterValue) store_.add_meter_values(cp, tx, connector, serialize(mv));
     }
     v201::TransactionEventResponse res;
-    if (token) res.idTokenInfo = id_token_info(*this, *token);
+    if (token) {
+      // A code is bound to the transaction it authorizes (single use), judged at the start's time.
+      std::optional<server::CodeAuthorization> code;
+      if (is_key_code(*req.idToken)) {
+        const auto record = store_.transaction(cp, tx);
+        const int code_connector = record ? record->evse_id.value_or(record->connector_id) : evse.value_or(0);
+        const std::string started = record && !record->started_at.empty() ? record->started_at : req.timestamp.str();
+        code = offline_codes_->on_transaction_started(cp, tx, code_connector, *token, started);
+      }
+      res.idTokenInfo = code ? id_token_info(*code) : id_token_info(*this, *token);
+    }
+    // docs/offline-code.md §9: exactly one settlement per code, however often Ended is replayed.
+    if (req.eventType == v201::TransactionEventEnumType::Ended) settle_if_offline_code(cp, tx);
     return res;
   });
   rpc::handle<v201::MeterValuesRequest>(ep, [this, cp](const v201::MeterValuesRequest& req) {
@@ -111,7 +138,11 @@ void Csms::register_v201(transport::Session& session) {
   acknowledge<v201::NotifyReportRequest>(ep);
   acknowledge<v201::NotifyEventRequest>(ep);
   acknowledge<v201::NotifyMonitoringReportRequest>(ep);
-  acknowledge<v201::SecurityEventNotificationRequest>(ep);
+  // A04; the station reports offline-code lockouts and replayed codes this way.
+  rpc::handle<v201::SecurityEventNotificationRequest>(ep, [this, cp](const v201::SecurityEventNotificationRequest& req) {
+    offline_codes_->on_security_event(cp, req.type.str(), req.timestamp.str(), req.techInfo ? req.techInfo->str() : "");
+    return v201::SecurityEventNotificationResponse{};
+  });
   acknowledge<v201::FirmwareStatusNotificationRequest>(ep);
   acknowledge<v201::LogStatusNotificationRequest>(ep);
   acknowledge<v201::NotifyChargingLimitRequest>(ep);

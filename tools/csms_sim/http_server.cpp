@@ -65,6 +65,7 @@ int HttpServer::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t
       if (!uri.empty()) ex->request.path = uri;
       ex->request.query = transport::header_value(wsi, WSI_TOKEN_HTTP_URI_ARGS);
       ex->request.authorization = transport::header_value(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+      ex->request.cookie = transport::header_value(wsi, WSI_TOKEN_HTTP_COOKIE);
       exchanges_[wsi] = ex;
       if (ex->request.method == "GET" || ex->request.method == "DELETE") dispatch(wsi);
       return 0;  // POST/PUT: wait for the body

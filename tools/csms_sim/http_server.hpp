@@ -19,6 +19,7 @@ struct HttpRequest {
   std::string query;
   std::string body;
   std::string authorization;  // the Authorization header, if any
+  std::string cookie;         // the Cookie header, if any (the driver's pages keep their login in one)
 };
 
 struct HttpResponse {

@@ -8,6 +8,9 @@
 #include "csms.hpp"
 #include "http_api.hpp"
 #include "ocpp/common/log.hpp"
+#include "ocpp/offline_code/fields.hpp"
+#include "ocpp/server/master_key_file.hpp"
+#include "ocpp/server/tariff.hpp"
 
 namespace {
 
@@ -32,6 +35,15 @@ send in SQLite, and serves an HTTP API for operators and tests.
   --max-message-bytes N        largest accepted WebSocket message (default 262144)
   --log-level LEVEL            debug, info, warn or error (default info; frames are logged at info)
   --help, --version
+
+Offline charging codes (docs/offline-code.md, docs/reference-csms.md):
+  --master-key-file FILE       the master secret (64 hex characters); created with mode 0600 if
+                               missing, refused if group or others may read it. Without it, no codes
+                               are issued nor keys provisioned (the API answers 503)
+  --tariff-per-kwh AMOUNT      price of a kWh in settlements, e.g. 0.30 (default 0.30)
+  --currency CODE              ISO 4217 currency of settlements (default EUR)
+  --offline-code-valid-hours H how long an issued code stays valid, 1..168 (default 24)
+  --offline-code-rate-limit N  codes a user may get per hour (default 10)
 
 Prints "listening ocpp=PORT http=PORT" on standard output once both listeners are up.
 )";
@@ -88,6 +100,7 @@ int main(int argc, char** argv) {
   std::string ocpp_host = "127.0.0.1", http_host = "127.0.0.1";
   int ocpp_port = 9000, http_port = 8080;
   std::map<std::string, std::string> users;
+  std::string master_key_file, tariff_per_kwh = "0.30", currency = "EUR";
 
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -141,6 +154,20 @@ int main(int argc, char** argv) {
       options.call_timeout = std::chrono::seconds(positive_int(arg, value()));
     } else if (arg == "--max-message-bytes") {
       options.server.max_message_bytes = static_cast<std::size_t>(positive_int(arg, value()));
+    } else if (arg == "--master-key-file") {
+      master_key_file = value();
+    } else if (arg == "--tariff-per-kwh") {
+      tariff_per_kwh = value();
+    } else if (arg == "--currency") {
+      currency = value();
+    } else if (arg == "--offline-code-valid-hours") {
+      options.offline_codes.default_valid_hours = positive_int(arg, value());
+      if (options.offline_codes.default_valid_hours > static_cast<int>(offline_code::kMaxValidHours)) {
+        usage_error("--offline-code-valid-hours: at most " + std::to_string(offline_code::kMaxValidHours) +
+                    " (docs/offline-code.md §2)");
+      }
+    } else if (arg == "--offline-code-rate-limit") {
+      options.offline_codes.rate_limit_per_hour = static_cast<unsigned>(positive_int(arg, value()));
     } else if (arg == "--log-level") {
       log::Level level;
       if (!log::parse_level(value(), level)) usage_error("--log-level: must be debug, info, warn or error");
@@ -157,11 +184,27 @@ int main(int argc, char** argv) {
   }
   options.server.host = ocpp_host;
   options.server.port = ocpp_port;
+  std::string tariff_error;
+  const auto tariff = server::Tariff::parse(tariff_per_kwh, currency, &tariff_error);
+  if (!tariff) usage_error((tariff_error.rfind("currency", 0) == 0 ? "--currency: " : "--tariff-per-kwh: ") + tariff_error);
+  options.offline_codes.tariff = *tariff;
+  if (!master_key_file.empty()) {
+    try {
+      const server::MasterKey key = server::load_or_create_master_key(master_key_file);
+      options.offline_codes.master = key.secret;
+      if (key.created) log::info("csms", "created the master key file " + master_key_file + " (mode 0600)");
+    } catch (const server::MasterKeyFileError& e) {
+      std::cerr << "ocpp-csms-sim: --master-key-file: " << e.what() << "\n";
+      return 2;
+    }
+  } else {
+    log::warn("csms", "no --master-key-file given: offline codes are disabled");
+  }
 
   try {
     transport::LwsLoop loop;
     csms::Csms csms(loop, options);
-    csms::HttpApi api(loop, csms, http_host, http_port, users);
+    csms::HttpApi api(loop, csms, http_host, http_port, server::UserAccounts(users));
     std::cout << "listening ocpp=" << csms.ocpp_port() << " http=" << api.port() << std::endl;
     if (users.empty()) log::warn("http", "no --user given: every API request will be refused");
 

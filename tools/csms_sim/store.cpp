@@ -1,5 +1,7 @@
 #include "store.hpp"
 
+#include "ocpp/server/schema.hpp"
+
 namespace ocpp::csms {
 namespace {
 
@@ -24,11 +26,25 @@ CREATE TABLE meter_values(
   connector_id INTEGER, payload TEXT NOT NULL);
 CREATE INDEX meter_values_by_tx ON meter_values(charge_point_id, transaction_id);
 )sql",
+    // 2: the server side of the offline code (server/): key book, issued codes, settlements,
+    // security events.
+    ocpp::server::offline_code_schema_v1(),
+    // 3: the EVSE of a 2.0.1 transaction (an offline code's connector field counts EVSEs there).
+    "ALTER TABLE transactions ADD COLUMN evse_id INTEGER;",
 };
 
 }  // namespace
 
 Store::Store(const std::string& path) : db_(path) { db_.migrate(kMigrations); }
+
+int Store::highest_connector(const std::string& cp) {
+  // 1.6 reports connectors under EVSE 0; 2.0.1 numbers EVSEs, which is what a code's connector
+  // field counts there (docs/offline-code.md §2).
+  auto st = db_.prepare(
+      "SELECT MAX(CASE WHEN evse_id > 0 THEN evse_id ELSE connector_id END) FROM connectors WHERE charge_point_id=?1");
+  st.bind(1, cp);
+  return st.step() && !st.is_null(0) ? static_cast<int>(st.int64(0)) : 0;
+}
 
 void Store::record_boot(const ChargePointRecord& cp, const std::string& at) {
   db_.prepare(R"sql(
@@ -121,13 +137,17 @@ std::string Store::start_transaction_v16(const std::string& cp, int connector, c
 }
 
 void Store::upsert_transaction_v201(const std::string& cp, const std::string& tx_id, int connector,
-                                    const std::optional<std::string>& id_token, const std::string& event_type,
+                                    const std::optional<int>& evse_id, const std::optional<std::string>& id_token, const std::string& event_type,
                                     const std::string& timestamp, const std::optional<std::int64_t>& meter_wh,
                                     const std::optional<std::string>& stop_reason) {
   db_.transaction([&] {
     db_.prepare("INSERT INTO transactions(charge_point_id, transaction_id, connector_id) VALUES(?1, ?2, ?3) "
                 "ON CONFLICT(charge_point_id, transaction_id) DO NOTHING")
         .bind(1, cp).bind(2, tx_id).bind(3, connector).run();
+    if (evse_id) {
+      db_.prepare("UPDATE transactions SET evse_id=?3 WHERE charge_point_id=?1 AND transaction_id=?2")
+          .bind(1, cp).bind(2, tx_id).bind(3, *evse_id).run();
+    }
     if (id_token) {
       db_.prepare("UPDATE transactions SET id_tag=?3 WHERE charge_point_id=?1 AND transaction_id=?2")
           .bind(1, cp).bind(2, tx_id).bind(3, *id_token).run();
@@ -164,14 +184,31 @@ void Store::add_meter_values(const std::string& cp, const std::optional<std::str
       .bind(1, cp).bind(2, tx_id).bind(3, connector).bind(4, payload_json).run();
 }
 
-std::vector<TransactionRecord> Store::transactions(const std::optional<std::string>& cp) {
-  auto st = db_.prepare(R"sql(
+namespace {
+constexpr const char* kTransactionColumns = R"sql(
 SELECT t.charge_point_id, t.transaction_id, t.connector_id, t.id_tag, t.meter_start_wh, t.started_at,
        t.meter_stop_wh, t.stopped_at, t.stop_reason, t.start_count, t.stop_count,
        (SELECT COUNT(*) FROM meter_values m WHERE m.charge_point_id=t.charge_point_id
-                                            AND m.transaction_id=t.transaction_id)
-FROM transactions t WHERE ?1 IS NULL OR t.charge_point_id=?1 ORDER BY t.pk)sql");
+                                            AND m.transaction_id=t.transaction_id),
+       t.evse_id
+FROM transactions t )sql";
+}  // namespace
+
+std::optional<TransactionRecord> Store::transaction(const std::string& cp, const std::string& tx_id) {
+  auto st = db_.prepare(std::string(kTransactionColumns) + "WHERE t.charge_point_id=?1 AND t.transaction_id=?2");
+  st.bind(1, cp).bind(2, tx_id);
+  auto rows = read_transactions(st);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<TransactionRecord> Store::transactions(const std::optional<std::string>& cp) {
+  auto st = db_.prepare(std::string(kTransactionColumns) + "WHERE ?1 IS NULL OR t.charge_point_id=?1 ORDER BY t.pk");
   st.bind(1, cp);
+  return read_transactions(st);
+}
+
+std::vector<TransactionRecord> Store::read_transactions(db::Statement& st) {
   std::vector<TransactionRecord> out;
   while (st.step()) {
     TransactionRecord r;
@@ -187,6 +224,7 @@ FROM transactions t WHERE ?1 IS NULL OR t.charge_point_id=?1 ORDER BY t.pk)sql")
     r.start_count = st.int64(9);
     r.stop_count = st.int64(10);
     r.meter_value_count = st.int64(11);
+    if (const auto evse = st.optional_int64(12)) r.evse_id = static_cast<int>(*evse);
     out.push_back(std::move(r));
   }
   return out;

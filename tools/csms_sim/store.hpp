@@ -1,6 +1,7 @@
 #pragma once
 // What the reference CSMS remembers, in SQLite: charge points, connector statuses, transactions
-// (with how often each start and stop was received, so replays are visible) and meter values.
+// (with how often each start and stop was received, so replays are visible) and meter values; and,
+// in the same file, the tables of the offline code's server side (server/schema.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +40,7 @@ struct TransactionRecord {
   std::int64_t start_count = 0;  // how many times the start reached us (1 = exactly once)
   std::int64_t stop_count = 0;
   std::int64_t meter_value_count = 0;
+  std::optional<int> evse_id;  // 2.0.1 only
 };
 
 class Store {
@@ -51,6 +53,8 @@ class Store {
   void record_status(const std::string& cp, int evse, int connector, const std::string& status,
                      const std::string& error_code, const std::string& at);
   std::vector<ConnectorRecord> connectors(const std::string& cp);
+  // The highest connector (1.6) or EVSE (2.0.1) the charge point has reported a status for; 0: none.
+  int highest_connector(const std::string& cp);
 
   // 1.6 StartTransaction: the CSMS assigns the id. A start already seen (same connector, tag,
   // timestamp and meter) is a replay and gets the id it got the first time.
@@ -58,7 +62,7 @@ class Store {
                                     std::int64_t meter_start, const std::string& timestamp);
   // 2.0.1 TransactionEvent: the charging station assigns the id.
   void upsert_transaction_v201(const std::string& cp, const std::string& tx_id, int connector,
-                               const std::optional<std::string>& id_token, const std::string& event_type,
+                               const std::optional<int>& evse_id, const std::optional<std::string>& id_token, const std::string& event_type,
                                const std::string& timestamp, const std::optional<std::int64_t>& meter_wh,
                                const std::optional<std::string>& stop_reason);
   // Returns false when the transaction is unknown (it is recorded all the same, flagged by a
@@ -69,8 +73,14 @@ class Store {
   void add_meter_values(const std::string& cp, const std::optional<std::string>& tx_id, int connector,
                         const std::string& payload_json);
   std::vector<TransactionRecord> transactions(const std::optional<std::string>& cp);
+  std::optional<TransactionRecord> transaction(const std::string& cp, const std::string& tx_id);
+
+  // The same file holds the server side's tables (server/), which use it through this.
+  db::Database& database() { return db_; }
 
  private:
+  std::vector<TransactionRecord> read_transactions(db::Statement& st);
+
   db::Database db_;
 };
 
