@@ -144,7 +144,7 @@ test('a driver gets an offline code on a phone and sees the settlement after the
     await page.getByLabel('Password').fill(DRIVER.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${base}/c/${PILE}/1`);
-    assert.match(await page.locator('nav').innerText(), new RegExp(`Logged in as ${DRIVER.user}`));
+    assert.match(await page.locator('header.site').innerText(), new RegExp(`Logged in as ${DRIVER.user}`));
 
     // Ask for a code: it is shown large, in groups of four, with its expiry and how to type it.
     const button = page.getByRole('button', { name: 'Get an offline charging code' });
@@ -169,7 +169,7 @@ test('a driver gets an offline code on a phone and sees the settlement after the
     assert.equal(verify.code, 0, `ocpp-offline-code verify refused ${code}: ${verify.stdout}${verify.stderr}`);
 
     // "My sessions" lists the code as not used yet.
-    await page.getByRole('link', { name: 'My sessions' }).click();
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'My sessions' }).click();
     assert.match(await page.locator('main').innerText(), new RegExp(shown));
     assert.match(await page.locator('main').innerText(), /No charging sessions yet/);
 
