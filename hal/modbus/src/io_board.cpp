@@ -1,0 +1,365 @@
+#include "ocpp/hal/modbus/io_board.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+#include "ocpp/common/log.hpp"
+#include "ocpp/hal/modbus/io_board_map.hpp"
+
+namespace ocpp::hal::modbus {
+namespace {
+
+namespace in = io_board::input;
+namespace hold = io_board::holding;
+
+constexpr int kLoggedPerStreak = 3;
+
+const IoBoardConfig& checked(const IoBoardConfig& c) {
+  if (c.unit < 1 || c.unit > 247) throw std::invalid_argument(c.label + ": unit must be 1-247, got " + std::to_string(c.unit));
+  if (c.connectors < 1 || c.connectors > io_board::kMaxConnectors) {
+    throw std::invalid_argument(c.label + ": a board serves 1-8 connectors, got " + std::to_string(c.connectors));
+  }
+  if (c.poll_interval < std::chrono::milliseconds{50}) throw std::invalid_argument(c.label + ": poll interval must be >= 50 ms");
+  if (c.failures_before_fault < 1) throw std::invalid_argument(c.label + ": failures_before_fault must be >= 1");
+  if (c.heartbeat_timeout.count() <= 0 || c.contactor_timeout.count() <= 0 || c.lock_timeout.count() <= 0) {
+    throw std::invalid_argument(c.label + ": timeouts must be > 0");
+  }
+  return c;
+}
+
+std::string connector_name(ConnectorId c) { return "connector " + std::to_string(c); }
+
+// docs/io-board-modbus.md §3: the first byte of a byte string is in the high byte of its register.
+std::uint8_t byte_at(const std::uint16_t* regs, int i) {
+  const std::uint16_t r = regs[i / 2];
+  return static_cast<std::uint8_t>(i % 2 == 0 ? r >> 8 : r & 0xFF);
+}
+
+std::string uid_hex(const std::uint16_t* regs, int length) {
+  // The id tag of a card is its UID in upper-case hex (e.g. "04A2B3C4D5E6F7"): at most 20
+  // characters for 10 bytes, within 1.6 idTag's 20.
+  std::string text;
+  char pair[3];
+  for (int i = 0; i < length; ++i) {
+    std::snprintf(pair, sizeof pair, "%02X", byte_at(regs, i));
+    text += pair;
+  }
+  return text;
+}
+
+// A counter that changed means "happened" (counters wrap, so any difference counts).
+bool changed(std::uint16_t before, std::uint16_t now) { return before != now; }
+
+struct FlagMeaning {
+  std::uint16_t bit;
+  FaultSource source;
+  ErrorCode code;
+  const char* text;
+};
+constexpr FlagMeaning kConnectorFlags[] = {
+    {io_board::fault_bit::residual_current, FaultSource::residual_current, ErrorCode::GroundFailure, "residual current device tripped"},
+    {io_board::fault_bit::over_current, FaultSource::over_current, ErrorCode::OverCurrentFailure, "over-current"},
+    {io_board::fault_bit::over_temperature, FaultSource::over_temperature, ErrorCode::HighTemperature, "over-temperature"},
+    {io_board::fault_bit::reader, FaultSource::reader, ErrorCode::ReaderFailure, "RFID reader not working"},
+};
+
+}  // namespace
+
+IoBoard::IoBoard(EventLoop& loop, ModbusBus& bus, IoBoardConfig config, IoBoardListener& listener)
+    : loop_(loop),
+      bus_(bus),
+      config_(checked(config)),
+      listener_(listener),
+      channels_(static_cast<std::size_t>(config_.connectors)),
+      reported_(static_cast<std::size_t>(config_.connectors + 1)) {
+  const SteadyTime now = loop_.clock().steady_now();
+  heartbeat_since_ = now;
+  for (auto& ch : channels_) {
+    ch.contactor_expect_since = now;
+    ch.lock_cmd_since = now;
+  }
+}
+
+IoBoard::~IoBoard() {
+  if (timer_ != 0) loop_.cancel(timer_);
+}
+
+std::string IoBoard::name() const {
+  return config_.label + " (unit " + std::to_string(config_.unit) + " on " + bus_.describe() + ")";
+}
+
+const IoBoard::Channel& IoBoard::at(ConnectorId c) const {
+  if (c < 1 || c > config_.connectors) throw std::out_of_range(name() + ": no " + connector_name(c));
+  return channels_[static_cast<std::size_t>(c - 1)];
+}
+
+IoBoard::Channel& IoBoard::at(ConnectorId c) { return const_cast<Channel&>(static_cast<const IoBoard&>(*this).at(c)); }
+
+Job IoBoard::job() {
+  Job j;
+  j.unit = config_.unit;
+  // docs/io-board-modbus.md §4: every poll rewrites all commands (a board that restarted gets
+  // them back) and a new watchdog value (a board whose controller is gone makes itself safe).
+  WriteRegisters write;
+  write.address = hold::watchdog;
+  write.values.assign(hold::size(config_.connectors), 0);
+  write.values[hold::watchdog] = ++watchdog_;
+  for (ConnectorId c = 1; c <= config_.connectors; ++c) {
+    const Channel& ch = at(c);
+    const std::size_t base = hold::block(c);
+    write.values[base + hold::contactor] = ch.contactor_cmd ? 1 : 0;
+    write.values[base + hold::duty] = ch.duty_cmd;
+    write.values[base + hold::lock] = ch.lock_cmd ? 1 : 0;
+  }
+  j.operations.emplace_back(std::move(write));
+  // docs/io-board-modbus.md §3: the header and every connector's block, in requests of at most
+  // 125 registers (two connectors: one request of 56).
+  const int total = in::block(config_.connectors + 1);
+  for (int from = 0; from < total; from += 125) {
+    j.operations.emplace_back(ReadRegisters{Table::input, static_cast<std::uint16_t>(from),
+                                            static_cast<std::uint16_t>(std::min(125, total - from))});
+  }
+  return j;
+}
+
+void IoBoard::read_now() { handle(bus_.run(job())); }
+
+void IoBoard::start() {
+  if (timer_ != 0) loop_.cancel(timer_);
+  timer_ = loop_.schedule_after(config_.poll_interval, [this] { poll(); });
+}
+
+void IoBoard::poll() {
+  timer_ = loop_.schedule_after(config_.poll_interval, [this] { poll(); });
+  if (in_flight_) return;  // a slow bus is not queued up further
+  kick();
+}
+
+void IoBoard::kick() {
+  if (in_flight_) {
+    again_ = true;
+    return;
+  }
+  in_flight_ = true;
+  std::weak_ptr<int> alive = alive_;
+  bus_.submit(job(), [this, alive](JobResult result) {
+    if (!alive.lock()) return;
+    in_flight_ = false;
+    handle(result);
+    if (again_) {
+      again_ = false;
+      kick();
+    }
+  });
+}
+
+void IoBoard::command_contactor(ConnectorId c, bool closed) {
+  Channel& ch = at(c);
+  if (ch.contactor_cmd == closed) return;
+  ch.contactor_cmd = closed;
+  ch.contactor_expect_since = loop_.clock().steady_now();
+  log::info("modbus", name() + ": " + connector_name(c) + ": contactor commanded " + (closed ? "closed" : "open"));
+  kick();
+}
+
+void IoBoard::command_duty(ConnectorId c, std::uint16_t duty_tenths) {
+  Channel& ch = at(c);
+  if (ch.duty_cmd == duty_tenths) return;
+  ch.duty_cmd = duty_tenths;
+  log::debug("modbus", name() + ": " + connector_name(c) + ": PWM duty " + std::to_string(duty_tenths / 10.0) + " %");
+  kick();
+}
+
+void IoBoard::command_lock(ConnectorId c, bool locked) {
+  Channel& ch = at(c);
+  if (ch.lock_cmd == locked) return;
+  ch.lock_cmd = locked;
+  ch.lock_cmd_since = loop_.clock().steady_now();
+  if (config_.has_lock) log::info("modbus", name() + ": " + connector_name(c) + (locked ? ": lock" : ": unlock"));
+  kick();
+}
+
+void IoBoard::report(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info) {
+  Fault& last = reported_[static_cast<std::size_t>(c)][static_cast<std::size_t>(source)];
+  const std::string text = code == ErrorCode::NoError ? std::string() : info;
+  if (last.code == code && last.info == text) return;
+  last.code = code;
+  last.info = text;
+  if (code != ErrorCode::NoError) {
+    log::warn("modbus", (c == 0 ? std::string("pile") : connector_name(c)) + ": " + std::string(to_string(code)) + ": " + info);
+  } else {
+    log::info("modbus", (c == 0 ? std::string("pile") : connector_name(c)) + ": " + std::string(to_string(source)) + " cleared");
+  }
+  listener_.board_fault(c, source, code, text);
+}
+
+void IoBoard::handle(const JobResult& result) {
+  ++polls_;
+  if (!result.ok) {
+    failed(result.error);
+    return;
+  }
+  std::vector<std::uint16_t> registers;
+  for (const auto& r : result.reads) registers.insert(registers.end(), r.begin(), r.end());
+  if (const std::string wrong = check(registers); !wrong.empty()) {
+    failed("malformed answer: " + wrong);
+    return;
+  }
+  if (failure_streak_ > 0) log::info("modbus", name() + ": answers again after " + std::to_string(failure_streak_) + " failed polls");
+  failure_streak_ = 0;
+  apply(registers, loop_.clock().steady_now());
+}
+
+void IoBoard::failed(const std::string& error) {
+  ++failure_streak_;
+  if (failure_streak_ <= kLoggedPerStreak) {
+    log::warn("modbus", name() + ": no usable answer: " + error +
+                            (failure_streak_ == kLoggedPerStreak ? " (further failures are counted, not logged)" : ""));
+  }
+  if (failure_streak_ >= config_.failures_before_fault && !silent_) {
+    silent_ = true;
+    // The pile cannot be driven without its board: every connector stops (connector 0).
+    report(0, FaultSource::board_silent, ErrorCode::OtherError, name() + " does not answer: " + error);
+  }
+}
+
+std::string IoBoard::check(const std::vector<std::uint16_t>& r) const {
+  if (r.size() != static_cast<std::size_t>(in::block(config_.connectors + 1))) {
+    return std::to_string(r.size()) + " input registers";
+  }
+  if (r[in::map_version] != io_board::kMapVersion) {
+    return "register map version " + std::to_string(r[in::map_version]) + " (this driver speaks version " +
+           std::to_string(io_board::kMapVersion) + ", docs/io-board-modbus.md)";
+  }
+  if (r[in::connectors] < config_.connectors) {
+    return "the board serves " + std::to_string(r[in::connectors]) + " connectors, the configuration has " +
+           std::to_string(config_.connectors);
+  }
+  if (r[in::emergency_stop] > 1) return "emergency stop register holds " + std::to_string(r[in::emergency_stop]);
+  for (ConnectorId c = 1; c <= config_.connectors; ++c) {
+    const std::uint16_t* b = r.data() + in::block(c);
+    const std::string where = connector_name(c) + ": ";
+    if (b[in::pilot] > 5) return where + "pilot register holds " + std::to_string(b[in::pilot]) + " (0-5 = A-F expected)";
+    if (b[in::contactor] > 1) return where + "contactor feedback holds " + std::to_string(b[in::contactor]);
+    if (b[in::lock] > 2) return where + "lock feedback holds " + std::to_string(b[in::lock]);
+  }
+  return {};
+}
+
+void IoBoard::apply(const std::vector<std::uint16_t>& r, SteadyTime now) {
+  firmware_ = r[in::firmware_version];
+  // docs/io-board-modbus.md §3: a board that restarted counts its heartbeat from 0 again; its
+  // event counters restart too, so they are taken as they are (no events) instead of compared.
+  const std::uint16_t hb = r[in::heartbeat];
+  const bool restarted = baseline_ && hb < heartbeat_ && heartbeat_ - hb < 0x8000;
+  if (restarted) log::warn("modbus", name() + ": the board restarted (heartbeat " + std::to_string(heartbeat_) + " -> " + std::to_string(hb) + ")");
+  // After a silence the counters are taken as they are: the board may have restarted meanwhile.
+  const bool events = baseline_ && !restarted && !silent_;
+  if (!baseline_ || hb != heartbeat_ || silent_) {
+    heartbeat_ = hb;
+    heartbeat_since_ = now;
+  }
+  silent_ = false;
+  // An answer with a heartbeat that stopped moving comes from a firmware whose main loop is stuck
+  // (its Modbus stack answers from an interrupt): as good as silent.
+  const bool now_stuck = now - heartbeat_since_ > config_.heartbeat_timeout;
+  if (now_stuck) {
+    report(0, FaultSource::board_silent, ErrorCode::OtherError,
+           name() + ": heartbeat counter stuck at " + std::to_string(hb) + " for more than " +
+               std::to_string(config_.heartbeat_timeout.count()) + " ms (firmware not running)");
+  } else {
+    report(0, FaultSource::board_silent, ErrorCode::NoError, {});
+  }
+  stuck_ = now_stuck;
+
+  report(0, FaultSource::emergency_stop, r[in::emergency_stop] == 1 ? ErrorCode::OtherError : ErrorCode::NoError,
+         "emergency stop pressed");
+  report(0, FaultSource::over_temperature, (r[in::board_faults] & 0x01) != 0 ? ErrorCode::HighTemperature : ErrorCode::NoError,
+         name() + ": board over-temperature");
+  for (ConnectorId c = 1; c <= config_.connectors; ++c) apply_channel(c, r.data() + in::block(c), events, now);
+  baseline_ = true;
+}
+
+void IoBoard::apply_channel(ConnectorId c, const std::uint16_t* b, bool events, SteadyTime now) {
+  Channel& ch = at(c);
+  const std::string where = connector_name(c);
+
+  // Faults first: a fault that comes with an unplug is known when the unplug is handled.
+  for (const auto& f : kConnectorFlags) {
+    report(c, f.source, (b[in::faults] & f.bit) != 0 ? f.code : ErrorCode::NoError, where + ": " + f.text);
+  }
+  ch.faults = b[in::faults];
+
+  const auto pilot = static_cast<PilotState>(b[in::pilot]);
+  const bool pilot_changed = pilot != ch.pilot;
+  const bool was_powered = ch.contactor_cmd && (ch.pilot == PilotState::C || ch.pilot == PilotState::D);
+  ch.pilot = pilot;
+  const bool powered = ch.contactor_cmd && (pilot == PilotState::C || pilot == PilotState::D);
+  if (powered != was_powered) ch.contactor_expect_since = now;
+  ch.contactor_fb = b[in::contactor] == 1;
+  ch.lock_fb = static_cast<LockFeedback>(b[in::lock]);
+  ch.duty_fb = b[in::duty];
+
+  // docs/io-board-modbus.md §5: the board closes the contactor only when commanded and the EV is
+  // ready (pilot C or D); anything else for longer than contactor_timeout is a fault.
+  if (ch.contactor_fb == powered) {
+    report(c, FaultSource::contactor, ErrorCode::NoError, {});
+  } else if (now - ch.contactor_expect_since >= config_.contactor_timeout) {
+    report(c, FaultSource::contactor, ErrorCode::PowerSwitchFailure,
+           ch.contactor_fb ? where + ": welded contact: the contactor is closed while it should be open"
+                           : where + ": the contactor did not close");
+  }
+  if (config_.has_lock) {
+    const bool as_commanded = ch.lock_fb == (ch.lock_cmd ? LockFeedback::locked : LockFeedback::unlocked);
+    if (as_commanded) {
+      report(c, FaultSource::lock, ErrorCode::NoError, {});
+    } else if (now - ch.lock_cmd_since >= config_.lock_timeout) {
+      report(c, FaultSource::lock, ErrorCode::ConnectorLockFailure,
+             where + (ch.lock_cmd ? ": the lock did not engage" : ": the lock did not release"));
+    }
+  }
+
+  // Events, each once per change of its counter. The stop button before the pilot: a driver who
+  // presses stop and pulls the cable within one poll stopped the session with the button.
+  const std::uint16_t stop_count = b[in::stop_count];
+  const std::uint16_t rfid_count = b[in::rfid_count];
+  const std::uint16_t keypad_count = b[in::keypad_count];
+  if (events && changed(ch.stop_count, stop_count)) {
+    log::info("modbus", where + ": stop button pressed");
+    listener_.board_stop(c);
+  }
+  if (pilot_changed) {
+    log::info("modbus", where + ": pilot " + std::string(to_string(pilot)));
+    listener_.board_pilot(c, pilot);
+  }
+  if (events && changed(ch.rfid_count, rfid_count)) {
+    const int length = b[in::rfid_length];
+    if (length < 1 || length > in::rfid_max_bytes) {
+      log::warn("modbus", where + ": card read with a UID of " + std::to_string(length) + " bytes (1-10 expected): ignored");
+    } else {
+      const std::string uid = uid_hex(b + in::rfid_uid, length);
+      log::info("modbus", where + ": card " + uid);
+      listener_.board_id(c, uid);
+    }
+  }
+  if (events && changed(ch.keypad_count, keypad_count)) {
+    const int length = b[in::keypad_length];
+    std::string digits;
+    for (int i = 0; i < length && i < in::keypad_max_digits; ++i) digits += static_cast<char>(byte_at(b + in::keypad_digits, i));
+    const bool valid = length >= 1 && length <= in::keypad_max_digits &&
+                       std::all_of(digits.begin(), digits.end(), [](char d) { return d >= '0' && d <= '9'; });
+    if (!valid) {
+      log::warn("modbus", where + ": keypad entry of " + std::to_string(length) + " characters that are not all digits (1-16 expected): ignored");
+    } else {
+      // An unused offline code is as good as a payment: its digits stay out of the log.
+      log::info("modbus", where + ": code entered (" + std::to_string(length) + " digits)");
+      listener_.board_code(c, digits);
+    }
+  }
+  ch.stop_count = stop_count;
+  ch.rfid_count = rfid_count;
+  ch.keypad_count = keypad_count;
+}
+
+}  // namespace ocpp::hal::modbus
