@@ -216,6 +216,10 @@ test('a driver gets an offline code on a phone and sees the settlement after the
     await plain.goto(`${base}/me`);
     assert.match(await plain.locator('main').innerText(), /2\.25 EUR/);
     await noScript.close();
+
+    await pile.close();
+    assert.equal(await stop(csms), 0, 'the CSMS exits cleanly (under the sanitizers: no report)');
+    fs.rmSync(dir, { recursive: true, force: true });
   } catch (e) {
     e.message += tail(csms);
     throw e;
