@@ -141,7 +141,7 @@ template <class Request>
 void dispatch(benchmark::State& state, const Message& m, const typename Request::Response& response) {
   ocpp::ManualClock clock;
   ocpp::ManualEventLoop loop{clock};
-  rpc::Endpoint endpoint{loop, m.version, rpc::EndpointOptions{std::chrono::seconds{30}, "bench"}};
+  rpc::Endpoint endpoint{loop, m.version, rpc::EndpointOptions{std::chrono::seconds{30}, "bench", false, {}}};
   CountingSink sink;
   endpoint.attach(sink);
   std::int64_t handled = 0;

@@ -1,6 +1,7 @@
 // Master secret and per-pile keys (docs/offline-code.md section 3).
 #include "ocpp/offline_code/keys.hpp"
 
+#include <cctype>
 #include <stdexcept>
 
 #include "bytes.hpp"
@@ -107,6 +108,29 @@ std::string to_hex(const std::uint8_t* data, std::size_t size) {
     out.push_back(kDigits[data[i] & 0x0f]);
   }
   return out;
+}
+
+namespace {
+
+bool contains_ci(std::string_view text, std::string_view needle) {
+  if (needle.size() > text.size()) return false;
+  for (std::size_t i = 0; i + needle.size() <= text.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size() && std::tolower(static_cast<unsigned char>(text[i + k])) ==
+                                    std::tolower(static_cast<unsigned char>(needle[k]))) {
+      ++k;
+    }
+    if (k == needle.size()) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool carries_pile_key(std::string_view frame) {
+  // 1.6 keys are case-insensitive (CiString); the quote after the name leaves OfflineCodeKeyVersion out.
+  return contains_ci(frame, "\"OfflineCodeKey\"") ||
+         (contains_ci(frame, "OfflineCodeCtrlr") && contains_ci(frame, "\"Key\""));
 }
 
 }  // namespace ocpp::offline_code

@@ -1,6 +1,7 @@
 #include "csms.hpp"
 
 #include "ocpp/common/log.hpp"
+#include "ocpp/offline_code/keys.hpp"
 
 namespace ocpp::csms {
 
@@ -25,7 +26,8 @@ Csms::Csms(transport::LwsLoop& loop, CsmsOptions options)
   };
   rpc::EndpointOptions rpc;
   rpc.call_timeout = options_.call_timeout;
-  rpc.log_frames = true;  // the reference CSMS logs every frame, in both directions
+  rpc.log_frames = true;  // the reference CSMS logs every frame, in both directions...
+  rpc.secret_frame = offline_code::carries_pile_key;  // ...except those provisioning a pile's key
   server_ = std::make_unique<transport::OcppServer>(loop, std::move(server), std::move(callbacks), rpc);
 }
 

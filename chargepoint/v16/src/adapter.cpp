@@ -2,6 +2,7 @@
 
 #include "conversions.hpp"
 #include "ocpp/common/log.hpp"
+#include "ocpp/offline_code/keys.hpp"
 #include "ocpp/rpc/typed.hpp"
 #include "ocpp/v16/messages.hpp"
 
@@ -31,6 +32,7 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
   cb.on_disconnected = [this](const std::string&) { on_disconnected(); };
   rpc::EndpointOptions rpc;
   rpc.log_name = "v16";
+  rpc.secret_frame = ocpp::offline_code::carries_pile_key;  // OfflineCodeKey is never logged (DESIGN.md)
   client_ = std::make_unique<transport::OcppClient>(loop, std::move(options), std::move(cb), rpc);
   settings_.on_change([this](std::string_view name, const std::string&) {
     if (name == "heartbeat_interval_s" && registration_ == Registration::Accepted) schedule_heartbeat();

@@ -206,7 +206,8 @@ void Endpoint::reply_error(std::string_view id, RpcErrorCode code, std::string_v
 
 void Endpoint::send(std::string text) {
   if (sink_ == nullptr) {
-    log::warn(options_.log_name, "not connected, frame dropped: " + text);
+    log::warn(options_.log_name, "not connected, frame dropped: " +
+                                     (options_.secret_frame && options_.secret_frame(text) ? std::string("(withheld)") : text));
     return;
   }
   if (options_.log_frames || log::enabled(log::Level::debug)) log_frame("->", text);
@@ -214,8 +215,11 @@ void Endpoint::send(std::string text) {
 }
 
 void Endpoint::log_frame(std::string_view direction, std::string_view text) const {
+  const bool secret = options_.secret_frame && options_.secret_frame(text);
   log::write(options_.log_frames ? log::Level::info : log::Level::debug, options_.log_name,
-             std::string(direction) + " " + std::string(text));
+             std::string(direction) + " " +
+                 (secret ? "(" + std::to_string(text.size()) + " bytes withheld: the frame carries a secret)"
+                         : std::string(text)));
 }
 
 }  // namespace ocpp::rpc

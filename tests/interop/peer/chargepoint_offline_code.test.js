@@ -112,9 +112,14 @@ test('the key is refused over an unencrypted link unless the configuration allow
   assert.equal(r.status, 'Rejected', 'security profile 0: plain text on the wire');
   await stop(world.cp);
 
-  await startPile({ offline_code: { allow_plaintext_key_provisioning: true } });
+  // With every frame in the log (debug), the key still never is.
+  await startPile({ offline_code: { allow_plaintext_key_provisioning: true }, log: { level: 'debug' } });
   r = await world.csms.client.call('ChangeConfiguration', { key: 'OfflineCodeKey', value: keySpec });
   assert.equal(r.status, 'Accepted');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const log = world.cp.out + world.cp.err;
+  assert.match(log, /bytes withheld: the frame carries a secret/);
+  assert.ok(!log.includes(keySpec.slice(2)), 'the key is not in the log');
   r = await world.csms.client.call('ChangeConfiguration', { key: 'OfflineCodeKey', value: keySpec });
   assert.equal(r.status, 'Rejected', 'a version the pile already holds never comes back');
   r = await world.csms.client.call('GetConfiguration', { key: ['OfflineCodeKeyVersion'] });

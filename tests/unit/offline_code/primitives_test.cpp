@@ -110,5 +110,15 @@ TEST(KeySpec, RoundTripsAndRefusesGarbage) {
   EXPECT_FALSE(parse_key_spec("-1:" + std::string(64, 'a')));
 }
 
+// Logs withhold frames that provision a key, in either version and any spelling of the key name.
+TEST(OfflineCodeKeys, FramesCarryingAPileKeyAreRecognised) {
+  EXPECT_TRUE(carries_pile_key(R"([2,"1","ChangeConfiguration",{"key":"OfflineCodeKey","value":"1:ab"}])"));
+  EXPECT_TRUE(carries_pile_key(R"([2,"1","ChangeConfiguration",{"key":"offlinecodekey","value":"1:ab"}])"));
+  EXPECT_TRUE(carries_pile_key(
+      R"([2,"1","SetVariables",{"setVariableData":[{"component":{"name":"OfflineCodeCtrlr"},"variable":{"name":"Key"},"attributeValue":"1:ab"}]}])"));
+  EXPECT_FALSE(carries_pile_key(R"([2,"1","GetConfiguration",{"key":["OfflineCodeKeyVersion"]}])"));
+  EXPECT_FALSE(carries_pile_key(R"([2,"1","ChangeConfiguration",{"key":"HeartbeatInterval","value":"60"}])"));
+}
+
 }  // namespace
 }  // namespace ocpp::offline_code

@@ -32,7 +32,7 @@ class EndpointTest : public ::testing::TestWithParam<ProtocolVersion> {
   ManualClock clock;
   ManualEventLoop loop{clock};
   RecordingSink sink;
-  Endpoint ep{loop, GetParam(), EndpointOptions{5s, "test"}};
+  Endpoint ep{loop, GetParam(), EndpointOptions{5s, "test", false, {}}};
   bool v16() const { return GetParam() == ProtocolVersion::v16; }
 };
 

@@ -35,6 +35,11 @@ std::optional<MasterSecret> parse_master_secret(std::string_view text, std::stri
 std::optional<PileKey> parse_key_spec(std::string_view text, std::string* error = nullptr);
 std::string format_key_spec(const PileKey& key);
 
+// Whether an OCPP frame may carry a pile key being provisioned (1.6 ChangeConfiguration of
+// OfflineCodeKey, 2.0.1 SetVariables of OfflineCodeCtrlr.Key), so that logs withhold it
+// (rpc::EndpointOptions::secret_frame). Errs on the side of withholding.
+bool carries_pile_key(std::string_view frame);
+
 // Lower-case hexadecimal.
 std::string to_hex(const std::uint8_t* data, std::size_t size);
 template <std::size_t N>

@@ -73,6 +73,9 @@ struct EndpointOptions {
   std::chrono::milliseconds call_timeout{std::chrono::seconds{30}};
   std::string log_name = "rpc";  // component name in log lines, e.g. the charge point id
   bool log_frames = false;       // every frame at info level (the reference CSMS); else at debug
+  // Frames for which this is true are never written to the log, only their direction and size
+  // (e.g. a key being provisioned: a secret must not end up in a log file).
+  std::function<bool(std::string_view frame)> secret_frame;
 };
 
 class Endpoint {
