@@ -2,7 +2,9 @@
 # Builds and runs the embedded default on loopback: the reference CSMS and a simulated
 # two-connector pile running ocpp-chargepoint (OCPP 1.6J). Plays one charging session so you can
 # see it work, then leaves both running and tells you how to drive the pile yourself.
-# Usage: tools/run.sh [--once]   (--once: exit after the demo session)
+# Usage: tools/run.sh [--once]            (--once: exit after the demo session)
+#        tools/run.sh --story [--once]    the offline-code story of the patent, step by step
+#                                         (tools/story/story.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./tools/setup.sh
@@ -11,6 +13,7 @@ cmake --build --preset release --target ocpp-csms-sim ocpp-chargepoint ocpp-cpct
 bin="$PWD/build/release/bin"
 state="$PWD/build/run"
 mkdir -p "$state"
+if [ "${1:-}" = "--story" ]; then exec tools/story/story.sh "$bin" "$state" "${2:-}"; fi
 cpctl() { "$bin/ocpp-cpctl" --socket "$state/chargepoint.sock" "$@"; }
 
 "$bin/ocpp-csms-sim" --ocpp-listen 127.0.0.1:9000 --http-listen 127.0.0.1:8080 --database "$state/csms.db" \
