@@ -253,7 +253,16 @@ void IoBoard::apply(const std::vector<std::uint16_t>& r, SteadyTime now) {
   // event counters restart too, so they are taken as they are (no events) instead of compared.
   const std::uint16_t hb = r[in::heartbeat];
   const bool restarted = baseline_ && hb < heartbeat_ && heartbeat_ - hb < 0x8000;
-  if (restarted) log::warn("modbus", name() + ": the board restarted (heartbeat " + std::to_string(heartbeat_) + " -> " + std::to_string(hb) + ")");
+  if (restarted) {
+    log::warn("modbus", name() + ": the board restarted (heartbeat " + std::to_string(heartbeat_) + " -> " + std::to_string(hb) +
+                            "); its commands are written again");
+    // Its outputs dropped with it and come back with this poll's commands: the contactor and the
+    // lock get their timeouts afresh before a disagreement is a fault.
+    for (auto& ch : channels_) {
+      ch.contactor_expect_since = now;
+      ch.lock_cmd_since = now;
+    }
+  }
   // After a silence the counters are taken as they are: the board may have restarted meanwhile.
   const bool events = baseline_ && !restarted && !silent_;
   if (!baseline_ || hb != heartbeat_ || silent_) {

@@ -74,6 +74,7 @@ class SimulatedBoard {
   std::uint16_t duty_commanded(int c) { return server_.holding(unit_, static_cast<std::uint16_t>(command(c) + 1), 1)[0]; }
   bool lock_commanded(int c) { return server_.holding(unit_, static_cast<std::uint16_t>(command(c) + 2), 1)[0] == 1; }
   std::uint16_t watchdog() { return server_.holding(unit_, 0, 1)[0]; }
+  std::uint16_t heartbeat() { return server_.input(unit_, kHeartbeat, 1)[0]; }
   bool contactor_closed(int c) { return server_.input(unit_, static_cast<std::uint16_t>(block(c) + 1), 1)[0] == 1; }
 
  private:
