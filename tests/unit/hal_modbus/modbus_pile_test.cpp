@@ -46,10 +46,12 @@ class Listener : public HalListener {
   void add(std::string e) { events.push_back(std::move(e)); }
 };
 
-class ModbusPileTest : public ::testing::Test {
+// false: Modbus TCP; true: Modbus RTU, the board and both meters on one line (a pty) as on an
+// RS-485 bus.
+class ModbusPileTest : public ::testing::TestWithParam<bool> {
  protected:
   ModbusPileTest() {
-    server = ModbusTestServer::tcp();
+    server = GetParam() ? ModbusTestServer::rtu() : ModbusTestServer::tcp();
     board = std::make_unique<test::SimulatedBoard>(*server, kBoardUnit, 2);
     const auto players = test::shipped_meters();
     sdm = players[0];
@@ -69,7 +71,11 @@ class ModbusPileTest : public ::testing::Test {
     PileConfig c;
     BusConfig lan;
     lan.name = "lan";
-    lan.link = TcpLink{"127.0.0.1", server->port()};
+    if (GetParam()) {
+      lan.link = RtuLink{server->device(), 115200, 'N', 8, 1};
+    } else {
+      lan.link = TcpLink{"127.0.0.1", server->port()};
+    }
     lan.response_timeout = 150ms;
     c.buses.push_back(lan);
     c.meter_dirs = {std::string(OCPP_SOURCE_DIR) + "/hal/modbus/meters"};
@@ -117,7 +123,7 @@ class ModbusPileTest : public ::testing::Test {
   std::unique_ptr<ModbusPile> pile;
 };
 
-TEST_F(ModbusPileTest, TheStartUpStateIsThereBeforeTheLoopRuns) {
+TEST_P(ModbusPileTest, TheStartUpStateIsThereBeforeTheLoopRuns) {
   board->set_pilot(2, Pilot::B);
   make(config());
   // Nothing has run on the loop yet: this is what the constructor read.
@@ -131,7 +137,7 @@ TEST_F(ModbusPileTest, TheStartUpStateIsThereBeforeTheLoopRuns) {
   EXPECT_THROW(pile->connector(3), std::out_of_range);
 }
 
-TEST_F(ModbusPileTest, FaultsFoundBeforeTheListenerAreToldToIt) {
+TEST_P(ModbusPileTest, FaultsFoundBeforeTheListenerAreToldToIt) {
   server->misbehave(kMeterUnits[1], Misbehaviour::silent);
   auto c = config();
   c.meters[1].config.failures_before_fault = 1;
@@ -142,7 +148,7 @@ TEST_F(ModbusPileTest, FaultsFoundBeforeTheListenerAreToldToIt) {
   EXPECT_NE(listener.infos[0].find("meter of connector 2 (abb_b23, unit 2 on lan"), std::string::npos) << listener.infos[0];
 }
 
-TEST_F(ModbusPileTest, TheCoresCommandsReachTheBoard) {
+TEST_P(ModbusPileTest, TheCoresCommandsReachTheBoard) {
   make(config());
   board->set_pilot(1, Pilot::B);
   ASSERT_TRUE(wait_event("pilot 1 B"));
@@ -160,7 +166,7 @@ TEST_F(ModbusPileTest, TheCoresCommandsReachTheBoard) {
   EXPECT_EQ(pile->fault(1).code, ErrorCode::NoError);
 }
 
-TEST_F(ModbusPileTest, CardsCodesAndStopReachTheListener) {
+TEST_P(ModbusPileTest, CardsCodesAndStopReachTheListener) {
   make(config());
   board->present_card(2, {0xDE, 0xAD, 0xBE, 0xEF});
   board->enter_code(1, "123456789012");
@@ -168,7 +174,7 @@ TEST_F(ModbusPileTest, CardsCodesAndStopReachTheListener) {
   ASSERT_TRUE(wait([&] { return listener.saw("id 2 DEADBEEF") && listener.saw("code 1 123456789012") && listener.saw("stop 2"); }));
 }
 
-TEST_F(ModbusPileTest, ATransactionStoppedByAMeterFaultEndsOnTheLastGoodRegister) {
+TEST_P(ModbusPileTest, ATransactionStoppedByAMeterFaultEndsOnTheLastGoodRegister) {
   make(config());
   // The core stops a running transaction when its connector faults, and reads the meter for the
   // stop value then; this listener does the same.
@@ -194,7 +200,7 @@ TEST_F(ModbusPileTest, ATransactionStoppedByAMeterFaultEndsOnTheLastGoodRegister
   EXPECT_EQ(pile->connector(1).read_meter()->energy_wh, 1000500.0);
 }
 
-TEST_F(ModbusPileTest, ASilentBoardFaultsThePileWhileTheMetersGoOn) {
+TEST_P(ModbusPileTest, ASilentBoardFaultsThePileWhileTheMetersGoOn) {
   make(config());
   server->misbehave(kBoardUnit, Misbehaviour::silent);
   ASSERT_TRUE(wait_event("fault 0 OtherError"));
@@ -205,7 +211,7 @@ TEST_F(ModbusPileTest, ASilentBoardFaultsThePileWhileTheMetersGoOn) {
   ASSERT_TRUE(wait_event("fault 0 NoError"));
 }
 
-TEST_F(ModbusPileTest, AConnectorReportsItsMostSeriousFault) {
+TEST_P(ModbusPileTest, AConnectorReportsItsMostSeriousFault) {
   make(config());
   server->misbehave(kMeterUnits[0], Misbehaviour::silent);
   ASSERT_TRUE(wait_event("fault 1 PowerMeterFailure"));
@@ -218,7 +224,7 @@ TEST_F(ModbusPileTest, AConnectorReportsItsMostSeriousFault) {
   EXPECT_EQ(pile->fault(1).code, ErrorCode::NoError);
 }
 
-TEST_F(ModbusPileTest, ADcConnectorDrivesItsPowerStageAndASilentModuleOpensIt) {
+TEST_P(ModbusPileTest, ADcConnectorDrivesItsPowerStageAndASilentModuleOpensIt) {
   can::VirtualCanNetwork network(loop);
   can::VirtualCanBus module_side(network);
   can::test::SimulatedModule module(loop, module_side, 1);
@@ -256,7 +262,7 @@ TEST_F(ModbusPileTest, ADcConnectorDrivesItsPowerStageAndASilentModuleOpensIt) {
   ASSERT_TRUE(wait_event("fault 1 NoError"));
 }
 
-TEST_F(ModbusPileTest, AConfigurationThatCannotWorkIsRefusedSayingWhy) {
+TEST_P(ModbusPileTest, AConfigurationThatCannotWorkIsRefusedSayingWhy) {
   auto c = config();
   c.io_board.bus = "rs485";
   EXPECT_EQ(refusal(c), "no Modbus bus named \"rs485\" (buses: lan)");
@@ -279,6 +285,9 @@ TEST_F(ModbusPileTest, AConfigurationThatCannotWorkIsRefusedSayingWhy) {
   c.buses.push_back(c.buses[0]);
   EXPECT_EQ(refusal(c), "buses: two buses are named lan");
 }
+
+std::string transport_name(const ::testing::TestParamInfo<bool>& p) { return p.param ? "rtu" : "tcp"; }
+INSTANTIATE_TEST_SUITE_P(Transports, ModbusPileTest, ::testing::Values(false, true), transport_name);
 
 }  // namespace
 }  // namespace ocpp::hal::modbus

@@ -65,9 +65,14 @@ std::unique_ptr<ModbusTestServer> ModbusTestServer::tcp() {
 }
 
 std::unique_ptr<ModbusTestServer> ModbusTestServer::rtu(int unit) {
+  auto s = rtu();
+  s->edit(unit, [](Registers&) {});
+  return s;
+}
+
+std::unique_ptr<ModbusTestServer> ModbusTestServer::rtu() {
   std::unique_ptr<ModbusTestServer> s(new ModbusTestServer());
   s->rtu_ = true;
-  s->rtu_unit_ = unit;
   char name[128] = {};
   if (::openpty(&s->master_fd_, &s->slave_fd_, name, nullptr, nullptr) != 0) {
     throw std::runtime_error(std::string("openpty: ") + std::strerror(errno));
@@ -81,10 +86,11 @@ std::unique_ptr<ModbusTestServer> ModbusTestServer::rtu(int unit) {
   ::tcgetattr(s->master_fd_, &raw);
   ::cfmakeraw(&raw);
   ::tcsetattr(s->master_fd_, TCSANOW, &raw);
+  // libmodbus answers (modbus_reply); the requests are framed here, because libmodbus's own
+  // receiving side serves one slave address per line and drops the others' requests.
   modbus_t* ctx = modbus_new_rtu(name, 9600, 'N', 8, 1);
   if (ctx == nullptr) throw std::runtime_error("modbus_new_rtu failed");
   s->ctx_ = ctx;
-  modbus_set_slave(ctx, unit);
   modbus_set_socket(ctx, s->master_fd_);
   s->thread_ = std::thread([p = s.get()] { p->serve_rtu(); });
   return s;
@@ -193,18 +199,45 @@ void ModbusTestServer::serve_tcp() {
 }
 
 void ModbusTestServer::serve_rtu() {
-  std::uint8_t query[MODBUS_RTU_MAX_ADU_LENGTH];
+  std::vector<std::uint8_t> line;
   while (!stop_) {
     fd_set set;
     FD_ZERO(&set);
     FD_SET(master_fd_, &set);
     timeval tv{0, 20000};
-    if (::select(master_fd_ + 1, &set, nullptr, nullptr, &tv) <= 0) continue;
-    const int rc = modbus_receive(as_ctx(ctx_), query);
-    if (rc > 0) {
-      answer(query, rc, master_fd_);
-    } else if (rc < 0) {
-      modbus_flush(as_ctx(ctx_));  // a broken request: start again on a clean line
+    const int ready = ::select(master_fd_ + 1, &set, nullptr, nullptr, &tv);
+    if (ready <= 0) {
+      // Modbus over serial line §2.5.1.1: a silence ends a frame; a partial one is dropped.
+      line.clear();
+      continue;
+    }
+    std::uint8_t chunk[256];
+    const ssize_t n = ::read(master_fd_, chunk, sizeof chunk);
+    if (n <= 0) continue;
+    line.insert(line.end(), chunk, chunk + n);
+    // Requests of the functions the driver uses: 03 and 04 are 8 bytes, 16 is 9 + its byte count.
+    while (line.size() >= 8) {
+      const std::uint8_t function = line[1];
+      std::size_t length = 0;
+      if (function == MODBUS_FC_READ_HOLDING_REGISTERS || function == MODBUS_FC_READ_INPUT_REGISTERS) {
+        length = 8;
+      } else if (function == MODBUS_FC_WRITE_MULTIPLE_REGISTERS) {
+        length = 9 + std::size_t{line[6]};
+      } else {
+        line.clear();  // not a request of ours: resynchronise at the next silence
+        break;
+      }
+      if (line.size() < length) break;
+      const std::uint16_t crc = crc16(line.data(), length - 2);
+      const bool intact = line[length - 2] == (crc & 0xFF) && line[length - 1] == (crc >> 8);
+      bool present = false;
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        present = units_.count(line[0]) != 0;
+      }
+      // A slave answers only intact requests to its own address (§2.4.1).
+      if (intact && present) answer(line.data(), static_cast<int>(length), master_fd_);
+      line.erase(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(length));
     }
   }
 }

@@ -38,8 +38,11 @@ class ModbusTestServer {
  public:
   // Listens on 127.0.0.1, on a port the kernel picks.
   static std::unique_ptr<ModbusTestServer> tcp();
-  // Opens a pseudo-terminal pair and answers as `unit` on its master side; device() is the
-  // slave side for the driver.
+  // Opens a pseudo-terminal pair and answers on its master side, as one RS-485 line with several
+  // slaves: every unit that has registers (set_*, edit, on_request) answers, others stay silent as
+  // absent slaves do. device() is the slave side for the driver.
+  static std::unique_ptr<ModbusTestServer> rtu();
+  // The same, with `unit` present from the start.
   static std::unique_ptr<ModbusTestServer> rtu(int unit);
   ~ModbusTestServer();
   ModbusTestServer(const ModbusTestServer&) = delete;
@@ -78,7 +81,6 @@ class ModbusTestServer {
   int listen_fd_ = -1;
   int master_fd_ = -1;
   int slave_fd_ = -1;  // kept open so that the master never sees a hang-up between driver opens
-  int rtu_unit_ = 1;
   std::mutex mutex_;
   std::map<int, std::unique_ptr<Unit>> units_;
   std::atomic<bool> stop_{false};
