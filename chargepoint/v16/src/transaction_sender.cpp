@@ -11,12 +11,11 @@
 namespace ocpp::cp::v16 {
 namespace {
 
-std::optional<std::int32_t> csms_id_of(ChargePoint& core, const std::optional<std::int64_t>& pk) {
-  if (!pk) return std::nullopt;
-  const auto record = core.transactions().get(*pk);
-  if (!record || !record->csms_id) return std::nullopt;
+// The transactionId the CSMS assigned to the event's transaction, read with the event (send time).
+std::optional<std::int32_t> csms_id_of(const OutboxEvent& event) {
+  if (!event.csms_transaction_id) return std::nullopt;
   try {
-    return std::stoi(*record->csms_id);
+    return std::stoi(*event.csms_transaction_id);
   } catch (const std::exception&) {
     return std::nullopt;
   }
@@ -36,14 +35,21 @@ void Adapter::send_event() {
   sending_ = true;
   const std::int64_t seq = event->seq;
   const int attempts = event->attempts;
+  const bool meter = event->kind == OutboxKind::Meter;
   auto alive = alive_;
   // What happens once the CSMS has answered (or not).
-  auto finish = [this, alive, seq, attempts](rpc::CallOutcome::Status status, const std::string& why) {
+  auto finish = [this, alive, seq, attempts, meter](rpc::CallOutcome::Status status, const std::string& why) {
     if (!*alive) return false;
     sending_ = false;
     switch (status) {
       case rpc::CallOutcome::Status::Result:
-        core_->outbox().remove(seq);
+        // A delivered meter sample's row goes with the outbox's next write (Outbox::delivered():
+        // sending it again after a power cut is harmless); a start or a stop is deleted durably now.
+        if (meter) {
+          core_->outbox().delivered(seq);
+        } else {
+          core_->outbox().remove(seq);
+        }
         return true;
       case rpc::CallOutcome::Status::Timeout:
       case rpc::CallOutcome::Status::Disconnected:
@@ -68,7 +74,7 @@ void Adapter::send_event() {
         req.meterStart = static_cast<std::int32_t>(std::llround(e.meter_start_wh));
         req.timestamp = DateTime(e.at);
         const std::int64_t pk = *event->transaction_pk;
-        if (csms_id_of(*core_, pk)) {
+        if (csms_id_of(*event)) {
           // Already confirmed (the answer arrived but the process stopped before the event left
           // the queue): asking again would give the transaction a second id.
           sending_ = false;
@@ -96,7 +102,7 @@ void Adapter::send_event() {
         const MeterEvent e = decode_meter(event->payload);
         ocpp::v16::MeterValuesRequest req;
         req.connectorId = e.connector;
-        req.transactionId = csms_id_of(*core_, event->transaction_pk);
+        req.transactionId = csms_id_of(*event);
         req.meterValue.push_back(to_v16(e.sample));
         rpc::call(client_->rpc(), req, [this, finish](rpc::Typed<ocpp::v16::MeterValuesResponse>& r) {
           if (finish(r.status, r.error_code + " " + r.error_description)) pump();
@@ -105,7 +111,7 @@ void Adapter::send_event() {
       }
       case OutboxKind::Stop: {
         const StopEvent e = decode_stop(event->payload);
-        const auto tx_id = csms_id_of(*core_, event->transaction_pk);
+        const auto tx_id = csms_id_of(*event);
         if (!tx_id) {
           // The CSMS never gave this transaction an id (its start was refused for good): 1.6 has
           // no way to report its stop. The record stays in the store.

@@ -7,6 +7,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "ocpp/db/database.hpp"
 
@@ -21,11 +23,20 @@ struct OutboxEvent {
   std::optional<std::int64_t> transaction_pk;
   std::string payload;  // JSON, see charging_events.hpp
   int attempts = 0;
+  // The transactionId the CSMS assigned to the event's transaction, as the transaction record
+  // holds it when the event is read (send time), or nullopt while there is none.
+  std::optional<std::string> csms_transaction_id;
 };
 
+// Keeps prepared statements on `db`: destroy the Outbox before its Database.
 class Outbox {
  public:
   explicit Outbox(db::Database& db) : db_(db) {}
+  // Writes the deletions delivered() has gathered, so a clean stop sends nothing twice.
+  ~Outbox();
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
   // The most events kept waiting. Past it, append() thins intermediate meter samples: every other
   // one of the transaction with the most of them, keeping its first and last. Starts, stops and
   // the samples of a transaction's ends are never dropped, so the limit can be exceeded by them.
@@ -35,8 +46,18 @@ class Outbox {
   std::int64_t append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload);
   // The oldest event neither delivered nor discarded.
   std::optional<OutboxEvent> front();
-  // Delivered: it leaves the queue.
+  // Delivered: it leaves the queue, durably before this returns.
   void remove(std::int64_t seq);
+  // Delivered, and sending it again would be harmless (a meter sample: the same MeterValues
+  // again): it leaves the queue now, but its row is deleted together with the outbox's next
+  // write, or with others once kMaxUndeleted have gathered, not in a commit of its own. After a
+  // power cut at most that many are sent a second time, identical. Only for front().
+  void delivered(std::int64_t seq);
+  // Deletes the rows delivered() has gathered now (one commit).
+  void flush();
+  // Delivered rows not deleted yet (at most kMaxUndeleted).
+  std::size_t undeleted() const { return undeleted_.size(); }
+  static constexpr std::size_t kMaxUndeleted = 100;
   // Given up on (1.6 §4.10 TransactionMessageAttempts, or an event that cannot be rendered): it is
   // not sent again, but it stays in the database with the reason, and counts in discarded().
   void discard(std::int64_t seq, const std::string& reason);
@@ -51,11 +72,23 @@ class Outbox {
 
  private:
   void thin();
+  // The statement for `sql`, prepared once (preparing cost more than running these statements:
+  // half the charge point's CPU time in a replay, bench/RESULTS.md), reset and ready to bind.
+  db::Statement& cached(std::optional<db::Statement>& slot, std::string_view sql);
+  // Runs `write` in one commit with the deletion of the rows delivered() gathered.
+  void with_undeleted(const std::function<void()>& write);
+  void delete_undeleted();
 
   db::Database& db_;
   std::function<void()> on_append_;
   std::size_t limit_ = 0;  // 0: no limit
   std::size_t thinned_ = 0;
+  std::vector<std::int64_t> undeleted_;  // delivered, rows not deleted yet
+  std::int64_t delivered_up_to_ = 0;     // every event up to this seq has left the queue
+  std::optional<db::Statement> insert_;
+  std::optional<db::Statement> front_;
+  std::optional<db::Statement> delete_;
+  std::optional<db::Statement> size_;
 };
 
 }  // namespace ocpp::cp
