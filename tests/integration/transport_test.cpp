@@ -289,6 +289,23 @@ TEST_F(TransportTest, SilentServerIsDetectedByPingTimeout) {
   ASSERT_TRUE(run_until(loop, [&] { return client->connected(); }, 10s)) << "reconnects once the link is back";
 }
 
+// A CSMS (or a middlebox) that accepts the TCP connection and never answers the WebSocket
+// handshake: the attempt is given up after connect_timeout and the client tries again, instead of
+// waiting forever (found with a link cut at the moment of a connection attempt).
+TEST_F(TransportTest, AHandshakeThatNeverCompletesIsGivenUpAndRetried) {
+  start_server({});
+  test::TcpProxy proxy(server->port());
+  proxy.freeze();
+  auto o = client_options("CP1", false, proxy.port());
+  o.connect_timeout = 1s;
+  start_client(o);
+  ASSERT_TRUE(run_until(loop, [&] { return last_close.find("no WebSocket handshake") != std::string::npos; }, 5s))
+      << last_close;
+  EXPECT_FALSE(client->connected());
+  proxy.thaw();
+  ASSERT_TRUE(run_until(loop, [&] { return client->connected(); }, 10s)) << "the next attempt gets through";
+}
+
 TEST_F(TransportTest, OversizedMessageIsRefusedWithItsId) {
   ServerOptions so;
   start_server(so);

@@ -2,6 +2,7 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <cstring>
 #include <unistd.h>
 #include <stdexcept>
@@ -83,7 +84,7 @@ WsClient::WsClient(LwsLoop& loop, ClientOptions options, Callbacks callbacks)
 WsClient::~WsClient() {
   *alive_ = false;
   running_ = false;
-  for (TimerId t : {reconnect_timer_, ping_timer_, pong_deadline_}) {
+  for (TimerId t : {reconnect_timer_, ping_timer_, pong_deadline_, connect_deadline_}) {
     if (t != 0) loop_.cancel(t);
   }
   if (wsi_ != nullptr) {
@@ -135,7 +136,12 @@ void WsClient::set_ping_interval(std::chrono::seconds interval) {
 
 void WsClient::connect() {
   reconnect_timer_ = 0;
+  // One attempt or connection at a time: a second one would share wsi_ with the first, and each
+  // failure would schedule its own reconnect, doubling the attempts (found with a back-off of 0
+  // against a link that refused every connection: the attempts ran away and then stopped).
+  if (wsi_ != nullptr) return;
   close_reason_.clear();
+  attempt_closed_ = false;
   const std::string proto(subprotocol(options_.version));
   lws_client_connect_info ci{};
   ci.context = loop_.context();
@@ -154,17 +160,31 @@ void WsClient::connect() {
                       std::to_string(options_.security_profile) + ")");
   if (lws_client_connect_via_info(&ci) == nullptr) {
     wsi_ = nullptr;
-    on_closed("cannot start a connection to " + url_text_);
+    // lws may have reported the failure through the callback already (on_closed ran).
+    if (!attempt_closed_) on_closed("cannot start a connection to " + url_text_);
+    return;
   }
+  if (attempt_closed_ || options_.connect_timeout.count() <= 0) return;
+  connect_deadline_ = loop_.schedule_after(options_.connect_timeout, [this] {
+    connect_deadline_ = 0;
+    if (open_ || wsi_ == nullptr) return;
+    // The attempt is abandoned here rather than through lws, which may report nothing for a
+    // connection still in its handshake: later callbacks of that wsi find no client and do nothing.
+    lws_set_opaque_user_data(wsi_, nullptr);
+    lws_set_timeout(wsi_, PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+    wsi_ = nullptr;
+    on_closed("no WebSocket handshake within " + std::to_string(options_.connect_timeout.count()) + " s");
+  });
 }
 
 void WsClient::on_closed(const std::string& reason) {
+  attempt_closed_ = true;
   const bool was_open = open_;
   wsi_ = nullptr;
   open_ = false;
   outgoing_->clear();
   rx_->reset();
-  for (TimerId* t : {&ping_timer_, &pong_deadline_}) {
+  for (TimerId* t : {&ping_timer_, &pong_deadline_, &connect_deadline_}) {
     if (*t != 0) loop_.cancel(*t);
     *t = 0;
   }
@@ -175,7 +195,10 @@ void WsClient::on_closed(const std::string& reason) {
 }
 
 void WsClient::schedule_reconnect() {
-  const auto wait = backoff_.next();
+  if (reconnect_timer_ != 0) return;  // one is planned already
+  // Even with RetryBackOffWaitMinimum and RandomRange 0, attempts are at least kMinReconnectWait
+  // apart: a refusing endpoint must not turn the event loop into a busy loop.
+  const auto wait = std::max(backoff_.next(), kMinReconnectWait);
   log::info("ws", "reconnecting in " + std::to_string(wait.count()) + " ms (attempt " +
                       std::to_string(backoff_.attempts()) + ")");
   reconnect_timer_ = loop_.schedule_after(wait, [this] { connect(); });
@@ -238,6 +261,8 @@ int WsClient::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t l
     }
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
       open_ = true;
+      if (connect_deadline_ != 0) loop_.cancel(connect_deadline_);
+      connect_deadline_ = 0;
       backoff_.reset();
       log::info("ws", "connected to " + url_text_);
       schedule_ping();

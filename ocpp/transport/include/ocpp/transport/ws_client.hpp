@@ -35,12 +35,17 @@ struct ClientOptions {
   std::string key_file;
   std::size_t max_message_bytes = 256 * 1024;
   std::chrono::seconds ping_interval{60};  // WebSocketPingInterval; 0 disables pings
+  // From the start of an attempt to the end of the WebSocket handshake: a CSMS (or a middlebox)
+  // that accepts the TCP connection and never answers must not hold the charge point forever.
   std::chrono::seconds connect_timeout{30};
   BackoffPolicy backoff;
 };
 
 class WsClient final : public rpc::FrameSink {
  public:
+  // The shortest wait between two connection attempts, whatever the back-off policy says.
+  static constexpr std::chrono::milliseconds kMinReconnectWait{100};
+
   struct Callbacks {
     std::function<void()> on_open;
     std::function<void(const std::string& reason)> on_close;  // also after a failed attempt
@@ -85,6 +90,8 @@ class WsClient final : public rpc::FrameSink {
   std::unique_ptr<lws_protocols[]> protocols_;
   lws* wsi_ = nullptr;
   bool open_ = false;
+  bool attempt_closed_ = false;  // the current attempt has ended (on_closed ran)
+  TimerId connect_deadline_ = 0;
   bool running_ = false;
   std::string close_reason_;
   Backoff backoff_;
