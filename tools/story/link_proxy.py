@@ -36,23 +36,26 @@ def main() -> int:
             peers.pop(sock, None)
             reset(sock)
 
-    def on_cut(*_):
-        state["cut"] = True
-        drop_all()
-
-    def on_restore(*_):
-        state["cut"] = False
-
-    signal.signal(signal.SIGUSR1, on_cut)
-    signal.signal(signal.SIGUSR2, on_restore)
+    # The handlers only note the request; the loop applies it between two socket operations, so
+    # that a connection being set up when the signal comes is cut too.
+    requested = {"cut": None}
+    signal.signal(signal.SIGUSR1, lambda *_: requested.update(cut=True))
+    signal.signal(signal.SIGUSR2, lambda *_: requested.update(cut=False))
     print(f"listening {listen_port}", flush=True)
     while True:
-        for key, _ in sel.select(timeout=0.2):
+        if requested["cut"] is not None:
+            state["cut"] = requested["cut"]
+            requested["cut"] = None
+            if state["cut"]:
+                drop_all()
+        for key, _ in sel.select(timeout=0.05):
+            if requested["cut"] is not None:
+                break
             sock = key.fileobj
             if sock is server:
                 try:
                     client, _ = server.accept()
-                except BlockingIOError:
+                except OSError:  # would block, or the client gave up before we took it
                     continue
                 if state["cut"]:
                     reset(client)
