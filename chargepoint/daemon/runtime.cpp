@@ -19,8 +19,10 @@
 #include "ocpp/cp/synced_clock.hpp"
 #include "ocpp/cp/v16/adapter.hpp"
 #include "ocpp/cp/v16/config_keys.hpp"
+#include "ocpp/hal/modbus/modbus_pile.hpp"
 #include "ocpp/hal/sim/sim_pile.hpp"
 #include "ocpp/transport/lws_loop.hpp"
+#include "ocpp/transport/url.hpp"
 
 namespace ocpp::cp::daemon {
 namespace {
@@ -56,7 +58,10 @@ struct Runtime::Parts final : ControlHandler {
   transport::LwsLoop loop{clock};
   Store store;
   Settings settings;
-  hal::sim::SimPile pile;
+  // The hardware, by interface; `sim` is the same object when it is the simulated pile, for the
+  // commands that only a simulation has (plug, fault, ...).
+  std::unique_ptr<hal::Hal> hal;
+  hal::sim::SimPile* sim = nullptr;
   AuthCache cache;
   LocalAuthList local_list;
   v16::Adapter adapter;
@@ -93,6 +98,11 @@ struct Runtime::Parts final : ControlHandler {
     return o;
   }
 
+  static std::unique_ptr<hal::Hal> make_hal(transport::LwsLoop& loop, const Config& c) {
+    if (c.hal.driver == HalDriver::modbus) return std::make_unique<hal::modbus::ModbusPile>(loop, c.hal.modbus);
+    return std::make_unique<hal::sim::SimPile>(loop, c.connectors, sim_options(c));
+  }
+
   static Settings make_settings(Store& store, const Config& c) {
     Settings s(store.db(), core_setting_specs());
     if (auto error = v16::apply_initial_values(s, c.ocpp_config)) throw ConfigError("ocpp_config", *error);
@@ -102,18 +112,20 @@ struct Runtime::Parts final : ControlHandler {
   explicit Parts(const Config& c)
       : store(c.database),
         settings(make_settings(store, c)),
-        pile(loop, c.connectors, sim_options(c)),
+        hal(make_hal(loop, c)),
+        sim(dynamic_cast<hal::sim::SimPile*>(hal.get())),
         cache(store.db(), AuthCacheOptions{static_cast<std::size_t>(settings.get_int("authorization_cache_max_entries"))}),
         local_list(store.db(),
                    LocalAuthListOptions{true, static_cast<std::size_t>(settings.get_int("local_auth_list_max_entries")),
                                         static_cast<std::size_t>(settings.get_int("send_local_list_max_entries"))}),
-        adapter(loop, client_options(c), v16::Identity{"OcppStack", "SimPile", c.charge_point_id, OCPP_VERSION},
+        adapter(loop, client_options(c),
+                v16::Identity{"OcppStack", sim != nullptr ? "SimPile" : "ModbusPile", c.charge_point_id, OCPP_VERSION},
                 settings, clock),
         authorizer(local_list, cache, csms_authorize, clock),
         chain(authorizer, local_list, cache, settings, clock, adapter),
-        core(loop, store, pile, settings, chain, adapter),
+        core(loop, store, *hal, settings, chain, adapter),
         code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id) {
-    pile.set_listener(&core);
+    hal->set_listener(&core);
     adapter.bind(core, local_list, cache);
     adapter.bind_security_events(security_events);
     wire_offline_code(c);
@@ -156,12 +168,12 @@ struct Runtime::Parts final : ControlHandler {
     authorizer.set_offline_code_verifier(&code_verifier);
     clock.on_sync([this] { code_verifier.clock_synced(); });
     driver_page_url = c.offline_code.driver_page_url;
-    for (int n = 1; n <= c.connectors && !driver_page_url.empty(); ++n) pile.display().show_qr(n, qr_url(n, c.charge_point_id));
+    for (int n = 1; n <= c.connectors && !driver_page_url.empty(); ++n) hal->display().show_qr(n, qr_url(n, c.charge_point_id));
   }
 
   std::string qr_url(int connector, const std::string& charge_point_id) const {
     if (driver_page_url.empty()) return {};
-    return driver_page_url + "/c/" + charge_point_id + "/" + std::to_string(connector);
+    return driver_page_url + "/c/" + transport::percent_encode(charge_point_id) + "/" + std::to_string(connector);
   }
 
   // --- the control socket (ocpp-cpctl, or an HMI) ---
@@ -179,19 +191,25 @@ struct Runtime::Parts final : ControlHandler {
     auto simple = [&done](const std::string& error) {
       done(error.empty() ? ControlReply::success() : ControlReply::refused(error));
     };
-    if (command == "plug") return simple(pile.plug(n));
-    if (command == "unplug") return simple(pile.unplug(n));
-    if (command == "ev" && args.size() == 2 && args[1] == "charge") return simple(pile.ev_charge(n));
-    if (command == "ev" && args.size() == 2 && args[1] == "suspend") return simple(pile.ev_suspend(n));
+    const bool sim_only = command == "plug" || command == "unplug" || command == "ev" || command == "set-power" ||
+                          command == "fault" || command == "clear-fault";
+    if (sim_only && sim == nullptr) {
+      // The cable, the EV and faults are the hardware's to tell on a real pile.
+      return simple(command + ": not available with the modbus driver (it acts on the simulated pile)");
+    }
+    if (command == "plug") return simple(sim->plug(n));
+    if (command == "unplug") return simple(sim->unplug(n));
+    if (command == "ev" && args.size() == 2 && args[1] == "charge") return simple(sim->ev_charge(n));
+    if (command == "ev" && args.size() == 2 && args[1] == "suspend") return simple(sim->ev_suspend(n));
     if (command == "set-power" && args.size() == 2) {
       try {
-        return simple(pile.set_power(n, std::stod(args[1])));
+        return simple(sim->set_power(n, std::stod(args[1])));
       } catch (const std::exception&) {
         return simple("set-power: \"" + args[1] + "\" is not a number of watts");
       }
     }
-    if (command == "fault" && args.size() == 2) return simple(pile.fault(n, args[1]));
-    if (command == "clear-fault") return simple(pile.clear_fault(n));
+    if (command == "fault" && args.size() == 2) return simple(sim->fault(n, args[1]));
+    if (command == "clear-fault") return simple(sim->clear_fault(n));
     if ((command == "present-id" || command == "enter-code") && args.size() == 2) {
       // Through the core directly, so the answer can say whether the id was accepted.
       core.present(n, args[1], command == "present-id" ? IdSource::Rfid : IdSource::Keypad,
@@ -204,7 +222,9 @@ struct Runtime::Parts final : ControlHandler {
       if (!core.valid_connector(n)) return simple("connector " + args[0] + " does not exist");
       const auto view = core.view();
       if (!view[static_cast<std::size_t>(n - 1)].transaction) return simple("connector " + args[0] + " has no transaction");
-      return simple(pile.press_stop(n));
+      if (sim != nullptr) return simple(sim->press_stop(n));
+      core.on_stop_pressed(n);  // an HMI's stop button, beside the board's own
+      return simple({});
     }
     done(ControlReply::refused("unknown command or wrong arguments: " + command));
   }
@@ -243,7 +263,7 @@ struct Runtime::Parts final : ControlHandler {
     w.EndObject();
     w.Key("connectors");
     w.StartArray();
-    const auto sim = pile.status();
+    const auto sim_status = sim != nullptr ? sim->status() : hal::sim::PileStatus{};
     for (const auto& v : core.view()) {
       w.StartObject();
       w.Key("id");
@@ -252,13 +272,37 @@ struct Runtime::Parts final : ControlHandler {
       w.String(std::string(to_string(v.status)).c_str());
       w.Key("error_code");
       w.String(std::string(to_string(v.error)).c_str());
-      const auto& hw = sim.connectors[static_cast<std::size_t>(v.id - 1)];
-      w.Key("cable_plugged");
-      w.Bool(hw.cable_plugged);
-      w.Key("power_w");
-      w.Double(hw.power_w);
-      w.Key("meter_wh");
-      w.Double(hw.energy_wh);
+      if (sim != nullptr) {
+        const auto& hw = sim_status.connectors[static_cast<std::size_t>(v.id - 1)];
+        w.Key("cable_plugged");
+        w.Bool(hw.cable_plugged);
+        w.Key("power_w");
+        w.Double(hw.power_w);
+        w.Key("meter_wh");
+        w.Double(hw.energy_wh);
+      } else {
+        // A real pile: what its pilot and meter said last (null while the meter does not answer).
+        auto& hw = hal->connector(v.id);
+        const auto reading = hw.read_meter();
+        w.Key("cable_plugged");
+        w.Bool(hw.pilot() != hal::PilotState::A);
+        w.Key("pilot");
+        w.String(std::string(hal::to_string(hw.pilot())).c_str());
+        w.Key("contactor_closed");
+        w.Bool(hw.contactor_closed());
+        w.Key("power_w");
+        if (reading && reading->power_w) {
+          w.Double(*reading->power_w);
+        } else {
+          w.Null();
+        }
+        w.Key("meter_wh");
+        if (reading) {
+          w.Double(reading->energy_wh);
+        } else {
+          w.Null();
+        }
+      }
       if (const auto url = qr_url(v.id, adapter_id); !url.empty()) {
         w.Key("qr_url");
         w.String(url.c_str());
