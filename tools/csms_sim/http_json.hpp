@@ -8,6 +8,7 @@
 #include <string>
 
 #include "http_server.hpp"
+#include "ocpp/transport/url.hpp"
 
 namespace ocpp::csms::http {
 
@@ -43,14 +44,15 @@ inline void write_string(Writer& w, const char* key, const std::string& v) {
   w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
 }
 
-// The value of `key` in a query string; lws hands "a=1&b=2" already percent-decoded.
+// The value of `key` in a query string ("a=1&b=x%26y", as HttpServer builds it), percent-decoded.
 inline std::optional<std::string> query_param(const std::string& query, const std::string& key) {
+  const std::string encoded_key = transport::percent_encode(key);
   std::size_t start = 0;
   while (start < query.size()) {
     const std::size_t end = std::min(query.find('&', start), query.size());
     const std::string pair = query.substr(start, end - start);
-    if (pair == key) return std::string();
-    if (pair.rfind(key + "=", 0) == 0) return pair.substr(key.size() + 1);
+    if (pair == encoded_key) return std::string();
+    if (pair.rfind(encoded_key + "=", 0) == 0) return transport::percent_decode(pair.substr(encoded_key.size() + 1), true);
     start = end + 1;
   }
   return std::nullopt;

@@ -4,8 +4,30 @@
 #include <stdexcept>
 
 #include "ocpp/common/log.hpp"
+#include "ocpp/transport/url.hpp"
 
 namespace ocpp::csms {
+namespace {
+
+// lws keeps the query as decoded "name=value" fragments (lws_hdr_copy joins them with ','). Each
+// is encoded again and joined with '&', so that handlers get a well-formed query string whatever
+// the values hold ('&', '=', '%', '+', ',').
+std::string query_string(lws* wsi) {
+  std::string out;
+  std::vector<char> buf(4096);
+  for (int n = 0;; ++n) {
+    const int len = lws_hdr_copy_fragment(wsi, buf.data(), static_cast<int>(buf.size()), WSI_TOKEN_HTTP_URI_ARGS, n);
+    if (len < 0) break;
+    const std::string_view fragment(buf.data(), static_cast<std::size_t>(len));
+    const std::size_t eq = fragment.find('=');
+    if (!out.empty()) out.push_back('&');
+    out += transport::percent_encode(fragment.substr(0, eq));
+    if (eq != std::string_view::npos) out += "=" + transport::percent_encode(fragment.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace
 
 struct HttpServer::Exchange {
   HttpRequest request;
@@ -63,7 +85,7 @@ int HttpServer::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t
                                           : ex->request.method == "DELETE" ? WSI_TOKEN_DELETE_URI
                                                                            : WSI_TOKEN_GET_URI);
       if (!uri.empty()) ex->request.path = uri;
-      ex->request.query = transport::header_value(wsi, WSI_TOKEN_HTTP_URI_ARGS);
+      ex->request.query = query_string(wsi);
       ex->request.authorization = transport::header_value(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
       ex->request.cookie = transport::header_value(wsi, WSI_TOKEN_HTTP_COOKIE);
       exchanges_[wsi] = ex;

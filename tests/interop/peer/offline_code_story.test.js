@@ -136,7 +136,8 @@ test('offline, a code from the server charges across a controller crash and is s
     `SELECT meter_start_wh, meter_stop_wh, csms_transaction_id FROM transactions WHERE id_tag='${world.code}'`);
   const energy = Math.round(tx.meter_stop_wh) - Math.round(tx.meter_start_wh);
   assert.ok(energy > 0);
-  const transactions = await api('GET', `/api/transactions?charge_point_id=${CP_ID}`);
+  // A second parameter must not spoil the first (the query reaches the API as a query string).
+  const transactions = await api('GET', `/api/transactions?charge_point_id=${encodeURIComponent(CP_ID)}&x=%26`);
   const seen = transactions.json.find((t) => t.transaction_id === tx.csms_transaction_id);
   assert.equal(seen.stop_count, 2, 'the StopTransaction did reach the server twice');
   const settlements = await waitForAsync(async () => {

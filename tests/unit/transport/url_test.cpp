@@ -36,4 +36,14 @@ TEST(Url, AppendsThePercentEncodedChargePointId) {
 }
 
 }  // namespace
+TEST(Url, PercentDecodingUndoesEncoding) {
+  for (const std::string text : {"a b&c=d%e+f/é", "", "plain-._~"}) {
+    EXPECT_EQ(percent_decode(percent_encode(text)), text);
+  }
+  EXPECT_EQ(percent_decode("a+b%2Bc", true), "a b+c");
+  EXPECT_EQ(percent_decode("a+b", false), "a+b");
+  EXPECT_EQ(percent_decode("100%", true), "100%") << "a lone percent sign stays";
+  EXPECT_EQ(percent_decode("%zz%4"), "%zz%4");
+}
+
 }  // namespace ocpp::transport

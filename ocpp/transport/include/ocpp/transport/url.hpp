@@ -18,6 +18,9 @@ struct Url {
 std::optional<Url> parse_url(std::string_view text);
 // RFC 3986 percent-encoding of everything but unreserved characters.
 std::string percent_encode(std::string_view text);
+// The inverse: %XX decoded; with `plus_is_space` (form and query encoding) '+' is a space. A '%'
+// not followed by two hexadecimal digits is kept as it is.
+std::string percent_decode(std::string_view text, bool plus_is_space = false);
 // base + "/" + percent_encode(id), without doubling a trailing slash of the base.
 Url charge_point_url(const Url& base, std::string_view charge_point_id);
 
