@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "ocpp/common/json.hpp"
+#include "ocpp/hal/modbus/io_board_map.hpp"
+#include "ocpp/hal/modbus/meter_model.hpp"
 #include "ocpp/transport/url.hpp"
 
 namespace ocpp::cp::daemon {
@@ -186,6 +189,204 @@ void read_tls(const ObjectReader& top, Config& config) {
   if (config.tls.cert_file.empty() && !config.tls.key_file.empty()) fail("tls.cert_file", "required with tls.key_file");
 }
 
+// --- hal.driver "modbus" (docs/configuration.md, "The modbus driver") ---
+
+std::chrono::milliseconds milliseconds(const ObjectReader& r, std::string_view key, int min, int max, int fallback) {
+  return std::chrono::milliseconds(r.integer(key, min, max).value_or(fallback));
+}
+
+// A number > 0 and at most `max`, or `fallback` when absent.
+double positive(const ObjectReader& r, std::string_view key, double max, double fallback) {
+  const rapidjson::Value* v = r.find(key);
+  if (v == nullptr) return fallback;
+  if (!v->IsNumber() || !(v->GetDouble() > 0) || v->GetDouble() > max) {
+    char range[64];
+    std::snprintf(range, sizeof range, "expected a number > 0 and <= %g, got ", max);
+    fail(r.key_path(key), range + shown(*v));
+  }
+  return v->GetDouble();
+}
+
+const rapidjson::Value& array_of_objects(const ObjectReader& r, std::string_view key, bool required) {
+  static const rapidjson::Value empty(rapidjson::kArrayType);
+  const rapidjson::Value* v = required ? &r.required(key) : r.find(key);
+  if (v == nullptr) return empty;
+  if (!v->IsArray()) fail(r.key_path(key), "expected an array, got " + shown(*v));
+  return *v;
+}
+
+std::string element_path(const ObjectReader& r, std::string_view key, rapidjson::SizeType i) {
+  return r.key_path(key) + "[" + std::to_string(i) + "]";
+}
+
+void read_modbus_buses(const ObjectReader& hal, hal::modbus::PileConfig& pile) {
+  const rapidjson::Value& buses = hal.required("buses");
+  if (!buses.IsObject() || buses.MemberCount() == 0) {
+    fail("hal.buses", "expected an object of bus names to buses (at least one), got " + shown(buses));
+  }
+  for (const auto& m : buses.GetObject()) {
+    const std::string name(m.name.GetString(), m.name.GetStringLength());
+    const std::string path = "hal.buses." + name;
+    if (name.empty() || !printable_ascii_without_spaces(name)) fail(path, "a bus name is printable ASCII without spaces");
+    const ObjectReader bus(m.value, path,
+                           {"device", "baud", "parity", "data_bits", "stop_bits", "host", "port", "response_timeout_ms"});
+    hal::modbus::BusConfig b;
+    b.name = name;
+    const auto device = bus.path("device");
+    const auto host = bus.string("host");
+    if (device.has_value() == host.has_value()) {
+      fail(path, "a bus has either \"device\" (Modbus RTU, a serial line) or \"host\" (Modbus TCP)");
+    }
+    if (device) {
+      hal::modbus::RtuLink rtu;
+      rtu.device = *device;
+      rtu.baud = bus.integer("baud", 1200, 230400).value_or(9600);
+      constexpr int kRates[] = {1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400};
+      if (std::find(std::begin(kRates), std::end(kRates), rtu.baud) == std::end(kRates)) {
+        fail(bus.key_path("baud"), "expected a standard rate (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400), got " +
+                                       std::to_string(rtu.baud));
+      }
+      if (const rapidjson::Value* p = bus.find("parity")) {
+        const std::string_view text = p->IsString() ? as_string_view(*p) : std::string_view{};
+        if (text != "N" && text != "E" && text != "O") fail(bus.key_path("parity"), "expected \"N\", \"E\" or \"O\", got " + shown(*p));
+        rtu.parity = text[0];
+      }
+      rtu.data_bits = bus.integer("data_bits", 7, 8).value_or(8);
+      rtu.stop_bits = bus.integer("stop_bits", 1, 2).value_or(1);
+      for (const char* tcp_only : {"port"}) {
+        if (bus.find(tcp_only) != nullptr) fail(bus.key_path(tcp_only), "only for a Modbus TCP bus (with \"host\")");
+      }
+      b.link = rtu;
+    } else {
+      if (host->empty()) fail(bus.key_path("host"), "must not be empty");
+      for (const char* rtu_only : {"baud", "parity", "data_bits", "stop_bits"}) {
+        if (bus.find(rtu_only) != nullptr) fail(bus.key_path(rtu_only), "only for a Modbus RTU bus (with \"device\")");
+      }
+      b.link = hal::modbus::TcpLink{*host, bus.integer("port", 1, 65535).value_or(502)};
+    }
+    b.response_timeout = milliseconds(bus, "response_timeout_ms", 20, 10000, 500);
+    pile.buses.push_back(std::move(b));
+  }
+}
+
+std::string known_bus(const ObjectReader& r, std::string_view key, const hal::modbus::PileConfig& pile) {
+  const std::string name = r.string_value(key, r.required(key));
+  std::string names;
+  for (const auto& b : pile.buses) {
+    if (b.name == name) return name;
+    names += (names.empty() ? "" : ", ") + b.name;
+  }
+  fail(r.key_path(key), "no bus " + quoted(name) + " in hal.buses (" + names + ")");
+}
+
+void read_modbus_meters(const ObjectReader& hal, int connectors, hal::modbus::PileConfig& pile) {
+  const rapidjson::Value& meters = array_of_objects(hal, "meters", true);
+  std::vector<std::string> owner(static_cast<std::size_t>(connectors + 1));
+  for (rapidjson::SizeType i = 0; i < meters.Size(); ++i) {
+    const std::string path = element_path(hal, "meters", i);
+    const ObjectReader m(meters[i], path,
+                         {"connector", "bus", "unit", "model", "poll_interval_ms", "max_power_w", "failures_before_fault",
+                          "refusals_before_fault"});
+    hal::modbus::MeterSetup setup;
+    if (m.find("connector") == nullptr) fail(m.key_path("connector"), "required key missing");
+    setup.connector = *m.integer("connector", 1, connectors);
+    std::string& first = owner[static_cast<std::size_t>(setup.connector)];
+    if (!first.empty()) fail(m.key_path("connector"), "connector " + std::to_string(setup.connector) + " already has a meter (" + first + ")");
+    first = path;
+    setup.bus = known_bus(m, "bus", pile);
+    setup.config.unit = m.integer("unit", 1, 247).value_or(0);
+    if (setup.config.unit == 0) fail(m.key_path("unit"), "required key missing");
+    // The map file is read now: a missing or broken one stops the start with its reason.
+    const std::string model = m.string_value("model", m.required("model"));
+    try {
+      setup.model = hal::modbus::find_meter_model(model, pile.meter_dirs);
+      (void)hal::modbus::load_meter_model(setup.model);
+    } catch (const hal::modbus::MeterModelError& e) {
+      fail(m.key_path("model"), e.what());
+    }
+    setup.config.poll_interval = milliseconds(m, "poll_interval_ms", 100, 3600000, 1000);
+    setup.config.max_power_w = positive(m, "max_power_w", 1e7, 100000);
+    setup.config.failures_before_fault = m.integer("failures_before_fault", 1, 100).value_or(3);
+    setup.config.refusals_before_fault = m.integer("refusals_before_fault", 1, 100).value_or(3);
+    pile.meters.push_back(std::move(setup));
+  }
+  for (int c = 1; c <= connectors; ++c) {
+    if (owner[static_cast<std::size_t>(c)].empty()) {
+      fail("hal.meters", "connector " + std::to_string(c) + " has no meter (each connector needs one for its transactions)");
+    }
+  }
+}
+
+void read_modbus_io_board(const ObjectReader& hal, int connectors, hal::modbus::PileConfig& pile) {
+  const ObjectReader b(hal.required("io_board"), "hal.io_board",
+                       {"bus", "unit", "poll_interval_ms", "max_current_a", "has_lock", "failures_before_fault",
+                        "heartbeat_timeout_ms", "contactor_timeout_ms", "lock_timeout_ms"});
+  auto& board = pile.io_board;
+  board.bus = known_bus(b, "bus", pile);
+  board.config.unit = b.integer("unit", 1, 247).value_or(0);
+  if (board.config.unit == 0) fail(b.key_path("unit"), "required key missing");
+  board.config.connectors = connectors;
+  board.config.poll_interval = milliseconds(b, "poll_interval_ms", 50, 60000, 250);
+  board.config.failures_before_fault = b.integer("failures_before_fault", 1, 100).value_or(3);
+  board.config.heartbeat_timeout = milliseconds(b, "heartbeat_timeout_ms", 1000, 60000, 3000);
+  board.config.contactor_timeout = milliseconds(b, "contactor_timeout_ms", 100, 60000, 1000);
+  board.config.lock_timeout = milliseconds(b, "lock_timeout_ms", 100, 60000, 2000);
+  board.config.has_lock = b.boolean("has_lock").value_or(true);
+  board.max_current_a = positive(b, "max_current_a", 80, 32);
+  if (board.max_current_a < 6) fail(b.key_path("max_current_a"), "a PWM offers at least 6 A (IEC 61851-1), got " + shown(*b.find("max_current_a")));
+}
+
+void read_modbus_power_stages(const ObjectReader& hal, int connectors, hal::modbus::PileConfig& pile) {
+  const rapidjson::Value* v = hal.find("power_stage");
+  if (v == nullptr) return;
+  const ObjectReader ps(*v, "hal.power_stage", {"interface", "modules"});
+  const auto interface = ps.path("interface");
+  if (!interface) fail(ps.key_path("interface"), "required key missing (the CAN interface, e.g. \"can0\")");
+  if (interface->size() > 15) fail(ps.key_path("interface"), "a network interface name is at most 15 characters");
+  pile.can_interface = *interface;
+  const rapidjson::Value& modules = array_of_objects(ps, "modules", true);
+  if (modules.Size() == 0) fail(ps.key_path("modules"), "expected at least one module");
+  std::set<int> nodes, used;
+  for (rapidjson::SizeType i = 0; i < modules.Size(); ++i) {
+    const ObjectReader m(modules[i], element_path(ps, "modules", i),
+                         {"connector", "node", "voltage_v", "max_voltage_v", "max_current_a", "ramp_a_per_s",
+                          "setpoint_period_ms", "heartbeat_timeout_ms"});
+    hal::modbus::PowerStageSetup s;
+    if (m.find("connector") == nullptr) fail(m.key_path("connector"), "required key missing");
+    s.connector = *m.integer("connector", 1, connectors);
+    if (!used.insert(s.connector).second) fail(m.key_path("connector"), "connector " + std::to_string(s.connector) + " already has a module");
+    if (m.find("node") == nullptr) fail(m.key_path("node"), "required key missing");
+    s.config.node = *m.integer("node", 1, 127);
+    if (!nodes.insert(s.config.node).second) fail(m.key_path("node"), "node " + std::to_string(s.config.node) + " is used twice");
+    s.config.max_voltage_v = positive(m, "max_voltage_v", 1500, 1000);
+    if (m.find("voltage_v") == nullptr) fail(m.key_path("voltage_v"), "required key missing (the output voltage)");
+    s.voltage_v = positive(m, "voltage_v", s.config.max_voltage_v, 0);
+    s.config.max_current_a = positive(m, "max_current_a", 1000, 200);
+    s.config.ramp_a_per_s = positive(m, "ramp_a_per_s", 10000, 50);
+    s.config.setpoint_period = milliseconds(m, "setpoint_period_ms", 20, 1000, 100);
+    s.config.heartbeat_timeout = milliseconds(m, "heartbeat_timeout_ms", 100, 10000, 500);
+    if (s.config.heartbeat_timeout <= s.config.setpoint_period) {
+      fail(m.key_path("heartbeat_timeout_ms"), "must be longer than setpoint_period_ms");
+    }
+    pile.power_stages.push_back(s);
+  }
+}
+
+void read_modbus_hal(const rapidjson::Value& v, Config& config) {
+  const ObjectReader hal(v, "hal", {"driver", "meter_dir", "buses", "meters", "io_board", "power_stage"});
+  auto& pile = config.hal.modbus;
+  config.hal.driver = HalDriver::modbus;
+  if (config.connectors > hal::modbus::io_board::kMaxConnectors) {
+    fail("connectors", "the modbus driver's I/O board serves at most 8 connectors, got " + std::to_string(config.connectors));
+  }
+  pile.meter_dirs = hal::modbus::default_meter_dirs();
+  if (auto dir = hal.path("meter_dir")) pile.meter_dirs.insert(pile.meter_dirs.begin(), *dir);
+  read_modbus_buses(hal, pile);
+  read_modbus_meters(hal, config.connectors, pile);
+  read_modbus_io_board(hal, config.connectors, pile);
+  read_modbus_power_stages(hal, config.connectors, pile);
+}
+
 void read_hal(const ObjectReader& top, Config& config) {
   const rapidjson::Value* v = top.find("hal");
   if (v == nullptr) return;
@@ -197,8 +398,8 @@ void read_hal(const ObjectReader& top, Config& config) {
     driver = as_string_view(d->value);
   }
   if (driver == "modbus") {
-    // Accepted as a name, but its driver is not part of this build yet.
-    fail("hal.driver", "modbus is not available in this build yet");
+    read_modbus_hal(*v, config);
+    return;
   }
   if (driver != "sim") fail("hal.driver", "expected \"sim\" or \"modbus\", got " + shown(d->value));
   const ObjectReader hal(*v, "hal", {"driver", "state_file", "start_energy_wh", "meter_speedup"});

@@ -5,8 +5,9 @@
 //   tls.ca_fle: unknown key (did you mean ca_file?)
 //   security_profile: expected an integer 0-3, got "2"
 //   ocpp_config.HeartbeatInterval: expected a string, got 300
-// Relative file paths (database, control_socket, tls.*, hal.state_file) are relative to the working
-// directory of the process, as they are written; nothing is resolved against the file's folder.
+// Relative file paths (database, control_socket, tls.*, hal.state_file, hal.meter_dir, a meter model
+// given as a path) are relative to the working directory of the process, as they are written;
+// nothing is resolved against the file's folder.
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -15,6 +16,7 @@
 
 #include "ocpp/common/log.hpp"
 #include "ocpp/common/version.hpp"
+#include "ocpp/hal/modbus/modbus_pile.hpp"
 
 namespace ocpp::cp::daemon {
 
@@ -36,15 +38,18 @@ struct TlsConfig {
   std::string key_file;   // its private key (profile 3)
 };
 
-// Only the simulated pile exists in this build; "modbus" is a known driver name that is refused
-// with a clear message until its driver lands.
-enum class HalDriver { sim };
+// "sim": the simulated pile (hal/sim). "modbus": meters and the I/O board on Modbus, DC power
+// stages on CAN (hal/modbus, docs/configuration.md "The modbus driver").
+enum class HalDriver { sim, modbus };
 
 struct HalConfig {
   HalDriver driver = HalDriver::sim;
   std::string state_file;                  // sim: where the simulated pile keeps its state; empty = none
   std::optional<double> start_energy_wh;   // sim: the meters' starting register value
   double meter_speedup = 1;                // sim: the meters count this many times faster than real time
+  // modbus: the pile as hal::modbus::ModbusPile takes it; each meter's model is resolved to its
+  // map file, which was read and checked with the rest of the configuration.
+  hal::modbus::PileConfig modbus;
 };
 
 struct OfflineCodeConfig {

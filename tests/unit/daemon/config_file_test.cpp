@@ -212,12 +212,6 @@ TEST_F(ConfigFileTest, TlsFilesMustBeReadable) {
   }
 }
 
-TEST_F(ConfigFileTest, ModbusDriverIsKnownButNotInThisBuild) {
-  EXPECT_EQ(refusal(with(R"("hal": {"driver": "modbus", "device": "/dev/ttyS1"})"),
-                    "hal.driver: modbus is not available in this build yet"),
-            "hal.driver");
-}
-
 TEST_F(ConfigFileTest, DuplicateKeysAreRefused) {
   refusal(with(R"("connectors": 2, "connectors": 3)"), "connectors: duplicate key");
   refusal(with(R"("ocpp_config": {"A": "1", "A": "2"})"), "ocpp_config.A: duplicate key");
