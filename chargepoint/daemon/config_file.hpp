@@ -96,7 +96,8 @@ struct Config {
   LogConfig log;
 };
 
-// Parses and checks a configuration; throws ConfigError. Files named in it (tls.*) must be readable.
+// Parses and checks a configuration; throws ConfigError. Files named in it (tls.*, and the meter
+// models of hal.meters, which are read and checked) must be readable.
 Config parse_config(std::string_view json);
 // Reads and parses the file at `path`; throws ConfigError whose message starts with the path.
 Config load_config(const std::string& path);
