@@ -139,6 +139,7 @@ void ModbusBus::work() {
       ++stats_.jobs;
       if (!result.ok) ++stats_.failed;
       stats_.busy += result.duration;
+      stats_.longest = std::max(stats_.longest, result.duration);
     }
     if (next.direct) {
       next.direct(std::move(result));

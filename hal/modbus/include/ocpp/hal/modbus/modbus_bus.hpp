@@ -93,6 +93,7 @@ class ModbusBus {
     std::uint64_t jobs = 0;
     std::uint64_t failed = 0;
     std::chrono::microseconds busy{0};  // time the bus spent in jobs
+    std::chrono::microseconds longest{0};  // the longest job
   };
   Stats stats() const;
 
