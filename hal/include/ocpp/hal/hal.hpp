@@ -1,7 +1,7 @@
 #pragma once
 // The hardware abstraction of one pile (DESIGN.md, "hal/"). The core drives the hardware through
-// these interfaces and hears from it through HalListener. Drivers: sim/ (the simulated pile), and
-// later modbus/ and can/. Every call here is made on the event loop thread and must not block:
+// these interfaces and hears from it through HalListener. Drivers: sim/ (the simulated pile),
+// modbus/ (meters and the I/O board over Modbus RTU/TCP, with can/ for a DC power stage). Every call here is made on the event loop thread and must not block:
 // a driver that talks to slow hardware does so on its own thread and posts results back
 // (DESIGN.md principle 2).
 #include <memory>
