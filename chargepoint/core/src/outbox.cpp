@@ -115,6 +115,13 @@ std::optional<OutboxEvent> Outbox::front() {
   e.payload = st.text(3);
   e.attempts = static_cast<int>(st.int64(4));
   e.csms_transaction_id = st.optional_text(5);
+  if (e.kind != OutboxKind::Meter && !undeleted_.empty()) {
+    // The deleted rows of delivered samples are made durable before a start or a stop goes out:
+    // a kill after the stop was sent must not replay a sample of that transaction after its stop
+    // (1.6 §3.7 order; found by fault injection: MeterValues, StopTransaction, then both again).
+    st.reset();
+    flush();
+  }
   return e;
 }
 

@@ -83,6 +83,27 @@ TEST_F(OutboxDeliveryTest, TheDeliveryOfAStopDeletesTheSamplesBeforeIt) {
   EXPECT_EQ(outbox.size(), 0u);
 }
 
+// A power cut after the stop went out (before its answer) replays the stop, never a sample of that
+// transaction after it: the delivered samples' deletion is durable before a stop is sent (found by
+// fault injection: MeterValues, StopTransaction, then both again after a kill).
+TEST_F(OutboxDeliveryTest, APowerCutAfterTheStopWasSentReplaysNoSampleAfterIt) {
+  Store store(path());
+  Outbox outbox(store.db());
+  fill(store, outbox, 3);
+  outbox.remove(outbox.front()->seq);
+  for (int i = 0; i < 3; ++i) outbox.delivered(outbox.front()->seq);
+  const auto stop = outbox.front();  // what the sender is about to send
+  ASSERT_EQ(stop->kind, OutboxKind::Stop);
+  const fs::path cut = dir / "after-cut";
+  fs::create_directories(cut);
+  fs::copy_file(path(), cut / "cp.db");
+  if (fs::exists(path() + "-wal")) fs::copy_file(path() + "-wal", cut / "cp.db-wal");
+  Store restarted((cut / "cp.db").string());
+  Outbox replay(restarted.db());
+  ASSERT_TRUE(replay.front());
+  EXPECT_EQ(replay.front()->kind, OutboxKind::Stop) << "the stop again, and no sample before it";
+}
+
 TEST_F(OutboxDeliveryTest, AtMostALimitedNumberOfDeliveredRowsWait) {
   Store store(path());
   Outbox outbox(store.db());
