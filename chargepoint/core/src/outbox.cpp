@@ -36,14 +36,7 @@ class ResetWhenDone {
 };
 }  // namespace
 
-Outbox::~Outbox() {
-  try {
-    flush();
-  } catch (const std::exception& e) {
-    // Not lost: those rows are sent again after the restart, identical (see delivered()).
-    log::warn("outbox", std::string("delivered meter samples not deleted at shutdown: ") + e.what());
-  }
-}
+Outbox::~Outbox() = default;
 
 db::Statement& Outbox::cached(std::optional<db::Statement>& slot, std::string_view sql) {
   if (!slot) slot.emplace(db_.prepare(sql));
@@ -54,12 +47,9 @@ db::Statement& Outbox::cached(std::optional<db::Statement>& slot, std::string_vi
 }
 
 std::int64_t Outbox::append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload) {
-  std::int64_t seq = 0;
-  with_undeleted([&] {
-    auto& st = cached(insert_, "INSERT INTO outbox(kind, transaction_pk, payload) VALUES(?1, ?2, ?3)");
-    st.bind(1, to_string(kind)).bind(2, transaction_pk).bind(3, payload).run();
-    seq = db_.last_insert_id();
-  });
+  auto& st = cached(insert_, "INSERT INTO outbox(kind, transaction_pk, payload) VALUES(?1, ?2, ?3)");
+  st.bind(1, to_string(kind)).bind(2, transaction_pk).bind(3, payload).run();
+  const std::int64_t seq = db_.last_insert_id();
   if (limit_ != 0 && size() > limit_) thin();
   return seq;
 }
@@ -115,62 +105,51 @@ std::optional<OutboxEvent> Outbox::front() {
   e.payload = st.text(3);
   e.attempts = static_cast<int>(st.int64(4));
   e.csms_transaction_id = st.optional_text(5);
-  if (e.kind != OutboxKind::Meter && !undeleted_.empty()) {
-    // The deleted rows of delivered samples are made durable before a start or a stop goes out:
-    // a kill after the stop was sent must not replay a sample of that transaction after its stop
-    // (1.6 §3.7 order; found by fault injection: MeterValues, StopTransaction, then both again).
-    st.reset();
-    flush();
-  }
   return e;
 }
 
-void Outbox::remove(std::int64_t seq) {
-  with_undeleted([&] { cached(delete_, "DELETE FROM outbox WHERE seq=?1").bind(1, seq).run(); });
-}
+void Outbox::remove(std::int64_t seq) { cached(delete_, "DELETE FROM outbox WHERE seq=?1").bind(1, seq).run(); }
 
-// Why a delivered meter sample's row may be deleted later than its answer arrived (issue 5: a
-// long backlog replays at the speed of the round trip, and flash wears with every commit):
-// - DESIGN.md principle 4 is about starts, stops and offline codes: they are durable before the
-//   contactor moves or the stop is reported, and remove() of a start or a stop is still one
-//   durable commit. A meter sample's deletion only says "already delivered".
-// - If it is lost (power cut, kill) before it is written, the sample is sent again after the
-//   restart: the same MeterValues of the same transaction (rendered from the same row, with the
-//   transactionId the transaction has durably), which a CSMS must take as a repeat of a message it
-//   may not have answered in time anyway. The fault-injection test accepts exactly this: an
-//   identical replay across a kill, never a second copy on one connection (here the row has left
-//   the queue in this process: front() and size() skip it).
-// - At most kMaxUndeleted rows wait, and the next append() (the next sample, a start or a stop)
-//   or remove() (a delivered start or stop) deletes them in its own commit: charging online at
-//   short intervals then costs one commit per sample instead of two.
-void Outbox::delivered(std::int64_t seq) {
-  undeleted_.push_back(seq);
-  if (seq > delivered_up_to_) delivered_up_to_ = seq;
-  if (undeleted_.size() >= kMaxUndeleted) flush();
-}
+namespace {
 
-void Outbox::flush() {
-  if (undeleted_.empty()) return;
-  db_.transaction([&] { delete_undeleted(); });
-}
-
-void Outbox::with_undeleted(const std::function<void()>& write) {
-  if (undeleted_.empty()) {
-    write();
-    return;
+// PRAGMA synchronous=NORMAL for one commit, FULL again afterwards (db::Database's default).
+class RelaxedSync {
+ public:
+  explicit RelaxedSync(db::Database& db) : db_(db) { db_.exec("PRAGMA synchronous=NORMAL"); }
+  ~RelaxedSync() {
+    try {
+      db_.exec("PRAGMA synchronous=FULL");
+    } catch (const std::exception& e) {
+      log::error("outbox", std::string("cannot restore synchronous=FULL: ") + e.what());
+    }
   }
-  db_.transaction([&] {
-    delete_undeleted();
-    write();
-  });
-}
+  RelaxedSync(const RelaxedSync&) = delete;
+  RelaxedSync& operator=(const RelaxedSync&) = delete;
 
-void Outbox::delete_undeleted() {
-  auto& del = cached(delete_, "DELETE FROM outbox WHERE seq=?1");
-  for (const auto seq : undeleted_) del.bind(1, seq).run();
-  // Cleared once the statements ran: if the enclosing transaction still rolls back, the rows
-  // stay and are sent again after a restart, as after a power cut.
-  undeleted_.clear();
+ private:
+  db::Database& db_;
+};
+
+}  // namespace
+
+// Why a delivered meter sample's row is deleted in a commit that does not wait for the disk
+// (issue 5: a long backlog replays at the speed of the round trip, and flash wears with every
+// fsync):
+// - DESIGN.md principle 4 is about starts, stops and offline codes: they are durable before the
+//   contactor moves or the stop is reported, and remove() of a start or a stop is still a durable
+//   commit (synchronous=FULL). A meter sample's deletion only says "already delivered".
+// - In WAL mode, synchronous=NORMAL commits survive a crash or a kill of the process (the commit
+//   is in the WAL, in the kernel's cache): nothing is sent twice after one. Only a power cut of
+//   the whole controller can take back the last few such deletions, and WAL recovery takes back a
+//   suffix, never a gap: those samples, and no others, are sent again, identical, before anything
+//   newer.
+// - An earlier version kept the deletions in memory until the next write: a kill then replayed
+//   samples after later messages had gone out (MeterValues after a StopTransaction, and out of
+//   timestamp order), which the fault-injection test caught.
+void Outbox::delivered(std::int64_t seq) {
+  if (seq > delivered_up_to_) delivered_up_to_ = seq;
+  RelaxedSync relaxed(db_);
+  remove(seq);
 }
 
 void Outbox::discard(std::int64_t seq, const std::string& reason) {

@@ -49,15 +49,8 @@ class Outbox {
   // Delivered: it leaves the queue, durably before this returns.
   void remove(std::int64_t seq);
   // Delivered, and sending it again would be harmless (a meter sample: the same MeterValues
-  // again): it leaves the queue now, but its row is deleted together with the outbox's next
-  // write, or with others once kMaxUndeleted have gathered, not in a commit of its own. After a
-  // power cut at most that many are sent a second time, identical. Only for front().
+  // again): its row is deleted now, in a commit that does not wait for the disk (see outbox.cpp).
   void delivered(std::int64_t seq);
-  // Deletes the rows delivered() has gathered now (one commit).
-  void flush();
-  // Delivered rows not deleted yet (at most kMaxUndeleted).
-  std::size_t undeleted() const { return undeleted_.size(); }
-  static constexpr std::size_t kMaxUndeleted = 100;
   // Given up on (1.6 §4.10 TransactionMessageAttempts, or an event that cannot be rendered): it is
   // not sent again, but it stays in the database with the reason, and counts in discarded().
   void discard(std::int64_t seq, const std::string& reason);
@@ -75,16 +68,12 @@ class Outbox {
   // The statement for `sql`, prepared once (preparing cost more than running these statements:
   // half the charge point's CPU time in a replay, bench/RESULTS.md), reset and ready to bind.
   db::Statement& cached(std::optional<db::Statement>& slot, std::string_view sql);
-  // Runs `write` in one commit with the deletion of the rows delivered() gathered.
-  void with_undeleted(const std::function<void()>& write);
-  void delete_undeleted();
 
   db::Database& db_;
   std::function<void()> on_append_;
   std::size_t limit_ = 0;  // 0: no limit
   std::size_t thinned_ = 0;
-  std::vector<std::int64_t> undeleted_;  // delivered, rows not deleted yet
-  std::int64_t delivered_up_to_ = 0;     // every event up to this seq has left the queue
+  std::int64_t delivered_up_to_ = 0;  // every event up to this seq has left the queue
   std::optional<db::Statement> insert_;
   std::optional<db::Statement> front_;
   std::optional<db::Statement> delete_;
