@@ -211,6 +211,9 @@ TEST_F(SimCommands, TheDisplayKeepsTheLastLinePerConnector) {
   EXPECT_EQ(pile.sim_display().text(1), "Authorized");
   EXPECT_EQ(pile.sim_display().text(2), "Out of order");
   EXPECT_EQ(pile.sim_display().text(0), "");
+  pile.display().show_qr(1, "https://csms.example/c/P/1");
+  EXPECT_EQ(pile.sim_display().qr(1), "https://csms.example/c/P/1");
+  EXPECT_EQ(pile.sim_display().qr(2), "");
 }
 
 TEST_F(SimCommands, WithoutAListenerCommandsStillWork) {

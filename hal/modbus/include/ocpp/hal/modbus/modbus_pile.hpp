@@ -20,7 +20,7 @@
 #include "ocpp/hal/hal.hpp"
 #include "ocpp/hal/modbus/fault_set.hpp"
 #include "ocpp/hal/modbus/io_board.hpp"
-#include "ocpp/hal/modbus/log_display.hpp"
+#include "ocpp/hal/logged_display.hpp"
 #include "ocpp/hal/modbus/modbus_bus.hpp"
 #include "ocpp/hal/modbus/modbus_connector.hpp"
 #include "ocpp/hal/modbus/modbus_meter.hpp"
@@ -80,7 +80,7 @@ class ModbusPile final : public Hal, private IoBoardListener {
   void set_listener(HalListener* listener) override;
 
   ModbusConnector& modbus_connector(ConnectorId id);
-  const LogDisplay& log_display() const { return display_; }
+  const LoggedDisplay& log_display() const { return display_; }
   IoBoard& io_board() { return *board_; }
   // The fault connector `id` reports now (0: the pile).
   const Fault& fault(ConnectorId id) const;
@@ -99,7 +99,7 @@ class ModbusPile final : public Hal, private IoBoardListener {
 
   EventLoop& loop_;
   HalListener* listener_ = nullptr;
-  LogDisplay display_;
+  LoggedDisplay display_{"display"};
   std::vector<FaultSet> faults_;  // 0: the pile, 1..N: connectors
   std::map<std::string, std::unique_ptr<ModbusBus>> buses_;
   std::unique_ptr<IoBoard> board_;

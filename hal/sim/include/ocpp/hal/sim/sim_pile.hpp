@@ -19,7 +19,7 @@
 #include "ocpp/common/event_loop.hpp"
 #include "ocpp/hal/hal.hpp"
 #include "ocpp/hal/sim/sim_connector.hpp"
-#include "ocpp/hal/sim/sim_display.hpp"
+#include "ocpp/hal/logged_display.hpp"
 #include "ocpp/hal/sim/sim_types.hpp"
 
 namespace ocpp::hal::sim {
@@ -43,7 +43,7 @@ class SimPile final : public Hal {
   void set_listener(HalListener* listener) override { listener_ = listener; }
 
   SimConnector& sim_connector(ConnectorId id);
-  const SimDisplay& sim_display() const { return display_; }
+  const LoggedDisplay& sim_display() const { return display_; }
 
   // Commands. Each returns "" on success, or why it was refused (for `ocpp-cpctl`, which prints it
   // and exits non-zero). A refused command changes nothing and tells the listener nothing.
@@ -86,7 +86,7 @@ class SimPile final : public Hal {
   EventLoop& loop_;
   const SimOptions options_;
   HalListener* listener_ = nullptr;
-  SimDisplay display_;
+  LoggedDisplay display_{"sim"};
   std::vector<std::unique_ptr<SimConnector>> connectors_;
   ErrorCode pile_fault_ = ErrorCode::NoError;
   std::string pile_fault_info_;
