@@ -121,8 +121,9 @@ std::optional<AuthorizationDecision> Authorizer::pre_authorized(const Authorizat
 void Authorizer::ask_csms(const AuthorizationRequest& request, Done done) {
   std::weak_ptr<bool> alive = alive_;
   auto answered = std::make_shared<bool>(false);
-  csms_.authorize(request.identifier, [this, alive, answered, request,
-                                       done = std::move(done)](std::optional<IdTagInfo> answer) {
+  const std::string token_type = request.source == IdentifierSource::Keypad ? "KeyCode" : "ISO14443";
+  csms_.authorize_typed(request.identifier, token_type, [this, alive, answered, request,
+                                                         done = std::move(done)](std::optional<IdTagInfo> answer) {
     // Once only, and never after the Authorizer is gone.
     if (alive.expired() || *answered) return;
     *answered = true;

@@ -54,6 +54,12 @@ ConnectorStatus ChargePoint::status(ConnectorId id) const {
   return connectors_.at(static_cast<std::size_t>(id - 1))->status();
 }
 
+Availability ChargePoint::availability(ConnectorId id) const {
+  if (id == 0) return availability_of(pile_status(), false);
+  const auto& c = *connectors_.at(static_cast<std::size_t>(id - 1));
+  return availability_of(c.status(), c.plugged());
+}
+
 ConnectorStatus ChargePoint::pile_status() const {
   // 1.6 §4.9: connector 0 is Available, Unavailable or Faulted.
   if (pile_error_ != ErrorCode::NoError) return ConnectorStatus::Faulted;
@@ -101,7 +107,8 @@ void ChargePoint::present(ConnectorId connector, const std::string& id, IdSource
 
 // --- CSMS commands ---
 
-bool ChargePoint::remote_start(std::optional<ConnectorId> connector, const std::string& id_tag) {
+bool ChargePoint::remote_start(const RemoteStartRequest& request) {
+  const auto& connector = request.connector;
   Connector* target = nullptr;
   if (connector) {
     if (!valid_connector(*connector)) return false;
@@ -117,11 +124,17 @@ bool ChargePoint::remote_start(std::optional<ConnectorId> connector, const std::
   // 1.6 §5.11: a connector with a transaction, or with another id authorized or being authorized
   // (a driver waiting to plug in), is not free: the driver keeps it.
   if (target == nullptr || !target->usable() || !target->idle() || !pile_operative_) return false;
-  // 1.6 §5.11 / AuthorizeRemoteTxRequests: authorize first, or trust the CSMS's own request.
+  Connector::Session session;
+  session.id_tag = request.id_tag;
+  session.source = IdSource::Remote;
+  session.token_type = request.id_token_type;
+  session.remote_start_id = request.remote_start_id;
+  // 1.6 §5.11 AuthorizeRemoteTxRequests, 2.0.1 F01.FR.01 AuthorizeRemoteStart: authorize first, or
+  // trust the CSMS's own request.
   if (settings_.get_bool("authorize_remote_start")) {
-    target->present(id_tag, IdSource::Remote);
+    target->present(request.id_tag, IdSource::Remote, {}, session);
   } else {
-    target->authorize_session(id_tag, false);
+    target->authorize_session(std::move(session));
   }
   return true;
 }
@@ -265,7 +278,7 @@ void ChargePoint::close_after_power_loss(const TransactionRecord& record, double
   StopEvent ev{record.connector, stop_wh, at, StopReason::PowerLoss, std::nullopt, transactions_.stop_samples(record.pk)};
   store_.db().transaction([&] {
     transactions_.stop(record.pk, stop_wh, at, StopReason::PowerLoss, std::nullopt);
-    outbox_.append(OutboxKind::Stop, record.pk, encode(ev));
+    this->record(OutboxKind::Stop, record.pk, encode(ev));
     transactions_.clear_stop_samples(record.pk);
   });
   log::warn("core", "connector " + std::to_string(record.connector) + ": transaction " + std::to_string(record.pk) +
@@ -359,6 +372,9 @@ std::vector<ConnectorView> ChargePoint::view() {
     ConnectorView v;
     v.id = c->id();
     v.status = c->status();
+    v.plugged = c->plugged();
+    v.availability = availability_of(v.status, v.plugged);
+    v.charging_state = charging_state_of(v.status, v.plugged);
     v.error = c->error();
     v.transaction = c->transaction_view();
     out.push_back(std::move(v));

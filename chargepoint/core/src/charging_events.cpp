@@ -86,7 +86,45 @@ rapidjson::Document parse(const std::string& payload) {
 
 std::string finish(rapidjson::StringBuffer& b) { return {b.GetString(), b.GetSize()}; }
 
+constexpr std::pair<Milestone, std::string_view> kMilestones[] = {
+    {Milestone::EvConnected, "EvConnected"},
+    {Milestone::EvDisconnected, "EvDisconnected"},
+    {Milestone::Authorized, "Authorized"},
+    {Milestone::RemoteStart, "RemoteStart"},
+    {Milestone::ChargingStateChanged, "ChargingStateChanged"},
+};
+
+constexpr ChargingState kChargingStates[] = {ChargingState::Idle, ChargingState::EVConnected, ChargingState::Charging,
+                                             ChargingState::SuspendedEV, ChargingState::SuspendedEVSE};
+
+// Fields added after the first release are optional when read: an event stored by an older version
+// still replays.
+Milestone milestone_in(const rapidjson::Value& o, Milestone fallback) {
+  if (!o.HasMember("milestone")) return fallback;
+  const std::string text = str(o, "milestone");
+  for (const auto& [m, name] : kMilestones) {
+    if (name == text) return m;
+  }
+  return fallback;
+}
+
+ChargingState charging_state_in(const rapidjson::Value& o, ChargingState fallback) {
+  if (!o.HasMember("charging_state")) return fallback;
+  const std::string text = str(o, "charging_state");
+  for (const auto c : kChargingStates) {
+    if (to_string(c) == text) return c;
+  }
+  return fallback;
+}
+
 }  // namespace
+
+std::string_view to_string(Milestone m) {
+  for (const auto& [value, name] : kMilestones) {
+    if (value == m) return name;
+  }
+  return "?";
+}
 
 std::string encode(const StartEvent& e) {
   rapidjson::StringBuffer b;
@@ -100,6 +138,36 @@ std::string encode(const StartEvent& e) {
   w.Double(e.meter_start_wh);
   w.Key("at");
   w.String(format_rfc3339(e.at).c_str());
+  w.Key("id_token_type");
+  w.String(e.id_token_type.c_str());
+  w.Key("milestone");
+  w.String(std::string(to_string(e.milestone)).c_str());
+  w.Key("charging_state");
+  w.String(std::string(to_string(e.charging_state)).c_str());
+  if (e.remote_start_id) {
+    w.Key("remote_start_id");
+    w.Int(*e.remote_start_id);
+  }
+  w.Key("data");
+  w.StartArray();
+  for (const auto& s : e.data) write_sample(w, s);
+  w.EndArray();
+  w.EndObject();
+  return finish(b);
+}
+
+std::string encode(const UpdateEvent& e) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartObject();
+  w.Key("connector");
+  w.Int(e.connector);
+  w.Key("at");
+  w.String(format_rfc3339(e.at).c_str());
+  w.Key("milestone");
+  w.String(std::string(to_string(e.milestone)).c_str());
+  w.Key("charging_state");
+  w.String(std::string(to_string(e.charging_state)).c_str());
   w.EndObject();
   return finish(b);
 }
@@ -147,6 +215,23 @@ StartEvent decode_start(const std::string& payload) {
   e.id_tag = str(d, "id_tag");
   e.meter_start_wh = num(d, "meter_start_wh");
   e.at = when(d, "at");
+  e.id_token_type = d.HasMember("id_token_type") ? str(d, "id_token_type") : std::string("ISO14443");
+  e.milestone = milestone_in(d, Milestone::Authorized);
+  e.charging_state = charging_state_in(d, ChargingState::EVConnected);
+  if (d.HasMember("remote_start_id")) e.remote_start_id = static_cast<std::int32_t>(num(d, "remote_start_id"));
+  if (d.HasMember("data")) {
+    for (const auto& s : member(d, "data").GetArray()) e.data.push_back(read_sample(s));
+  }
+  return e;
+}
+
+UpdateEvent decode_update(const std::string& payload) {
+  const auto d = parse(payload);
+  UpdateEvent e;
+  e.connector = static_cast<ConnectorId>(num(d, "connector"));
+  e.at = when(d, "at");
+  e.milestone = milestone_in(d, Milestone::ChargingStateChanged);
+  e.charging_state = charging_state_in(d, ChargingState::Charging);
   return e;
 }
 

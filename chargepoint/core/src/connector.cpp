@@ -35,7 +35,32 @@ bool Connector::usable() const {
 
 void Connector::feed(ConnectorInput input) {
   const ConnectorStatus before = fsm_.status();
-  if (fsm_.process(input) != before && batch_depth_ == 0) cp_.connector_status_changed(id_);
+  if (fsm_.process(input) != before && batch_depth_ == 0) {
+    cp_.connector_status_changed(id_);
+    record_charging_state();
+  }
+}
+
+void Connector::record_charging_state() {
+  if (!tx_ || !cp_.rules().record_milestones) return;
+  const ChargingState now = charging_state_of(fsm_.status(), plugged_);
+  if (now == tx_->recorded_state) return;
+  tx_->recorded_state = now;
+  record_update(Milestone::ChargingStateChanged);
+}
+
+void Connector::record_update(Milestone milestone) {
+  if (!tx_ || !cp_.rules().record_milestones) return;
+  const UpdateEvent ev{id_, cp_.now(), milestone, charging_state_of(fsm_.status(), plugged_)};
+  tx_->recorded_state = ev.charging_state;
+  try {
+    cp_.store().db().transaction([&] { cp_.record(OutboxKind::Update, tx_->pk, encode(ev)); });
+    cp_.outbox().notify();
+  } catch (const db::DbError& e) {
+    // A milestone is not worth stopping for: the transaction's start, samples and stop carry the
+    // energy. Logged, so a gap in the CSMS's view can be explained.
+    log::error("core", name(id_) + ": milestone " + std::string(to_string(milestone)) + " not stored: " + e.what());
+  }
 }
 
 template <class Fn>
@@ -47,7 +72,10 @@ void Connector::batched(Fn&& fn) {
     --batch_depth_;
     throw;
   }
-  if (--batch_depth_ == 0 && fsm_.status() != batch_from_) cp_.connector_status_changed(id_);
+  if (--batch_depth_ == 0 && fsm_.status() != batch_from_) {
+    cp_.connector_status_changed(id_);
+    record_charging_state();
+  }
 }
 
 std::optional<MeterReading> Connector::read_meter() {
@@ -64,7 +92,7 @@ void Connector::pilot(hal::PilotState state) {
   // One pilot change is one event: unplugging during a transaction that stops then is reported
   // Charging -> Available (1.6 §4.9), not via SuspendedEV.
   batched([&] { apply_pilot(state); });
-  try_start();
+  try_start(Milestone::EvConnected);
 }
 
 void Connector::apply_pilot(hal::PilotState state) {
@@ -84,16 +112,21 @@ void Connector::apply_pilot(hal::PilotState state) {
     ev_ready_ = false;
     feed(ConnectorInput::Unplugged);
     if (tx_ && cp_.settings().get_bool("stop_transaction_on_ev_side_disconnect")) {
-      // 1.6 §3.7 / StopTransactionOnEVSideDisconnect: unplugging at the EV ends the transaction.
+      // 1.6 §3.7 / StopTransactionOnEVSideDisconnect, 2.0.1 E10.FR.01 StopTxOnEVSideDisconnect:
+      // unplugging at the EV ends the transaction.
       stop(StopReason::EVDisconnected);
     }
+    // Otherwise the transaction goes on without its EV (1.6 SuspendedEV; 2.0.1 E10.FR.05: an
+    // Updated event, triggerReason EVCommunicationLost).
+    if (tx_) record_update(Milestone::EvDisconnected);
     if (!tx_ && cp_.settings().get_bool("unlock_connector_on_ev_side_disconnect")) cp_.hal().connector(id_).set_locked(false);
     if (!tx_) show("Available");
   }
 }
 
 void Connector::present(const std::string& id, IdSource source,
-                        std::function<void(bool accepted, const std::string& reason)> done) {
+                        std::function<void(bool accepted, const std::string& reason)> done,
+                        std::optional<Session> remote) {
   auto answer = [&done](bool accepted, const std::string& reason) {
     if (done) done(accepted, reason);
   };
@@ -125,7 +158,7 @@ void Connector::present(const std::string& id, IdSource source,
   }
   authorizing_ = true;
   show("Authorizing...");
-  cp_.authorization().authorize(id_, id, source, [this, id, source, done](const AuthDecision& d) {
+  cp_.authorization().authorize(id_, id, source, [this, id, source, done, remote](const AuthDecision& d) {
     authorizing_ = false;
     if (d.local_list_conflict) cp_.local_list_conflict(id);
     if (!d.accepted) {
@@ -141,15 +174,21 @@ void Connector::present(const std::string& id, IdSource source,
       return;
     }
     log::info("core", name(id_) + ": " + id + " authorized (" + d.source + ")");
-    authorize_session(id, d.unverified, source, d.energy_cap_wh);
+    Session session = remote.value_or(Session{});
+    session.id_tag = id;
+    session.unverified = d.unverified;
+    session.source = source;
+    session.code_cap_wh = d.energy_cap_wh;
+    authorize_session(std::move(session));
     if (done) done(true, "authorized (" + d.source + ")");
   });
 }
 
-void Connector::authorize_session(const std::string& id_tag, bool unverified, IdSource source,
-                                  std::optional<double> code_cap_wh) {
+void Connector::authorize_session(Session session) {
   if (session_ && session_->timeout != 0) cp_.loop().cancel(session_->timeout);
-  session_ = Session{id_tag, unverified, source, code_cap_wh, 0};
+  session.timeout = 0;
+  if (session.token_type.empty()) session.token_type = default_token_type(session.source);
+  session_ = std::move(session);
   feed(ConnectorInput::SessionAuthorized);
   // 1.6 ConnectionTimeOut: how long an authorization waits for the cable; 0 is "never".
   const auto timeout = std::chrono::seconds(cp_.settings().get_int("connection_timeout_s"));
@@ -163,7 +202,7 @@ void Connector::authorize_session(const std::string& id_tag, bool unverified, Id
       end_session();
     });
   }
-  try_start();
+  try_start(session_->source == IdSource::Remote ? Milestone::RemoteStart : Milestone::Authorized);
 }
 
 void Connector::end_session() {
@@ -173,11 +212,16 @@ void Connector::end_session() {
   feed(ConnectorInput::SessionEnded);
 }
 
-void Connector::try_start() {
-  if (session_ && plugged_ && !tx_ && !pending_stop_ && operative_ && error_ == ErrorCode::NoError) start_transaction();
+void Connector::try_start(Milestone completed_by) {
+  if (session_ && plugged_ && !tx_ && !pending_stop_ && operative_ && error_ == ErrorCode::NoError) {
+    // A remote start stays a remote start when the cable comes after it (2.0.1: the first event
+    // after RequestStartTransaction carries triggerReason RemoteStart).
+    if (completed_by == Milestone::EvConnected && session_->source == IdSource::Remote) completed_by = Milestone::RemoteStart;
+    start_transaction(completed_by);
+  }
 }
 
-void Connector::start_transaction() {
+void Connector::start_transaction(Milestone completed_by) {
   const auto reading = read_meter();
   if (!reading) {
     fault(ErrorCode::PowerMeterFailure, "meter does not answer");
@@ -193,11 +237,19 @@ void Connector::start_transaction() {
   if (session_->code_cap_wh) tx.code_cap_wh = tx.start_wh + *session_->code_cap_wh;
   // Readings without values (StopTxnSampledData empty) are left out: a meter value needs one.
   const auto begin = make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.Begin", at);
+  TransactionStart record{id_, tx.id_tag, session_->token_type, tx.start_wh, at, tx.offline_code,
+                          session_->code_cap_wh, session_->remote_start_id, std::nullopt,
+                          cp_.rules().station_names_transactions};
+  StartEvent event{id_, tx.id_tag, tx.start_wh, at, session_->token_type, completed_by,
+                   ev_ready_ ? ChargingState::Charging : ChargingState::SuspendedEV, session_->remote_start_id, {}};
+  tx.recorded_state = event.charging_state;
+  auto started = make_sample(*reading, cp_.settings().get_list("tx_started_measurands"), "Transaction.Begin", at);
+  if (!started.values.empty()) event.data.push_back(std::move(started));
   // Principle 4: the transaction and its start event are durable before the contactor closes.
   try {
     cp_.store().db().transaction([&] {
-      tx.pk = cp_.transactions().begin(id_, tx.id_tag, tx.start_wh, at, tx.offline_code, session_->code_cap_wh);
-      cp_.outbox().append(OutboxKind::Start, tx.pk, encode(StartEvent{id_, tx.id_tag, tx.start_wh, at}));
+      tx.pk = cp_.transactions().begin(record);
+      cp_.record(OutboxKind::Start, tx.pk, encode(event));
       if (!begin.values.empty()) cp_.transactions().add_stop_sample(tx.pk, begin);
     });
   } catch (const db::DbError& e) {
@@ -282,7 +334,7 @@ std::optional<std::string> Connector::record_stop(const PendingStop& stop) {
   try {
     cp_.store().db().transaction([&] {
       cp_.transactions().stop(stop.pk, stop.stop_wh, stop.at, stop.reason, stop.by);
-      cp_.outbox().append(OutboxKind::Stop, stop.pk, stop.event);
+      cp_.record(OutboxKind::Stop, stop.pk, stop.event);
       cp_.transactions().clear_stop_samples(stop.pk);  // they are in the stop event now
     });
     return std::nullopt;
@@ -401,7 +453,7 @@ void Connector::apply_fault() {
   if (code == ErrorCode::NoError) {
     log::info("core", name(id_) + ": fault cleared");
     feed(ConnectorInput::FaultCleared);
-    try_start();
+    try_start(Milestone::Authorized);
     return;
   }
   log::warn("core", name(id_) + ": fault " + std::string(to_string(code)) + (info.empty() ? "" : " (" + info + ")"));
@@ -420,7 +472,7 @@ void Connector::set_operative(bool operative) {
     show("Unavailable");
   } else {
     show("Available");
-    try_start();
+    try_start(Milestone::Authorized);
   }
 }
 
@@ -458,7 +510,7 @@ void Connector::sample(const std::string& context, const std::vector<std::string
       // One commit for both: each fsync is a flash write (bench/RESULTS.md, bytes per hour).
       cp_.store().db().transaction([&] {
         if (!ev.sample.values.empty()) {
-          cp_.outbox().append(OutboxKind::Meter, tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt, encode(ev));
+          cp_.record(OutboxKind::Meter, tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt, encode(ev));
         }
         if (!stop_sample.values.empty()) cp_.transactions().add_stop_sample(tx_->pk, stop_sample);
       });
@@ -476,7 +528,10 @@ std::optional<TransactionView> Connector::transaction_view() {
   if (!tx_) return std::nullopt;
   TransactionView v;
   v.pk = tx_->pk;
-  if (auto rec = cp_.transactions().get(tx_->pk)) v.csms_id = rec->csms_id;
+  if (auto rec = cp_.transactions().get(tx_->pk)) {
+    v.csms_id = rec->csms_id;
+    v.station_id = rec->station_id;
+  }
   v.id_tag = tx_->id_tag;
   v.offline_code = tx_->offline_code;
   const auto reading = cp_.hal().connector(id_).read_meter();

@@ -12,6 +12,17 @@ namespace ocpp::cp {
 
 class Connector {
  public:
+  // An authorized id waiting for its transaction (presented before the cable, or a remote start).
+  struct Session {
+    std::string id_tag;
+    bool unverified = false;
+    IdSource source = IdSource::Rfid;
+    std::optional<double> code_cap_wh;  // the energy an offline code allows
+    std::string token_type;             // empty: default_token_type(source)
+    std::optional<std::int32_t> remote_start_id;
+    TimerId timeout = 0;
+  };
+
   Connector(ChargePoint& cp, ConnectorId id);
   // Cancels its timers: a core torn down while the loop lives on leaves nothing behind.
   ~Connector();
@@ -24,22 +35,25 @@ class Connector {
   const std::string& error_info() const { return error_info_; }
   bool has_transaction() const { return tx_.has_value(); }
   bool idle() const { return !tx_ && !session_ && !authorizing_; }
+  bool plugged() const { return plugged_; }
   bool usable() const;
   std::optional<TransactionView> transaction_view();
   std::optional<std::int64_t> transaction_pk() const;
 
   void pilot(hal::PilotState state);
-  // `done` (optional) learns whether the id was accepted, and why not.
+  // `done` (optional) learns whether the id was accepted, and why not. A remote start's own token
+  // type and remoteStartId come with `remote`.
   void present(const std::string& id, IdSource source,
-               std::function<void(bool accepted, const std::string& reason)> done = {});
+               std::function<void(bool accepted, const std::string& reason)> done = {},
+               std::optional<Session> remote = std::nullopt);
   void stop_pressed();
   // A fault of this connector (code NoError: it cleared).
   void fault(ErrorCode code, const std::string& info);
   // A fault of the whole pile (connector 0), kept apart so that clearing one leaves the other.
   void pile_fault(ErrorCode code, const std::string& info);
-  // A session authorized by the CSMS (remote start): starts as soon as the cable is there.
-  void authorize_session(const std::string& id_tag, bool unverified, IdSource source = IdSource::Remote,
-                         std::optional<double> code_cap_wh = std::nullopt);
+  // A session authorized (by the chain, or by the CSMS's remote start): the transaction starts as soon
+  // as the cable is there.
+  void authorize_session(Session session);
   void stop(StopReason reason, const std::optional<std::string>& by = std::nullopt);
   void confirm_start(const IdTagInfo& info);
   void set_operative(bool operative);  // effective availability (pile and connector)
@@ -53,13 +67,6 @@ class Connector {
   bool resume_after_power_loss(const TransactionRecord& record);
 
  private:
-  struct Session {
-    std::string id_tag;
-    bool unverified = false;
-    IdSource source = IdSource::Rfid;
-    std::optional<double> code_cap_wh;  // the energy an offline code allows
-    TimerId timeout = 0;
-  };
   struct Transaction {
     std::int64_t pk = 0;
     std::string id_tag;
@@ -70,6 +77,7 @@ class Connector {
     bool offline_code = false;            // started with a code typed on the keypad
     std::optional<double> code_cap_wh;    // register value at which the code's energy cap stops it
     double last_wh = 0;                   // the last register read during the transaction
+    ChargingState recorded_state = ChargingState::EVConnected;  // as the last start/update event said
     TimerId sample_timer = 0;
     TimerId cap_timer = 0;
   };
@@ -95,8 +103,12 @@ class Connector {
   template <class Fn>
   void batched(Fn&& fn);
   void apply_pilot(hal::PilotState state);
-  void try_start();
-  void start_transaction();
+  // `completed_by`: the milestone that may just have completed the start condition.
+  void try_start(Milestone completed_by);
+  void start_transaction(Milestone completed_by);
+  // TransactionRules::record_milestones: an update event when the charging state moved on.
+  void record_charging_state();
+  void record_update(Milestone milestone);
   void end_session();
   void schedule_sample();
   void schedule_cap_check(const std::optional<MeterReading>& reading);

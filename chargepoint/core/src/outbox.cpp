@@ -11,15 +11,26 @@ std::string_view to_string(OutboxKind k) {
     case OutboxKind::Start: return "start";
     case OutboxKind::Meter: return "meter";
     case OutboxKind::Stop: return "stop";
+    case OutboxKind::Update: return "update";
   }
   return "?";
 }
 
+bool from_string(std::string_view text, OutboxKind& out) {
+  for (const auto k : {OutboxKind::Start, OutboxKind::Meter, OutboxKind::Stop, OutboxKind::Update}) {
+    if (to_string(k) == text) {
+      out = k;
+      return true;
+    }
+  }
+  return false;
+}
+
 namespace {
 OutboxKind kind_from(const std::string& s) {
-  if (s == "start") return OutboxKind::Start;
-  if (s == "stop") return OutboxKind::Stop;
-  return OutboxKind::Meter;
+  OutboxKind k = OutboxKind::Meter;
+  from_string(s, k);
+  return k;
 }
 
 // Resets a cached statement once the caller is done with it, also when it throws: a statement left
@@ -46,9 +57,18 @@ db::Statement& Outbox::cached(std::optional<db::Statement>& slot, std::string_vi
   return *slot;
 }
 
-std::int64_t Outbox::append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload) {
-  auto& st = cached(insert_, "INSERT INTO outbox(kind, transaction_pk, payload) VALUES(?1, ?2, ?3)");
-  st.bind(1, to_string(kind)).bind(2, transaction_pk).bind(3, payload).run();
+std::int64_t Outbox::append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload,
+                            bool offline) {
+  std::optional<std::int64_t> seq_no;
+  if (transaction_pk) {
+    auto& number = cached(number_, "UPDATE transactions SET next_seq_no=next_seq_no+1 WHERE pk=?1 RETURNING next_seq_no-1");
+    ResetWhenDone done(number);
+    number.bind(1, *transaction_pk);
+    if (!number.step()) throw db::DbError("outbox: no transaction " + std::to_string(*transaction_pk), 0);
+    seq_no = number.int64(0);
+  }
+  auto& st = cached(insert_, "INSERT INTO outbox(kind, transaction_pk, payload, seq_no, offline) VALUES(?1, ?2, ?3, ?4, ?5)");
+  st.bind(1, to_string(kind)).bind(2, transaction_pk).bind(3, payload).bind(4, seq_no).bind(5, offline ? 1 : 0).run();
   const std::int64_t seq = db_.last_insert_id();
   if (limit_ != 0 && size() > limit_) thin();
   return seq;
@@ -92,7 +112,8 @@ std::optional<OutboxEvent> Outbox::front() {
   // delivered but not deleted yet have left the queue. The transaction's CSMS id is read in the
   // same statement, at send time (principle 3: rendered from the transaction's current record).
   auto& st = cached(front_,
-                    "SELECT o.seq, o.kind, o.transaction_pk, o.payload, o.attempts, t.csms_transaction_id "
+                    "SELECT o.seq, o.kind, o.transaction_pk, o.payload, o.attempts, t.csms_transaction_id, "
+                    "t.station_transaction_id, o.seq_no, o.offline "
                     "FROM outbox o LEFT JOIN transactions t ON t.pk = o.transaction_pk "
                     "WHERE o.discarded_at IS NULL AND o.seq > ?1 ORDER BY o.seq LIMIT 1");
   ResetWhenDone done(st);
@@ -105,6 +126,9 @@ std::optional<OutboxEvent> Outbox::front() {
   e.payload = st.text(3);
   e.attempts = static_cast<int>(st.int64(4));
   e.csms_transaction_id = st.optional_text(5);
+  e.station_transaction_id = st.optional_text(6);
+  e.seq_no = st.optional_int64(7);
+  e.offline = st.int64(8) != 0;
   return e;
 }
 

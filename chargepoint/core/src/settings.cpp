@@ -203,6 +203,9 @@ std::vector<SettingSpec> make_core_specs() {
                       "Sampled measurands carried in the stop message's transaction data."));
   s.push_back(S::list("stop_txn_aligned_data", "", measurands, max_measurands,
                       "Clock-aligned measurands carried in the stop message's transaction data."));
+  s.push_back(S::list("tx_started_measurands", "Energy.Active.Import.Register", measurands, max_measurands,
+                      "Measurands carried by the transaction's start event (2.0.1 TransactionEvent Started; "
+                      "1.6 StartTransaction has only meterStart)."));
   // Messages and transport (1.6 §4.6, §3.7, §9.1; 2.0.1 OCPPCommCtrlr, B10 back-off).
   s.push_back(S::integer("heartbeat_interval_s", 300, 0, kIntMax,
                          "Seconds of silence after which a heartbeat is sent; 0: no heartbeats."));

@@ -86,6 +86,20 @@ CREATE TABLE security_events(
   tech_info TEXT,
   at TEXT NOT NULL);                -- RFC 3339
 )sql",
+    // 4: what 2.0.1 needs of a transaction as well (DESIGN.md principle 1): the id the station makes
+    // (at most 36 characters, unique across reboots), the number of the next event (2.0.1 seqNo,
+    // counted per transaction), the CSMS's remoteStartId and reservationId, the id token's type;
+    // and of each outbox event, its seqNo and whether it happened while the pile was offline.
+    R"sql(
+ALTER TABLE transactions ADD COLUMN station_transaction_id TEXT;
+ALTER TABLE transactions ADD COLUMN next_seq_no INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE transactions ADD COLUMN remote_start_id INTEGER;
+ALTER TABLE transactions ADD COLUMN reservation_id INTEGER;
+ALTER TABLE transactions ADD COLUMN id_token_type TEXT;
+CREATE UNIQUE INDEX transactions_by_station_id ON transactions(station_transaction_id);
+ALTER TABLE outbox ADD COLUMN seq_no INTEGER;              -- per transaction, from 0; NULL without one
+ALTER TABLE outbox ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "ocpp/cp/transactions.hpp"
 
+#include <cstdio>
+#include <random>
+
 #include "ocpp/common/datetime.hpp"
 
 namespace ocpp::cp {
@@ -7,7 +10,30 @@ namespace {
 
 constexpr const char* kColumns =
     "SELECT pk, connector_id, id_tag, csms_transaction_id, meter_start_wh, started_at, meter_stop_wh, stopped_at, "
-    "stop_reason, stop_id_tag, offline_code, code_energy_cap_wh FROM transactions";
+    "stop_reason, stop_id_tag, offline_code, code_energy_cap_wh, station_transaction_id, remote_start_id, "
+    "reservation_id, id_token_type FROM transactions";
+
+// A random (version 4) UUID: unique across reboots without any state, 36 characters (2.0.1
+// identifierString). std::random_device reads the kernel's entropy on Linux.
+std::string new_station_id() {
+  static std::random_device entropy;
+  unsigned char b[16];
+  for (int i = 0; i < 16; i += 4) {
+    const auto r = entropy();
+    for (int k = 0; k < 4; ++k) b[i + k] = static_cast<unsigned char>(r >> (8 * k));
+  }
+  b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+  b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+  char out[37];
+  std::snprintf(out, sizeof out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+  return out;
+}
+
+std::optional<std::int32_t> optional_int32(const db::Statement& st, int column) {
+  if (st.is_null(column)) return std::nullopt;
+  return static_cast<std::int32_t>(st.int64(column));
+}
 
 std::optional<StopReason> reason_from(const std::optional<std::string>& text) {
   if (!text) return std::nullopt;
@@ -31,20 +57,40 @@ TransactionRecord read(const db::Statement& st) {
   t.stop_id_tag = st.optional_text(9);
   t.offline_code = st.int64(10) != 0;
   if (!st.is_null(11)) t.code_energy_cap_wh = st.real(11);
+  // A transaction begun before migration 4 has no station id: its pk stands for one.
+  t.station_id = st.optional_text(12).value_or("local-" + std::to_string(t.pk));
+  t.remote_start_id = optional_int32(st, 13);
+  t.reservation_id = optional_int32(st, 14);
+  t.id_token_type = st.optional_text(15).value_or(t.offline_code ? "KeyCode" : "ISO14443");
   return t;
 }
 
 }  // namespace
 
-std::int64_t TransactionStore::begin(ConnectorId connector, const std::string& id_tag, double meter_start_wh,
-                                     SystemTime at, bool offline_code, std::optional<double> code_energy_cap_wh) {
+std::int64_t TransactionStore::begin(const TransactionStart& s) {
+  const std::string station_id = new_station_id();
   auto st = db_.prepare(
-      "INSERT INTO transactions(connector_id, id_tag, meter_start_wh, started_at, offline_code, code_energy_cap_wh) "
-      "VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-  st.bind(1, connector).bind(2, id_tag).bind(3, meter_start_wh).bind(4, format_rfc3339(at)).bind(5, offline_code ? 1 : 0);
-  if (code_energy_cap_wh) st.bind(6, *code_energy_cap_wh);
+      "INSERT INTO transactions(connector_id, id_tag, meter_start_wh, started_at, offline_code, code_energy_cap_wh, "
+      "station_transaction_id, remote_start_id, reservation_id, id_token_type, csms_transaction_id) "
+      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  st.bind(1, s.connector).bind(2, s.id_tag).bind(3, s.meter_start_wh).bind(4, format_rfc3339(s.at));
+  st.bind(5, s.offline_code ? 1 : 0).bind(7, station_id).bind(10, s.id_token_type);
+  if (s.code_energy_cap_wh) st.bind(6, *s.code_energy_cap_wh);
+  if (s.remote_start_id) st.bind(8, static_cast<std::int64_t>(*s.remote_start_id));
+  if (s.reservation_id) st.bind(9, static_cast<std::int64_t>(*s.reservation_id));
+  if (s.station_id_is_csms_id) st.bind(11, station_id);
   st.run();
   return db_.last_insert_id();
+}
+
+std::int64_t TransactionStore::take_seq_no(std::int64_t pk) {
+  auto st = db_.prepare("UPDATE transactions SET next_seq_no=next_seq_no+1 WHERE pk=?1 RETURNING next_seq_no-1");
+  st.bind(1, pk);
+  if (!st.step()) throw db::DbError("no transaction " + std::to_string(pk) + " to number an event of", 0);
+  const std::int64_t seq_no = st.int64(0);
+  while (st.step()) {
+  }
+  return seq_no;
 }
 
 void TransactionStore::set_csms_id(std::int64_t pk, const std::string& csms_id) {
@@ -68,6 +114,13 @@ std::optional<TransactionRecord> TransactionStore::get(std::int64_t pk) {
 std::optional<TransactionRecord> TransactionStore::find_by_csms_id(const std::string& csms_id) {
   auto st = db_.prepare(std::string(kColumns) + " WHERE csms_transaction_id=?1 ORDER BY pk DESC LIMIT 1");
   st.bind(1, csms_id);
+  if (!st.step()) return std::nullopt;
+  return read(st);
+}
+
+std::optional<TransactionRecord> TransactionStore::find_by_station_id(const std::string& station_id) {
+  auto st = db_.prepare(std::string(kColumns) + " WHERE station_transaction_id=?1");
+  st.bind(1, station_id);
   if (!st.step()) return std::nullopt;
   return read(st);
 }

@@ -109,6 +109,13 @@ void Adapter::send_event() {
         });
         return;
       }
+      case OutboxKind::Update:
+        // 1.6 has no message for a milestone within a transaction (the core records none for this
+        // adapter; one can remain from a pile that ran 2.0.1 before): nothing to send.
+        sending_ = false;
+        core_->outbox().remove(seq);
+        pump();
+        return;
       case OutboxKind::Stop: {
         const StopEvent e = decode_stop(event->payload);
         const auto tx_id = csms_id_of(*event);

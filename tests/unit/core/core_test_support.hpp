@@ -256,6 +256,7 @@ class CoreFixture : public ::testing::Test {
     authorizer_ = std::make_unique<Authorizer>(*list_, *cache_, csms_, clock_);
     chain_ = std::make_unique<ChainAuthorization>(*authorizer_, *list_, *cache_, *settings_, clock_, csms_);
     cp_ = std::make_unique<ChargePoint>(loop_, *store_, *hal_, *settings_, *chain_, csms_);
+    cp_->set_rules(rules_);
     pile_->set_listener(cp_.get());
     cp_->start(resume_after_power_loss_);
     loop_.run_pending();
@@ -263,6 +264,8 @@ class CoreFixture : public ::testing::Test {
 
   // The daemon's resume_transactions_after_power_loss, for the next boot().
   bool resume_after_power_loss_ = false;
+  // What the protocol adapter would ask of the core (1.6's by default), for the next boot().
+  TransactionRules rules_;
 
   // Tears the core down without stopping anything, as a crash or a power cut does. The
   // controller's outputs drop with it: contactors open, current limits 0.
@@ -295,9 +298,9 @@ class CoreFixture : public ::testing::Test {
     m.closing = closing;
     auto st = store_->db().prepare("SELECT kind, transaction_pk FROM outbox ORDER BY seq");
     while (st.step()) {
-      const std::string kind = st.text(0);
-      m.outbox.emplace_back(kind == "start" ? OutboxKind::Start : kind == "stop" ? OutboxKind::Stop : OutboxKind::Meter,
-                            st.optional_int64(1));
+      OutboxKind kind = OutboxKind::Meter;
+      from_string(st.text(0), kind);
+      m.outbox.emplace_back(kind, st.optional_int64(1));
     }
     m.open_transactions = cp_->transactions().open_transactions();
     moves_.push_back(std::move(m));
@@ -314,15 +317,17 @@ class CoreFixture : public ::testing::Test {
   // Every outbox event, oldest first (the outbox is only read here, never consumed).
   std::vector<OutboxEvent> events() {
     std::vector<OutboxEvent> out;
-    auto st = store_->db().prepare("SELECT seq, kind, transaction_pk, payload, attempts FROM outbox ORDER BY seq");
+    auto st = store_->db().prepare(
+        "SELECT seq, kind, transaction_pk, payload, attempts, seq_no, offline FROM outbox ORDER BY seq");
     while (st.step()) {
       OutboxEvent e;
       e.seq = st.int64(0);
-      const std::string kind = st.text(1);
-      e.kind = kind == "start" ? OutboxKind::Start : kind == "stop" ? OutboxKind::Stop : OutboxKind::Meter;
+      from_string(st.text(1), e.kind);
       e.transaction_pk = st.optional_int64(2);
       e.payload = st.text(3);
       e.attempts = static_cast<int>(st.int64(4));
+      e.seq_no = st.optional_int64(5);
+      e.offline = st.int64(6) != 0;
       out.push_back(std::move(e));
     }
     return out;

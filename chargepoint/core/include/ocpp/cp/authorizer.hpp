@@ -83,6 +83,13 @@ class CsmsAuthorize {
  public:
   virtual ~CsmsAuthorize() = default;
   virtual void authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done) = 0;
+  // The same with the identifier's kind in 2.0.1 IdTokenEnumType spelling (ISO14443, KeyCode,
+  // Central), for a protocol that sends it; one that does not (1.6) need not override this.
+  virtual void authorize_typed(const std::string& id_tag, const std::string& token_type,
+                               std::function<void(std::optional<IdTagInfo>)> done) {
+    (void)token_type;
+    authorize(id_tag, std::move(done));
+  }
 };
 
 // What the offline-code verifier says of a typed code.

@@ -30,6 +30,7 @@ enum class UnlockAnswer { Unlocked, UnlockFailed, NotSupported };
 
 struct TransactionView {
   std::int64_t pk = 0;
+  std::string station_id;
   std::optional<std::string> csms_id;
   std::string id_tag;
   double energy_wh = 0;  // delivered so far
@@ -39,8 +40,30 @@ struct TransactionView {
 struct ConnectorView {
   ConnectorId id = 0;
   ConnectorStatus status = ConnectorStatus::Available;
+  Availability availability = Availability::Available;
+  ChargingState charging_state = ChargingState::Idle;
+  bool plugged = false;
   ErrorCode error = ErrorCode::NoError;
   std::optional<TransactionView> transaction;
+};
+
+// How the protocol in use wants transactions recorded; the adapter sets them before start(). A rule
+// here is a difference of protocol the core serves without knowing which protocol it is.
+struct TransactionRules {
+  // 2.0.1: the station names its transactions (transactionId made by the pile) and the CSMS knows
+  // them by that name at once. 1.6: the CSMS assigns an id in StartTransaction.conf.
+  bool station_names_transactions = false;
+  // 2.0.1 TransactionEvent Updated: each milestone within a transaction (charging state changed, EV
+  // disconnected) is an outbox event. 1.6 has no message for them.
+  bool record_milestones = false;
+};
+
+// A remote start (1.6 RemoteStartTransaction, 2.0.1 RequestStartTransaction).
+struct RemoteStartRequest {
+  std::optional<ConnectorId> connector;  // none: the first free one
+  std::string id_tag;
+  std::string id_token_type = "Central";
+  std::optional<std::int32_t> remote_start_id;
 };
 
 class ChargePoint final : public hal::HalListener {
@@ -68,9 +91,13 @@ class ChargePoint final : public hal::HalListener {
                std::function<void(bool accepted, const std::string& reason)> done);
 
   // --- the CSMS, through the protocol adapter ---
-  // RemoteStartTransaction / RequestStartTransaction: true when accepted (1.6 §5.11).
-  bool remote_start(std::optional<ConnectorId> connector, const std::string& id_tag);
-  // RemoteStopTransaction / RequestStopTransaction: true when such a transaction runs.
+  // RemoteStartTransaction / RequestStartTransaction: true when accepted (1.6 §5.11, 2.0.1 F01).
+  bool remote_start(const RemoteStartRequest& request);
+  bool remote_start(std::optional<ConnectorId> connector, const std::string& id_tag) {
+    return remote_start(RemoteStartRequest{connector, id_tag, "Central", std::nullopt});
+  }
+  // RemoteStopTransaction / RequestStopTransaction: true when such a transaction runs. The id is the
+  // one the CSMS knows it by (TransactionRecord::csms_id).
   bool remote_stop(const std::string& csms_transaction_id);
   AvailabilityAnswer change_availability(ConnectorId connector, bool operative);
   UnlockAnswer unlock(ConnectorId connector);
@@ -94,6 +121,15 @@ class ChargePoint final : public hal::HalListener {
   bool valid_connector(ConnectorId id) const { return id >= 1 && id <= connector_count(); }
   std::vector<ConnectorView> view();
   ConnectorStatus status(ConnectorId id) const;
+  // The coarse view of a connector (0: the pile as a whole).
+  Availability availability(ConnectorId id) const;
+  const TransactionRules& rules() const { return rules_; }
+  void set_rules(const TransactionRules& rules) { rules_ = rules; }
+  // Appends an outbox event, marked offline when the CSMS cannot hear of it now (2.0.1 `offline`).
+  // Call inside the db transaction that records what it is about.
+  std::int64_t record(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload) {
+    return outbox_.append(kind, transaction_pk, payload, !csms_.online());
+  }
   Outbox& outbox() { return outbox_; }
   TransactionStore& transactions() { return transactions_; }
   Settings& settings() { return settings_; }
@@ -134,6 +170,7 @@ class ChargePoint final : public hal::HalListener {
   std::optional<bool> pile_pending_;
   ErrorCode pile_error_ = ErrorCode::NoError;
   TimerId aligned_timer_ = 0;
+  TransactionRules rules_;
   std::map<ConnectorId, std::pair<ConnectorStatus, ErrorCode>> reported_;
   std::map<ConnectorId, TimerId> status_timers_;
 };

@@ -2,6 +2,7 @@
 // The version-neutral charging events that go through the outbox, and their JSON form in it.
 // Measurand, unit, phase and context names are those both OCPP versions share
 // ("Energy.Active.Import.Register", "Wh", "L1", "Sample.Periodic", ...).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,11 +24,34 @@ struct MeterSample {
   std::vector<SampledValue> values;
 };
 
+// The milestone of a session that made an event (2.0.1 triggerReason; 1.6 sends none).
+enum class Milestone {
+  EvConnected,           // the cable was plugged in
+  EvDisconnected,        // the cable was pulled out at the EV
+  Authorized,            // a driver's id was accepted
+  RemoteStart,           // the CSMS started it (its id is authorized)
+  ChargingStateChanged,  // energy began to flow, or was suspended by the EV or the EVSE
+};
+std::string_view to_string(Milestone m);
+
 struct StartEvent {
   ConnectorId connector = 0;
   std::string id_tag;
   double meter_start_wh = 0;
   SystemTime at{};
+  std::string id_token_type;                    // default_token_type(), or a remote start's own
+  Milestone milestone = Milestone::Authorized;  // the one that completed the start condition
+  ChargingState charging_state = ChargingState::EVConnected;
+  std::optional<std::int32_t> remote_start_id;
+  std::vector<MeterSample> data;                // the readings named by tx_started_measurands
+};
+
+// A milestone within a running transaction (recorded when TransactionRules::record_milestones).
+struct UpdateEvent {
+  ConnectorId connector = 0;
+  SystemTime at{};
+  Milestone milestone = Milestone::ChargingStateChanged;
+  ChargingState charging_state = ChargingState::Charging;
 };
 
 struct MeterEvent {
@@ -47,10 +71,12 @@ struct StopEvent {
 std::string encode(const StartEvent& e);
 std::string encode(const MeterEvent& e);
 std::string encode(const StopEvent& e);
+std::string encode(const UpdateEvent& e);
 // Throw std::runtime_error on a payload that is not what its kind says (a bug or a corrupt row).
 StartEvent decode_start(const std::string& payload);
 MeterEvent decode_meter(const std::string& payload);
 StopEvent decode_stop(const std::string& payload);
+UpdateEvent decode_update(const std::string& payload);
 
 // The values of `measurands` (names as above) found in a meter reading. Unknown measurands and
 // values the meter does not provide are left out.

@@ -14,8 +14,11 @@
 
 namespace ocpp::cp {
 
-enum class OutboxKind { Start, Meter, Stop };
+// Update: a milestone within a transaction (its charging state changed, the EV left), recorded when
+// the adapter's TransactionRules ask for them (2.0.1 TransactionEvent Updated).
+enum class OutboxKind { Start, Meter, Stop, Update };
 std::string_view to_string(OutboxKind k);
+bool from_string(std::string_view text, OutboxKind& out);
 
 struct OutboxEvent {
   std::int64_t seq = 0;
@@ -26,6 +29,9 @@ struct OutboxEvent {
   // The transactionId the CSMS assigned to the event's transaction, as the transaction record
   // holds it when the event is read (send time), or nullopt while there is none.
   std::optional<std::string> csms_transaction_id;
+  std::optional<std::string> station_transaction_id;  // the pile's own id of it
+  std::optional<std::int64_t> seq_no;  // the event's number within its transaction, from 0
+  bool offline = false;                // it happened while the pile was offline
 };
 
 // Keeps prepared statements on `db`: destroy the Outbox before its Database.
@@ -42,8 +48,10 @@ class Outbox {
   // the samples of a transaction's ends are never dropped, so the limit can be exceeded by them.
   void set_limit(std::size_t max_events) { limit_ = max_events; }
   std::size_t thinned() const { return thinned_; }
-  // Stores an event; call inside the db transaction that records what it is about.
-  std::int64_t append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload);
+  // Stores an event; call inside the db transaction that records what it is about. An event of a
+  // transaction takes the transaction's next seqNo in the same commit (2.0.1 E01.FR.07).
+  std::int64_t append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload,
+                      bool offline = false);
   // The oldest event neither delivered nor discarded.
   std::optional<OutboxEvent> front();
   // Delivered: it leaves the queue, durably before this returns.
@@ -75,6 +83,7 @@ class Outbox {
   std::size_t thinned_ = 0;
   std::int64_t delivered_up_to_ = 0;  // every event up to this seq has left the queue
   std::optional<db::Statement> insert_;
+  std::optional<db::Statement> number_;
   std::optional<db::Statement> front_;
   std::optional<db::Statement> delete_;
   std::optional<db::Statement> size_;

@@ -9,9 +9,6 @@
 
 namespace ocpp::cp {
 
-// Where an identifier came from: a card at the RFID reader, or digits typed on the keypad.
-enum class IdSource { Rfid, Keypad, Remote };
-
 struct AuthDecision {
   bool accepted = false;
   IdTagInfo info;

@@ -13,11 +13,30 @@
 
 namespace ocpp::cp {
 
-struct TransactionRecord {
-  std::int64_t pk = 0;  // ours: stable from the first moment, across reboots
+// What a transaction starts with.
+struct TransactionStart {
   ConnectorId connector = 0;
   std::string id_tag;
-  std::optional<std::string> csms_id;  // the CSMS's transactionId, once known
+  std::string id_token_type;         // default_token_type(), or what a remote start named
+  double meter_start_wh = 0;
+  SystemTime at{};
+  bool offline_code = false;
+  std::optional<double> code_energy_cap_wh;
+  std::optional<std::int32_t> remote_start_id;  // 2.0.1 RequestStartTransaction.remoteStartId
+  std::optional<std::int32_t> reservation_id;
+  // 2.0.1: the station's transactionId is the one the CSMS knows it by, so it is the CSMS id at once.
+  bool station_id_is_csms_id = false;
+};
+
+struct TransactionRecord {
+  std::int64_t pk = 0;  // ours: stable from the first moment, across reboots
+  std::string station_id;  // made by the pile at the start: a UUID, 36 characters (2.0.1 transactionId)
+  ConnectorId connector = 0;
+  std::string id_tag;
+  std::string id_token_type;
+  std::optional<std::string> csms_id;  // the id the CSMS knows it by (1.6: StartTransaction.conf), once known
+  std::optional<std::int32_t> remote_start_id;
+  std::optional<std::int32_t> reservation_id;
   double meter_start_wh = 0;
   SystemTime started_at{};
   std::optional<double> meter_stop_wh;
@@ -32,14 +51,22 @@ struct TransactionRecord {
 class TransactionStore {
  public:
   explicit TransactionStore(db::Database& db) : db_(db) {}
-  // Inserts the start; returns its pk. Call inside db.transaction() together with the outbox event.
-  std::int64_t begin(ConnectorId connector, const std::string& id_tag, double meter_start_wh, SystemTime at,
-                     bool offline_code = false, std::optional<double> code_energy_cap_wh = std::nullopt);
+  // Inserts the start with a new station id; returns its pk. Call inside db.transaction() together
+  // with the outbox event.
+  std::int64_t begin(const TransactionStart& start);
+  // A card's transaction (tests and tools that only need a transaction to exist).
+  std::int64_t begin(ConnectorId connector, const std::string& id_tag, double meter_start_wh, SystemTime at) {
+    return begin(TransactionStart{connector, id_tag, "ISO14443", meter_start_wh, at, false, {}, {}, {}, false});
+  }
+  // The seqNo of the transaction's next event, counted up (2.0.1 E01.FR.07: from 0 per transaction).
+  // Call inside the db transaction that appends the event.
+  std::int64_t take_seq_no(std::int64_t pk);
   void set_csms_id(std::int64_t pk, const std::string& csms_id);
   void stop(std::int64_t pk, double meter_stop_wh, SystemTime at, StopReason reason,
             const std::optional<std::string>& id_tag);
   std::optional<TransactionRecord> get(std::int64_t pk);
   std::optional<TransactionRecord> find_by_csms_id(const std::string& csms_id);
+  std::optional<TransactionRecord> find_by_station_id(const std::string& station_id);
   // Transactions without a stop, oldest first (after a restart: what was running).
   std::vector<TransactionRecord> open_transactions();
 
