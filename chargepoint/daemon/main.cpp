@@ -50,11 +50,6 @@ int main(int argc, char** argv) {
     const cp::daemon::Config config = cp::daemon::load_config(config_path);
     log::set_level(config.log.level);
     if (config.log.syslog) log::enable_syslog("ocpp-chargepoint");
-    if (config.ocpp_version != ProtocolVersion::v16) {
-      std::fprintf(stderr, "ocpp-chargepoint: %s: ocpp_version: 2.0.1 is not available in this build yet (use \"1.6\")\n",
-                   config_path.c_str());
-      return 2;
-    }
     log::info("daemon", "ocpp-chargepoint " + std::string(OCPP_VERSION) + " starting as " + config.charge_point_id);
     cp::daemon::Runtime runtime(config);
     result = runtime.run();

@@ -19,6 +19,9 @@
 #include "ocpp/cp/synced_clock.hpp"
 #include "ocpp/cp/v16/adapter.hpp"
 #include "ocpp/cp/v16/config_keys.hpp"
+#include "ocpp/cp/v201/adapter.hpp"
+#include "ocpp/cp/v201/device_model_settings.hpp"
+#include "ocpp/cp/v201/initial_values.hpp"
 #include "ocpp/hal/modbus/modbus_pile.hpp"
 #include "ocpp/hal/sim/sim_pile.hpp"
 #include "ocpp/transport/lws_loop.hpp"
@@ -27,18 +30,7 @@
 namespace ocpp::cp::daemon {
 namespace {
 
-
-// The adapter's Authorize round trip, as the authorization chain asks for it.
-class AdapterAuthorize final : public CsmsAuthorize {
- public:
-  explicit AdapterAuthorize(v16::Adapter& adapter) : adapter_(adapter) {}
-  void authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done) override {
-    adapter_.authorize(id_tag, std::move(done));
-  }
-
- private:
-  v16::Adapter& adapter_;
-};
+bool is_v201(const Config& c) { return c.ocpp_version == ProtocolVersion::v201; }
 
 bool parse_connector(const std::string& text, int& out) {
   try {
@@ -64,8 +56,8 @@ struct Runtime::Parts final : ControlHandler {
   hal::sim::SimPile* sim = nullptr;
   AuthCache cache;
   LocalAuthList local_list;
-  v16::Adapter adapter;
-  AdapterAuthorize csms_authorize{adapter};
+  // The protocol in use (DESIGN.md principle 1): the only part of the runtime that knows it.
+  std::unique_ptr<ProtocolAdapter> adapter;
   Authorizer authorizer;
   ChainAuthorization chain;
   ChargePoint core;
@@ -103,10 +95,24 @@ struct Runtime::Parts final : ControlHandler {
     return std::make_unique<hal::sim::SimPile>(loop, c.connectors, sim_options(c));
   }
 
+  // The core's settings, plus those only 2.0.1 has; `ocpp_config` by the OCPP names of the version.
   static Settings make_settings(Store& store, const Config& c) {
-    Settings s(store.db(), core_setting_specs());
-    if (auto error = v16::apply_initial_values(s, c.ocpp_config)) throw ConfigError("ocpp_config", *error);
+    Settings s(store.db(), is_v201(c) ? v201::all_setting_specs() : core_setting_specs());
+    auto error = is_v201(c) ? v201::apply_initial_values(s, c.ocpp_config) : v16::apply_initial_values(s, c.ocpp_config);
+    if (error) throw ConfigError("ocpp_config", *error);
     return s;
+  }
+
+  std::unique_ptr<ProtocolAdapter> make_adapter(const Config& c) {
+    const std::string model = sim != nullptr ? "SimPile" : "ModbusPile";
+    if (is_v201(c)) {
+      return std::make_unique<v201::Adapter>(loop, client_options(c),
+                                             v201::Identity{"OcppStack", model, c.charge_point_id, OCPP_VERSION}, settings,
+                                             clock, Topology::uniform(c.connectors));
+    }
+    return std::make_unique<v16::Adapter>(loop, client_options(c),
+                                          v16::Identity{"OcppStack", model, c.charge_point_id, OCPP_VERSION}, settings,
+                                          clock);
   }
 
   explicit Parts(const Config& c)
@@ -118,21 +124,19 @@ struct Runtime::Parts final : ControlHandler {
         local_list(store.db(),
                    LocalAuthListOptions{true, static_cast<std::size_t>(settings.get_int("local_auth_list_max_entries")),
                                         static_cast<std::size_t>(settings.get_int("send_local_list_max_entries"))}),
-        adapter(loop, client_options(c),
-                v16::Identity{"OcppStack", sim != nullptr ? "SimPile" : "ModbusPile", c.charge_point_id, OCPP_VERSION},
-                settings, clock),
-        authorizer(local_list, cache, csms_authorize, clock),
-        chain(authorizer, local_list, cache, settings, clock, adapter),
-        core(loop, store, *hal, settings, chain, adapter),
+        adapter(make_adapter(c)),
+        authorizer(local_list, cache, *adapter, clock),
+        chain(authorizer, local_list, cache, settings, clock, *adapter),
+        core(loop, store, *hal, settings, chain, *adapter),
         code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id) {
     hal->set_listener(&core);
-    adapter.bind(core, local_list, cache);
-    adapter.bind_security_events(security_events);
+    adapter->bind(core, local_list, cache);
+    adapter->bind_security_events(security_events);
     wire_offline_code(c);
-    adapter.allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
+    adapter->allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
     resume_open_transactions = c.resume_transactions_after_power_loss;
     core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
-    adapter.on_reset([this](bool hard) {
+    adapter->on_reset([this](bool hard) {
       log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
       result = RunResult::ResetRequested;
       loop.stop();
@@ -159,10 +163,16 @@ struct Runtime::Parts final : ControlHandler {
                        [](const std::string&) -> std::optional<std::string> { return "read-only"; }});
     // A key in the file's ocpp_config (factory or lab provisioning) is installed once: a restart
     // with the same file finds its version already held and leaves the ring as it is.
-    if (auto it = c.ocpp_config.find("OfflineCodeKey"); it != c.ocpp_config.end()) {
-      auto key = ocpp::offline_code::parse_key_spec(it->second);
+    const auto spec = is_v201(c) ? v201::config_value(c.ocpp_config, "OfflineCodeCtrlr", "Key")
+                                 : (c.ocpp_config.count("OfflineCodeKey") != 0
+                                        ? std::optional<std::string>(c.ocpp_config.at("OfflineCodeKey"))
+                                        : std::nullopt);
+    if (spec) {
+      auto key = ocpp::offline_code::parse_key_spec(*spec);
       if (key && key->version > key_ring.newest_version()) {
-        if (auto refused = key_ring.install(*key)) throw ConfigError("ocpp_config.OfflineCodeKey", *refused);
+        if (auto refused = key_ring.install(*key)) {
+          throw ConfigError(is_v201(c) ? "ocpp_config.OfflineCodeCtrlr.Key" : "ocpp_config.OfflineCodeKey", *refused);
+        }
       }
     }
     authorizer.set_offline_code_verifier(&code_verifier);
@@ -236,9 +246,9 @@ struct Runtime::Parts final : ControlHandler {
     w.Key("charge_point_id");
     w.String(adapter_id.c_str());
     w.Key("registration");
-    w.String(std::string(v16::to_string(adapter.registration())).c_str());
+    w.String(std::string(to_string(adapter->registration())).c_str());
     w.Key("connected");
-    w.Bool(adapter.connected());
+    w.Bool(adapter->connected());
     w.Key("outbox");
     w.Uint64(core.outbox().size());
     w.Key("outbox_discarded");
@@ -353,7 +363,7 @@ RunResult Runtime::run() {
   auto& p = *parts_;
   std::signal(SIGPIPE, SIG_IGN);
   p.core.start(p.resume_open_transactions);
-  p.adapter.start();
+  p.adapter->start();
   p.loop.stop_on_signals([] { log::info("daemon", "stopping on signal"); });
   p.loop.run();
   if (p.result == RunResult::Stopped) {

@@ -1,5 +1,7 @@
 #include "ocpp/cp/types.hpp"
 
+#include "ocpp/cp/protocol_adapter.hpp"
+
 #include <array>
 #include <utility>
 
@@ -80,6 +82,16 @@ constexpr std::array<std::pair<ChargingState, std::string_view>, 5> kChargingSta
 }};
 
 }  // namespace
+
+std::string_view to_string(Registration r) {
+  switch (r) {
+    case Registration::None: return "None";
+    case Registration::Pending: return "Pending";
+    case Registration::Accepted: return "Accepted";
+    case Registration::Rejected: return "Rejected";
+  }
+  return "?";
+}
 
 std::string_view to_string(Availability a) { return name_of(kAvailability, a); }
 std::string_view to_string(ChargingState c) { return name_of(kChargingState, c); }

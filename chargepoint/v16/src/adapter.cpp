@@ -8,16 +8,6 @@
 
 namespace ocpp::cp::v16 {
 
-std::string_view to_string(Registration r) {
-  switch (r) {
-    case Registration::None: return "None";
-    case Registration::Pending: return "Pending";
-    case Registration::Accepted: return "Accepted";
-    case Registration::Rejected: return "Rejected";
-  }
-  return "?";
-}
-
 Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Identity identity, Settings& settings,
                  SyncedClock& clock)
     : loop_(loop), identity_(std::move(identity)), settings_(settings), clock_(clock), alive_(std::make_shared<bool>(true)) {

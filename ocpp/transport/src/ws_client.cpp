@@ -125,6 +125,11 @@ void WsClient::send_frame(std::string text) {
   lws_callback_on_writable(wsi_);
 }
 
+void WsClient::set_basic_auth_password(const std::string& password) {
+  options_.basic_auth_password = password;
+  if (!auth_header_.empty()) auth_header_ = "Basic " + base64_encode(options_.charge_point_id + ":" + password);
+}
+
 void WsClient::set_ping_interval(std::chrono::seconds interval) {
   options_.ping_interval = interval;
   if (ping_timer_ != 0) {

@@ -68,6 +68,9 @@ class WsClient final : public rpc::FrameSink {
   void send_frame(std::string text) override;
   void set_ping_interval(std::chrono::seconds interval);
   void set_backoff(BackoffPolicy policy) { backoff_.set_policy(policy); }
+  // 2.0.1 A01 / 1.6 security extension: the CSMS set a new Basic authentication password. The next
+  // connection uses it; the current one is left as it is (the caller drops it when it should).
+  void set_basic_auth_password(const std::string& password);
   const std::string& url() const { return url_text_; }
   int reconnect_attempts() const { return backoff_.attempts(); }
 

@@ -13,6 +13,7 @@
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/ports.hpp"
+#include "ocpp/cp/protocol_adapter.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/synced_clock.hpp"
 #include "ocpp/transport/ocpp_client.hpp"
@@ -32,22 +33,20 @@ struct Identity {
   std::string firmware;
 };
 
-enum class Registration { None, Pending, Accepted, Rejected };
-std::string_view to_string(Registration r);
+using cp::Registration;
 
-class Adapter final : public CsmsLink {
+class Adapter final : public ProtocolAdapter {
  public:
   Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Identity identity, Settings& settings,
           SyncedClock& clock);
   ~Adapter() override;
 
-  // The core and the authorization stores exist after the adapter (the core needs the CsmsLink),
-  // so they are bound here, before start().
-  void bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache);
+  // ProtocolAdapter
+  void bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) override;
   // The durable queue of security events to report (security_event_sender.cpp); optional.
-  void bind_security_events(SecurityEvents& events);
-  void start();
-  void stop();
+  void bind_security_events(SecurityEvents& events) override;
+  void start() override;
+  void stop() override;
 
   // CsmsLink
   bool online() const override;
@@ -59,15 +58,14 @@ class Adapter final : public CsmsLink {
   // The Authorize round trip for the authorization chain: nullopt when the CSMS cannot be asked
   // or does not answer within OfflineThreshold; while the link has been down for less than that,
   // the request waits for it (authorize.cpp).
-  void authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done);
+  void authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done) override;
 
-  Registration registration() const { return registration_; }
-  bool connected() const { return client_->connected(); }
-  // Called after a Reset has stopped the transactions: the daemon restarts the process.
-  void on_reset(std::function<void(bool hard)> fn) { on_reset_ = std::move(fn); }
+  Registration registration() const override { return registration_; }
+  bool connected() const override { return client_->connected(); }
+  void on_reset(std::function<void(bool hard)> fn) override { on_reset_ = std::move(fn); }
   rpc::Endpoint& rpc() { return client_->rpc(); }
   // Write-only secrets (OfflineCodeKey) may be set over a link without TLS: only for a lab.
-  void allow_plaintext_secrets(bool allow) { allow_plaintext_secrets_ = allow; }
+  void allow_plaintext_secrets(bool allow) override { allow_plaintext_secrets_ = allow; }
 
  private:
   void on_connected();

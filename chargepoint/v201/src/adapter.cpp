@@ -1,0 +1,205 @@
+// B01-B04 provisioning: the connection, BootNotification with Pending and Rejected, the heartbeat
+// and the clock. The other blocks register their handlers from their own files.
+#include "ocpp/cp/v201/adapter.hpp"
+
+#include "ocpp/common/log.hpp"
+#include "ocpp/cp/v201/device_model.hpp"
+#include "live.hpp"
+#include "ocpp/offline_code/keys.hpp"
+#include "ocpp/rpc/typed.hpp"
+#include "ocpp/v201/messages.hpp"
+
+namespace ocpp::cp::v201 {
+
+namespace m = ocpp::v201;
+
+Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Identity identity, Settings& settings,
+                 SyncedClock& clock, Topology topology)
+    : loop_(loop),
+      identity_(std::move(identity)),
+      settings_(settings),
+      clock_(clock),
+      topology_(std::move(topology)),
+      alive_(std::make_shared<bool>(true)) {
+  options.version = ProtocolVersion::v201;
+  security_profile_ = options.security_profile;
+  charge_point_id_ = options.charge_point_id;
+  // A01: a password the CSMS set (SecurityCtrlr.BasicAuthPassword) outlives the file's.
+  if (settings_.has("basic_auth_password") && settings_.is_persisted("basic_auth_password")) {
+    options.basic_auth_password = settings_.get("basic_auth_password");
+  }
+  options.ping_interval = std::chrono::seconds(settings_.get_int("websocket_ping_interval_s"));
+  options.backoff = transport::BackoffPolicy{std::chrono::seconds(settings_.get_int("retry_backoff_wait_minimum_s")),
+                                             std::chrono::seconds(settings_.get_int("retry_backoff_random_range_s")),
+                                             static_cast<int>(settings_.get_int("retry_backoff_repeat_times"))};
+  transport::OcppClient::Callbacks cb;
+  cb.on_connected = [this] { on_connected(); };
+  cb.on_disconnected = [this](const std::string&) { on_disconnected(); };
+  rpc::EndpointOptions rpc;
+  rpc.log_name = "v201";
+  rpc.secret_frame = ocpp::offline_code::carries_pile_key;  // OfflineCodeCtrlr.Key is never logged (DESIGN.md)
+  client_ = std::make_unique<transport::OcppClient>(loop, std::move(options), std::move(cb), rpc);
+  settings_.on_change([this](std::string_view name, const std::string&) {
+    if (name == "heartbeat_interval_s" && registration_ == Registration::Accepted) schedule_heartbeat();
+    if (name == "websocket_ping_interval_s") {
+      client_->socket().set_ping_interval(std::chrono::seconds(settings_.get_int("websocket_ping_interval_s")));
+    }
+  });
+}
+
+Adapter::~Adapter() {
+  *alive_ = false;
+  for (TimerId t : {boot_timer_, heartbeat_timer_, retry_timer_}) {
+    if (t != 0) loop_.cancel(t);
+  }
+  if (reset_ && reset_->deadline != 0) loop_.cancel(reset_->deadline);
+  for (const auto& p : parked_authorize_) {
+    if (p->deadline != 0) loop_.cancel(p->deadline);
+  }
+}
+
+void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) {
+  core_ = &core;
+  local_list_ = &local_list;
+  cache_ = &cache;
+  // The station names its transactions (E01.FR.?: transactionId made by the Charging Station) and
+  // each milestone within one is a TransactionEvent Updated.
+  core.set_rules(TransactionRules{true, true});
+  core.outbox().on_append([this] { pump(); });
+  register_device_model_handlers();
+  register_reset_handlers();
+  register_authorization_handlers();
+  register_transaction_handlers();
+  register_remote_control_handlers();
+  register_availability_handlers();
+  register_misc_handlers();
+}
+
+void Adapter::start() {
+  offline_since_ = loop_.clock().steady_now();
+  client_->start();
+}
+
+void Adapter::stop() { client_->stop(); }
+
+bool Adapter::online() const { return client_->connected() && registration_ == Registration::Accepted; }
+
+void Adapter::on_connected() {
+  // B01: BootNotification after a (re)start; a reconnect of an accepted station needs none.
+  if (registration_ == Registration::Accepted) {
+    went_online();
+  } else {
+    boot();
+  }
+}
+
+void Adapter::on_disconnected() {
+  if (!offline_since_) offline_since_ = loop_.clock().steady_now();
+  // booting_ and sending_ are cleared by their calls' callbacks, which complete with Disconnected.
+  if (heartbeat_timer_ != 0) {
+    loop_.cancel(heartbeat_timer_);
+    heartbeat_timer_ = 0;
+  }
+  if (reset_) finish_reset();
+}
+
+void Adapter::boot() {
+  if (booting_ || !client_->connected()) return;
+  booting_ = true;
+  m::BootNotificationRequest req;
+  req.chargingStation.vendorName = identity_.vendor;
+  req.chargingStation.model = identity_.model;
+  if (!identity_.serial.empty()) req.chargingStation.serialNumber = identity_.serial.substr(0, 25);
+  if (!identity_.firmware.empty()) req.chargingStation.firmwareVersion = identity_.firmware.substr(0, 50);
+  req.reason = m::BootReasonEnumType::PowerUp;
+  auto alive = alive_;
+  rpc::call(client_->rpc(), req, [this, alive](rpc::Typed<m::BootNotificationResponse>& r) {
+    if (!*alive) return;
+    booting_ = false;
+    if (!r.ok()) {
+      log::warn("v201", "BootNotification failed (" + std::string(rpc::to_string(r.status)) + "), retrying in 60 s");
+      if (client_->connected()) schedule_boot(std::chrono::seconds(60));
+      return;
+    }
+    const auto& res = *r.response;
+    sync_clock(res.currentTime);
+    const auto interval = std::chrono::seconds(res.interval > 0 ? res.interval : 60);
+    switch (res.status) {
+      case m::RegistrationStatusEnumType::Accepted:
+        registration_ = Registration::Accepted;
+        log::info("v201", "registration accepted, heartbeat every " + std::to_string(res.interval) + " s");
+        // B01.FR.04: when Accepted, `interval` is the heartbeat interval.
+        if (res.interval > 0) settings_.set("heartbeat_interval_s", std::to_string(res.interval));
+        // B01.FR.05 / G01: every connector's status after registration; older ones held offline
+        // would only repeat them.
+        pending_status_.clear();
+        core_->report_statuses();
+        went_online();
+        break;
+      case m::RegistrationStatusEnumType::Pending:
+        // B02.FR.01-03: Pending: the CSMS may configure the station; no transactions are started
+        // on its request; boot again after `interval`.
+        registration_ = Registration::Pending;
+        log::info("v201", "registration pending; next BootNotification in " + std::to_string(interval.count()) + " s");
+        schedule_boot(interval);
+        break;
+      case m::RegistrationStatusEnumType::Rejected:
+        // B03.FR.01: Rejected: nothing is sent until the next BootNotification after `interval`.
+        registration_ = Registration::Rejected;
+        log::warn("v201", "registration rejected; next BootNotification in " + std::to_string(interval.count()) + " s");
+        schedule_boot(interval);
+        break;
+    }
+  });
+}
+
+void Adapter::schedule_boot(std::chrono::seconds after) {
+  if (boot_timer_ != 0) loop_.cancel(boot_timer_);
+  boot_timer_ = loop_.schedule_after(after, [this] {
+    boot_timer_ = 0;
+    boot();
+  });
+}
+
+void Adapter::went_online() {
+  offline_since_.reset();
+  schedule_heartbeat();
+  send_parked_authorizations();
+  auto pending = std::move(pending_status_);
+  pending_status_.clear();
+  for (const auto& [connector, s] : pending) send_status_now(connector, s.status, s.at);
+  pump();
+  send_security_events();
+}
+
+void Adapter::schedule_heartbeat() {
+  if (heartbeat_timer_ != 0) loop_.cancel(heartbeat_timer_);
+  heartbeat_timer_ = 0;
+  const auto interval = settings_.get_int("heartbeat_interval_s");
+  if (interval <= 0) return;
+  heartbeat_timer_ = loop_.schedule_after(std::chrono::seconds(interval), [this] {
+    heartbeat_timer_ = 0;
+    if (!online()) return;
+    send_heartbeat();
+    schedule_heartbeat();
+  });
+}
+
+void Adapter::send_heartbeat() {
+  auto alive = alive_;
+  rpc::call(client_->rpc(), m::HeartbeatRequest{}, [this, alive](rpc::Typed<m::HeartbeatResponse>& r) {
+    if (*alive && r.ok()) sync_clock(r.response->currentTime);
+  });
+}
+
+void Adapter::sync_clock(const DateTime& csms_time) {
+  // ClockCtrlr.TimeSource Heartbeat (C-23): the CSMS's time in BootNotification and Heartbeat.
+  const auto before = clock_.offset();
+  clock_.sync_to(csms_time.time());
+  const auto moved = clock_.offset() - before;
+  if (moved > std::chrono::seconds(2) || moved < -std::chrono::seconds(2)) {
+    log::info("v201", "clock set to the CSMS's time (" + csms_time.str() + ")");
+  }
+}
+
+}  // namespace ocpp::cp::v201
