@@ -41,7 +41,7 @@ JSON
 "$bin/ocpp-chargepoint" --config "$state/chargepoint.json" 2> "$state/chargepoint.log" &
 pile=$!
 for _ in $(seq 100); do cpctl status --json 2>/dev/null | grep -q '"registration":"Accepted"' && break; sleep 0.1; done
-echo "== reference CSMS on ws://127.0.0.1:9000, HTTP API on http://127.0.0.1:8080 (user demo:demo)"
+echo "== reference CSMS on ws://127.0.0.1:9000, HTTP API on http://127.0.0.1:8080 (user demo:demo, an operator)"
 echo "== simulated pile DEMO-PILE-1 with 2 connectors, registered:"
 cpctl status
 

@@ -1,7 +1,6 @@
 #include "config_file.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <sys/stat.h>
 
@@ -541,11 +540,11 @@ std::pair<std::size_t, std::size_t> line_and_column(std::string_view text, std::
 Config parse_config(std::string_view json) {
   if (json.size() >= 3 && json.substr(0, 3) == "\xEF\xBB\xBF") json.remove_prefix(3);  // UTF-8 BOM
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.empty() ? "" : json.data(), json.size());
-  if (doc.HasParseError()) {
-    const auto [line, column] = line_and_column(json, doc.GetErrorOffset());
+  // Nesting is bounded before the document is built: a 1 MiB file of "[" would overflow the stack.
+  if (const auto error = parse_json(doc, json, JsonParseOptions{kMaxJsonDepth, /*validate_encoding=*/true})) {
+    const auto [line, column] = line_and_column(json, error->offset);
     fail("", "malformed JSON at line " + std::to_string(line) + ", column " + std::to_string(column) + ": " +
-                 rapidjson::GetParseError_En(doc.GetParseError()));
+                 error->message());
   }
   const ObjectReader top(doc, "",
                          {"charge_point_id", "ocpp_version", "csms_url", "security_profile", "basic_auth_password", "tls",

@@ -1,7 +1,6 @@
 #include "control_socket.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -15,6 +14,7 @@
 #include <cstring>
 #include <deque>
 
+#include "ocpp/common/json.hpp"
 #include "ocpp/common/log.hpp"
 
 namespace ocpp::cp::daemon {
@@ -65,10 +65,9 @@ void clear_stale_socket(const std::string& path) {
 // {"command": "...", "args": ["...", ...]}; returns an empty string when well-formed, else why not.
 std::string parse_request(const std::string& line, std::string& command, std::vector<std::string>& args) {
   rapidjson::Document doc;
-  doc.Parse(line.c_str(), line.size());
-  if (doc.HasParseError()) {
-    return std::string(rapidjson::GetParseError_En(doc.GetParseError())) + " (at byte " +
-           std::to_string(doc.GetErrorOffset()) + ")";
+  // Nesting is bounded before the document is built (a 64 KiB line of "[" would overflow the stack).
+  if (const auto error = parse_json(doc, line)) {
+    return error->message() + " (at byte " + std::to_string(error->offset) + ")";
   }
   if (!doc.IsObject()) return "expected a JSON object {\"command\": ..., \"args\": [...]}";
   for (const auto& m : doc.GetObject()) {
@@ -92,9 +91,25 @@ std::string parse_request(const std::string& line, std::string& command, std::ve
   return {};
 }
 
-std::string joined(const std::vector<std::string>& args) {
-  std::string text;
-  for (const auto& a : args) text += " " + a;
+// A code typed at the keypad is a secret until it is used (docs/offline-code.md §8: whoever reads it
+// can charge with it): the log shows it as its last digits only.
+bool is_secret(const std::string& command, std::size_t arg) { return command == "enter-code" && arg >= 1; }
+
+// The request as a log line shows it.
+std::string loggable(const std::string& command, const std::vector<std::string>& args) {
+  std::string text = command;
+  for (std::size_t i = 0; i < args.size(); ++i) text += " " + (is_secret(command, i) ? log::masked(args[i]) : args[i]);
+  return text;
+}
+
+// `text` (a refusal's reason) with every secret argument of the request masked, should it quote one.
+std::string scrubbed(std::string text, const std::string& command, const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!is_secret(command, i) || args[i].empty()) continue;
+    for (auto at = text.find(args[i]); at != std::string::npos; at = text.find(args[i], at + 1)) {
+      text.replace(at, args[i].size(), log::masked(args[i]));
+    }
+  }
   return text;
 }
 
@@ -370,14 +385,14 @@ void ControlSocket::dispatch(const std::shared_ptr<Connection>& c, const std::st
   c->busy = true;
   auto answered = std::make_shared<bool>(false);
   std::weak_ptr<Connection> weak = c;
-  const std::string what = command + joined(args);
-  std::function<void(ControlReply)> done = [this, weak, answered, what](ControlReply reply) {
+  const std::string what = loggable(command, args);
+  std::function<void(ControlReply)> done = [this, weak, answered, what, command, args](ControlReply reply) {
     if (*answered) return;
     *answered = true;
     if (reply.ok) {
       log::debug(kLog, what + ": ok");
     } else {
-      log::info(kLog, what + ": refused: " + reply.reason);
+      log::info(kLog, what + ": refused: " + scrubbed(reply.reason, command, args));
     }
     const auto conn = weak.lock();
     if (!conn || conn->gone) return;  // the client (or this server) is gone
@@ -388,7 +403,7 @@ void ControlSocket::dispatch(const std::shared_ptr<Connection>& c, const std::st
   try {
     handler_.handle(command, args, done);
   } catch (const std::exception& e) {
-    log::error(kLog, what + ": the handler failed: " + e.what());
+    log::error(kLog, what + ": the handler failed: " + scrubbed(e.what(), command, args));
     done(ControlReply::refused(std::string("internal error: ") + e.what()));
   }
 }

@@ -25,4 +25,11 @@ std::optional<offline_code::Fields> CodeRecognizer::genuine(const std::string& c
   return std::nullopt;
 }
 
+bool CodeRecognizer::shaped_like_code(const std::string& cp, const std::string& text) {
+  if (cp.empty() || cp.size() > offline_code::kMaxChargePointIdBytes) return false;
+  // Without keys, verification stops at step 5 for anything that passed steps 1-3.
+  const auto verdict = offline_code::verify(text, {}, cp, 0, 0, true);
+  return verdict.status != offline_code::Status::Malformed && verdict.status != offline_code::Status::Typo;
+}
+
 }  // namespace ocpp::server

@@ -18,6 +18,7 @@ OfflineCodeService::OfflineCodeService(db::Database& db, const Clock& clock, Pil
       events_(db, clock),
       recognizer_(options_.master ? &*options_.master : nullptr, keys_),
       authorizer_(codes_, recognizer_),
+      throttle_(db, events_),
       issuer_(options_.master ? &*options_.master : nullptr, options_.disabled_reason, keys_, codes_, piles,
               IssuerSettings{options_.default_valid_hours, RateLimit(options_.rate_limit_per_hour)}, db, clock),
       settler_(codes_, settlements_, events_, recognizer_, options_.tariff, clock),
@@ -49,10 +50,20 @@ std::variant<IssuedCode, IssueError> OfflineCodeService::issue(const IssueReques
 }
 
 std::optional<CodeAuthorization> OfflineCodeService::authorize(const std::string& cp, const std::string& tag) {
+  // §8.4: the pile sends what its keypad got without judging it, so this is where guesses are braked.
+  if (!CodeRecognizer::shaped_like_code(cp, tag)) return std::nullopt;  // an RFID tag, or a typo
   AuthorizationContext ctx;
   ctx.at_unix = now_unix();
   ctx.at = format_rfc3339(clock_.system_now());
-  return authorizer_.decide(cp, tag, ctx);
+  // Locked: refused unjudged, as a wrong code is, so that the answer tells nothing about this one.
+  if (!throttle_.open(cp, ctx.at_unix)) return CodeAuthorization{"Invalid", std::nullopt, "locked", false};
+  auto decision = authorizer_.decide(cp, tag, ctx);
+  if (decision && decision->issued_here) {
+    if (decision->status == "Accepted") throttle_.record_success(cp, ctx.at_unix);
+  } else {
+    throttle_.record_failure(cp, ctx.at_unix, ctx.at);
+  }
+  return decision;
 }
 
 std::optional<CodeAuthorization> OfflineCodeService::on_transaction_started(const std::string& cp,

@@ -41,4 +41,11 @@ CREATE TABLE security_events(
 )sql";
 }
 
+std::string_view offline_code_schema_v2() {
+  // The serialised offline_code::Lockout (docs/offline-code.md §8.4) of each pile that sent a wrong code.
+  return R"sql(
+CREATE TABLE offline_code_online_lockouts(charge_point_id TEXT PRIMARY KEY, state TEXT NOT NULL);
+)sql";
+}
+
 }  // namespace ocpp::server

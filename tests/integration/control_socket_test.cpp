@@ -58,6 +58,9 @@ class FakeHandler : public ControlHandler {
       } else {
         done(ControlReply::success(R"({"connector":)" + args[0] + "}"));
       }
+    } else if (command == "enter-code") {
+      // A refusal that quotes the code, which the log must not.
+      done(ControlReply::refused("code " + (args.size() > 1 ? args[1] : std::string()) + " does not verify"));
     } else if (command == "throw") {
       throw std::runtime_error("boom");
     } else {
@@ -244,6 +247,30 @@ TEST_F(ControlSocketTest, MalformedLinesAreAnsweredAndTheConnectionGoesOn) {
   // Blank lines are skipped; "args" may be left out; CRLF is accepted.
   ASSERT_TRUE(c.send("\n\r\n" R"({"command": "status"})" "\r\n"));
   EXPECT_TRUE(json(c.line())["ok"].GetBool());
+}
+
+TEST_F(ControlSocketTest, DeeplyNestedRequestIsRefusedAndTheConnectionGoesOn) {
+  // Nesting is bounded before the request is built (ocpp/common/json.hpp): a line of brackets within
+  // the length limit cannot exhaust the stack.
+  start();
+  Client c(loop, path);
+  ASSERT_TRUE(c.send(R"({"command": "status", "args": )" + std::string(60000, '[') + "\n"));
+  EXPECT_EQ(c.line(), R"x({"ok":false,"reason":"malformed request: nested deeper than 32 levels (at byte 61)"})x");
+  EXPECT_TRUE(handler.seen.empty());
+  ASSERT_TRUE(c.send(R"({"command": "status"})" "\n"));
+  EXPECT_TRUE(json(c.line())["ok"].GetBool());
+}
+
+TEST_F(ControlSocketTest, KeypadCodesAreLoggedAsTheirLastDigitsOnly) {
+  start();
+  Client c(loop, path);
+  testing::internal::CaptureStderr();
+  ASSERT_TRUE(c.send(R"({"command": "enter-code", "args": ["1", "1234567890123456"]})" "\n"));
+  const std::string answer = c.line();
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(answer, R"({"ok":false,"reason":"code 1234567890123456 does not verify"})") << "the client's own input";
+  EXPECT_NE(log.find("enter-code 1 *3456: refused: code *3456 does not verify"), std::string::npos) << log;
+  EXPECT_EQ(log.find("12345678901"), std::string::npos) << log;
 }
 
 TEST_F(ControlSocketTest, HandlerFailureIsAnsweredAsRefusal) {

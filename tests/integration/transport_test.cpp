@@ -94,10 +94,22 @@ class TransportTest : public ::testing::Test {
 
 TEST_F(TransportTest, PlainWebSocketBootRoundTrip) {
   start_server({});
-  start_client(client_options("CP 1/ä"));  // percent-encoded in the URL
+  start_client(client_options("CP 1%ä"));  // percent-encoded in the URL
   ASSERT_TRUE(run_until(loop, [&] { return client->connected(); }));
   ASSERT_TRUE(boot_round_trip());
-  ASSERT_NE(server->find("CP 1/ä"), nullptr) << "the server decodes the id from the last path segment";
+  ASSERT_NE(server->find("CP 1%ä"), nullptr) << "the server decodes the id from the last path segment, once";
+}
+
+TEST_F(TransportTest, TheIdIsTheLastPathSegmentWhateverTheClientPutsBeforeIt) {
+  // 1.6 OCPP-J §3.1.1, 2.0.1 Part 4 §3.2: a pile configured with .../ocpp/site-7/v16 is still CP-9.
+  start_server({});
+  auto o = client_options("CP-9");
+  o.csms_url += "/site-7/v16";
+  start_client(o);
+  ASSERT_TRUE(run_until(loop, [&] { return client->connected(); }));
+  ASSERT_TRUE(boot_round_trip());
+  EXPECT_NE(server->find("CP-9"), nullptr);
+  EXPECT_EQ(server->find("site-7/v16/CP-9"), nullptr);
 }
 
 TEST_F(TransportTest, ServerCallsTheChargePoint) {

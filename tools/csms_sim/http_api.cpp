@@ -11,12 +11,37 @@ using http::json_response;
 using http::Writer;
 using http::write_optional;
 
+namespace {
+
+// lws hands the request path percent-decoded; the pages decode their path segments themselves (as
+// their own tests give them raw paths), so each segment is encoded again here, and an id such as
+// "CP%41" reaches them decoded once (docs/reference-csms.md "Charge point identity").
+std::string encoded_again(const std::string& decoded) {
+  std::string out;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t slash = decoded.find('/', start);
+    out += transport::percent_encode(std::string_view(decoded).substr(start, slash - start));
+    if (slash == std::string::npos) return out;
+    out.push_back('/');
+    start = slash + 1;
+  }
+}
+
+HttpResponse forbidden(const std::string& user) {
+  return error(403, "user " + user + " is a driver: operators only (a driver gets codes and sees his own "
+                    "settlements)");
+}
+
+}  // namespace
+
 HttpApi::HttpApi(transport::LwsLoop& loop, Csms& csms, const std::string& host, int port, server::UserAccounts users)
     : csms_(csms),
       users_(std::move(users)),
+      login_throttle_(csms.clock()),
       driver_backend_(csms.offline_codes(), csms, users_, csms.clock()),
 #ifdef OCPP_CSMS_HAS_DRIVER_PAGES
-      pages_(std::make_unique<server::web::DriverPages>(driver_backend_, csms.clock())),
+      pages_(std::make_unique<server::web::DriverPages>(driver_backend_, csms.clock(), login_throttle_)),
 #endif
       server_(loop, host, port, [this](const HttpRequest& r, Responder respond) { handle(r, respond); }) {
 }
@@ -25,8 +50,8 @@ HttpApi::~HttpApi() = default;
 
 void HttpApi::page(const HttpRequest& request, const Responder& respond) {
 #ifdef OCPP_CSMS_HAS_DRIVER_PAGES
-  const server::web::Request req{request.method, request.path, request.query, request.body, request.cookie,
-                                 request.authorization};
+  const server::web::Request req{request.method, encoded_again(request.path), request.query, request.body,
+                                 request.cookie, request.authorization};
   if (auto r = pages_->handle(req)) {
     respond(HttpResponse{r->status, r->content_type, std::move(r->body), std::move(r->headers)});
     return;
@@ -36,53 +61,71 @@ void HttpApi::page(const HttpRequest& request, const Responder& respond) {
 }
 
 void HttpApi::handle(const HttpRequest& request, const Responder& respond) {
-  const std::string& path = request.path;
-  if (path.rfind("/api/", 0) != 0) {
+  if (request.path.rfind("/api/", 0) != 0) {
     page(request, respond);
     return;
   }
-  const auto user = users_.basic_auth_user(request.authorization);
-  if (!user) {
-    HttpResponse r = error(401, users_.empty() ? "no API users configured: start ocpp-csms-sim with --user NAME:PASSWORD"
-                                               : "HTTP Basic authentication as an API user required");
-    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"ocpp-csms-sim\"");
-    respond(std::move(r));
+  const auto caller = authenticate(request, respond);
+  if (!caller || driver_route(*caller, request, respond)) return;
+  if (caller->role != server::Role::Operator) {
+    respond(forbidden(caller->user));
     return;
   }
-  if (path == "/api/offline-codes") {
-    if (request.method == "POST") issue_code(*user, request, respond);
-    else if (request.method == "GET") list_codes(*user, respond);
+  operator_route(request, respond);
+}
+
+std::optional<HttpApi::Caller> HttpApi::authenticate(const HttpRequest& request, const Responder& respond) {
+  if (const auto credentials = server::UserAccounts::basic_credentials(request.authorization)) {
+    const std::string& name = credentials->first;
+    // Password guessing is slowed per user name, as on the pages' log-in form and together with it.
+    // A locked name is refused before its password is looked at, so the answer tells nothing of it.
+    if (const auto wait = login_throttle_.wait_for(name); wait.count() > 0) {
+      HttpResponse r = error(429, "too many wrong passwords for this user: try again in " +
+                                      std::to_string(wait.count()) + " s");
+      r.headers.emplace_back("Retry-After", std::to_string(wait.count()));
+      respond(std::move(r));
+      return std::nullopt;
+    }
+    if (users_.check(name, credentials->second)) {
+      login_throttle_.record_success(name);
+      return Caller{name, users_.role(name).value_or(server::Role::Driver)};
+    }
+    login_throttle_.record_failure(name);
+  }
+  HttpResponse r = error(401, users_.empty() ? "no API users configured: start ocpp-csms-sim with --user NAME:PASSWORD"
+                                             : "HTTP Basic authentication as an API user required");
+  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"ocpp-csms-sim\"");
+  respond(std::move(r));
+  return std::nullopt;
+}
+
+bool HttpApi::driver_route(const Caller& caller, const HttpRequest& request, const Responder& respond) {
+  if (request.path == "/api/offline-codes") {
+    if (request.method == "POST") issue_code(caller.user, request, respond);
+    else if (request.method == "GET") list_codes(caller.user, respond);
     else respond(error(405, "use POST to get a code, GET to list yours"));
-    return;
+    return true;
   }
-  if (path == "/api/settlements" && request.method == "GET") {
-    list_settlements(*user, request, respond);
-    return;
+  if (request.path == "/api/settlements" && request.method == "GET") {
+    list_settlements(caller, request, respond);
+    return true;
   }
+  return false;
+}
+
+void HttpApi::operator_route(const HttpRequest& request, const Responder& respond) {
+  const std::string& path = request.path;
   if (path == "/api/security-events" && request.method == "GET") {
     list_security_events(request, respond);
     return;
   }
   const std::string prefix = "/api/charge-points";
   if (path == prefix && request.method == "GET") {
-    rapidjson::StringBuffer b;
-    Writer w(b);
-    w.StartArray();
-    for (const auto& cp : csms_.store().charge_points()) {
-      w.StartObject();
-      w.Key("id");
-      w.String(cp.id.c_str());
-      w.Key("connected");
-      w.Bool(csms_.connected(cp.id));
-      w.Key("ocpp_version");
-      w.String(cp.ocpp_version.c_str());
-      w.EndObject();
-    }
-    w.EndArray();
-    respond(json_response(200, b.GetString()));
+    list_charge_points(respond);
     return;
   }
   if (path.rfind(prefix + "/", 0) == 0) {
+    // The id as lws decoded it, once (a charge point "CP 7" is /api/charge-points/CP%207).
     std::string rest = path.substr(prefix.size() + 1);
     const std::string call_suffix = "/call";
     if (rest.size() > call_suffix.size() && rest.compare(rest.size() - call_suffix.size(), call_suffix.size(), call_suffix) == 0) {
@@ -101,6 +144,24 @@ void HttpApi::handle(const HttpRequest& request, const Responder& respond) {
     return;
   }
   respond(error(404, "no such resource: " + request.method + " " + path));
+}
+
+void HttpApi::list_charge_points(const Responder& respond) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartArray();
+  for (const auto& cp : csms_.store().charge_points()) {
+    w.StartObject();
+    w.Key("id");
+    w.String(cp.id.c_str());
+    w.Key("connected");
+    w.Bool(csms_.connected(cp.id));
+    w.Key("ocpp_version");
+    w.String(cp.ocpp_version.c_str());
+    w.EndObject();
+  }
+  w.EndArray();
+  respond(json_response(200, b.GetString()));
 }
 
 void HttpApi::charge_point(const std::string& id, const Responder& respond) {
@@ -202,9 +263,12 @@ void HttpApi::list_transactions(const HttpRequest& request, const Responder& res
 
 void HttpApi::call(const std::string& id, const HttpRequest& request, const Responder& respond) {
   rapidjson::Document body;
-  body.Parse(request.body.c_str(), request.body.size());
-  if (body.HasParseError() || !body.IsObject() || !body.HasMember("action") || !body["action"].IsString() ||
-      !body.HasMember("payload") || !body["payload"].IsObject()) {
+  // Nesting is bounded before the document is built (json.hpp): 64 KiB of "[" would overflow the stack.
+  if (const auto bad = parse_json(body, request.body); bad && bad->too_deep) {
+    respond(error(400, "body is " + bad->message()));
+    return;
+  } else if (bad || !body.IsObject() || !body.HasMember("action") || !body["action"].IsString() ||
+             !body.HasMember("payload") || !body["payload"].IsObject()) {
     respond(error(400, "body must be {\"action\": \"...\", \"payload\": {...}}"));
     return;
   }

@@ -1,17 +1,20 @@
 #pragma once
 // The reference CSMS's HTTP API (DESIGN.md, "Interfaces that outside tests rely on"), with HTTP
-// Basic authentication as one of the --user accounts:
+// Basic authentication as one of the --user accounts. Drivers may use the two marked (D), with
+// their own codes and settlements only; operators everything (docs/reference-csms.md "Roles"):
 //   GET  /api/charge-points                 every charge point that has booted
 //   GET  /api/charge-points/ID              {"id", "connected", "ocpp_version", ..., "connectors": [...],
 //                                            "offline_codes": {...}}
 //   POST /api/charge-points/ID/call         {"action", "payload"} -> the charge point's response payload
 //   GET  /api/transactions[?charge_point_id=ID]  transactions with start/stop counts (replays show)
-//   POST /api/offline-codes                 {"charge_point_id", "connector_id"[, "energy_cap_wh"][, "valid_hours"]}
+//   POST /api/offline-codes             (D) {"charge_point_id", "connector_id"[, "energy_cap_wh"][, "valid_hours"]}
 //                                           -> 201 {"code", "expires_at", ...} for the logged-in user
-//   GET  /api/offline-codes                 the user's codes
-//   GET  /api/settlements[?all=1|?anomalies=1]  the user's settlements; all=1: everyone's, with anomalies
+//   GET  /api/offline-codes             (D) the user's codes
+//   GET  /api/settlements               (D) the user's settlements; ?all=1 (operators): everyone's, with
+//                                           anomalies; ?anomalies=1 (operators): the flagged ones
 //   GET  /api/security-events[?charge_point_id=ID]
-// Every other path goes to the driver's pages (server/web), which keep their own login.
+// Every other path goes to the driver's pages (server/web), which keep their own login. Wrong
+// passwords are throttled per user name, together with the pages' log-in form.
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,6 +24,7 @@
 #include "http_server.hpp"
 #include "ocpp/server/driver_backend.hpp"
 #include "ocpp/server/user_accounts.hpp"
+#include "ocpp/server/web/login_throttle.hpp"
 
 #if __has_include("ocpp/server/web/driver_pages.hpp")
 #include "ocpp/server/web/driver_pages.hpp"
@@ -36,19 +40,31 @@ class HttpApi {
   int port() const { return server_.port(); }
 
  private:
+  struct Caller {
+    std::string user;
+    server::Role role;
+  };
+
   void handle(const HttpRequest& request, const Responder& respond);
+  // The caller of an /api/ request, or nullopt once it has been answered 401 or 429.
+  std::optional<Caller> authenticate(const HttpRequest& request, const Responder& respond);
+  // A driver's requests (any role may make them); false when the request is none of them.
+  bool driver_route(const Caller& caller, const HttpRequest& request, const Responder& respond);
+  void operator_route(const HttpRequest& request, const Responder& respond);
   void page(const HttpRequest& request, const Responder& respond);
+  void list_charge_points(const Responder& respond);
   void call(const std::string& id, const HttpRequest& request, const Responder& respond);
   void charge_point(const std::string& id, const Responder& respond);
   void list_transactions(const HttpRequest& request, const Responder& respond);
   // http_api_offline_codes.cpp: docs/offline-code.md §9 over HTTP.
   void issue_code(const std::string& user, const HttpRequest& request, const Responder& respond);
   void list_codes(const std::string& user, const Responder& respond);
-  void list_settlements(const std::string& user, const HttpRequest& request, const Responder& respond);
+  void list_settlements(const Caller& caller, const HttpRequest& request, const Responder& respond);
   void list_security_events(const HttpRequest& request, const Responder& respond);
 
   Csms& csms_;
   server::UserAccounts users_;
+  server::web::LoginThrottle login_throttle_;  // shared with the driver's pages
   server::OfflineCodeDriverBackend driver_backend_;
 #ifdef OCPP_CSMS_HAS_DRIVER_PAGES
   std::unique_ptr<server::web::DriverPages> pages_;

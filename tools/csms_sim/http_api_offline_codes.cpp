@@ -5,6 +5,7 @@
 
 #include "http_api.hpp"
 #include "http_json.hpp"
+#include "ocpp/common/json.hpp"
 #include "ocpp/offline_code/layout.hpp"
 
 namespace ocpp::csms {
@@ -102,8 +103,11 @@ void HttpApi::issue_code(const std::string& user, const HttpRequest& request, co
     return;
   }
   rapidjson::Document body;
-  body.Parse(request.body.c_str(), request.body.size());
-  if (body.HasParseError() || !body.IsObject()) {
+  // Nesting is bounded before the document is built (json.hpp).
+  if (const auto bad = parse_json(body, request.body); bad && bad->too_deep) {
+    respond(bad_field("body", "the body is " + bad->message()));
+    return;
+  } else if (bad || !body.IsObject()) {
     respond(bad_field("body", "the body must be a JSON object {\"charge_point_id\", \"connector_id\"[, \"energy_cap_wh\"]"
                               "[, \"valid_hours\"]}"));
     return;
@@ -185,16 +189,22 @@ void HttpApi::list_codes(const std::string& user, const Responder& respond) {
   respond(json_response(200, b.GetString()));
 }
 
-void HttpApi::list_settlements(const std::string& user, const HttpRequest& request, const Responder& respond) {
+void HttpApi::list_settlements(const Caller& caller, const HttpRequest& request, const Responder& respond) {
   auto& codes = csms_.offline_codes();
-  // The user's own, by default. Every account of the reference CSMS is trusted as an operator too:
-  // all=1 lists everyone's settlements with the user and anomaly, anomalies=1 only the flagged ones.
+  // The caller's own, by default. Operators only: all=1 lists everyone's settlements with the user
+  // and anomaly, anomalies=1 only the flagged ones.
   const bool anomalies = http::query_param(request.query, "anomalies").value_or("0") != "0";
   const bool all = anomalies || http::query_param(request.query, "all").value_or("0") != "0";
+  if (all && caller.role != server::Role::Operator) {
+    respond(error(403, "user " + caller.user + " is a driver: only operators see every settlement"));
+    return;
+  }
   rapidjson::StringBuffer b;
   Writer w(b);
   w.StartArray();
-  for (const auto& s : all ? codes.all_settlements(anomalies) : codes.settlements_of(user)) write_settlement(w, s, all);
+  for (const auto& s : all ? codes.all_settlements(anomalies) : codes.settlements_of(caller.user)) {
+    write_settlement(w, s, all);
+  }
   w.EndArray();
   respond(json_response(200, b.GetString()));
 }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <variant>
 
 #include "csms.hpp"
 #include "http_api.hpp"
@@ -11,6 +12,7 @@
 #include "ocpp/offline_code/fields.hpp"
 #include "ocpp/server/master_key_file.hpp"
 #include "ocpp/server/tariff.hpp"
+#include "ocpp/server/user_accounts.hpp"
 
 namespace {
 
@@ -19,10 +21,13 @@ The reference CSMS: accepts OCPP 1.6J and 2.0.1 charge points over WebSocket, re
 send in SQLite, and serves an HTTP API for operators and tests.
 
   --ocpp-listen HOST:PORT      OCPP WebSocket listener (default 127.0.0.1:9000; port 0 = any free)
-  --ocpp-path PREFIX           charge points connect to PREFIX + their id (default /)
+  --ocpp-path PREFIX           charge points connect under PREFIX (default /: any path); their id
+                               is the URL's last path segment
   --http-listen HOST:PORT      HTTP API listener (default 127.0.0.1:8080; port 0 = any free)
   --database FILE              SQLite database (default csms.db; created if missing)
-  --user NAME:PASSWORD         an API user for HTTP Basic authentication (repeatable)
+  --user NAME:PASSWORD[:ROLE]  an account for the HTTP API (HTTP Basic) and the driver's pages;
+                               ROLE is operator (the default: every API request) or driver (codes
+                               and own settlements only); repeatable
   --charge-point ID:PASSWORD   require HTTP Basic from charge points (security profiles 1 and 2);
                                repeatable, one per charge point
   --tls-cert FILE --tls-key FILE   serve wss:// (security profiles 2 and 3)
@@ -99,7 +104,7 @@ int main(int argc, char** argv) {
   csms::CsmsOptions options;
   std::string ocpp_host = "127.0.0.1", http_host = "127.0.0.1";
   int ocpp_port = 9000, http_port = 8080;
-  std::map<std::string, std::string> users;
+  std::map<std::string, server::Account> users;
   std::string master_key_file, tariff_per_kwh = "0.30", currency = "EUR";
 
   for (int i = 1; i < argc; ++i) {
@@ -127,7 +132,10 @@ int main(int argc, char** argv) {
     } else if (arg == "--database") {
       options.database = value();
     } else if (arg == "--user") {
-      users.insert(split_pair(arg, value(), false));
+      auto parsed = server::UserAccounts::parse_option(value());
+      if (const auto* problem = std::get_if<std::string>(&parsed)) usage_error("--user: " + *problem);
+      auto& account = std::get<server::Account>(parsed);
+      if (!users.emplace(account.name, account).second) usage_error("--user: " + account.name + " is given twice");
     } else if (arg == "--charge-point") {
       options.charge_point_passwords.insert(split_pair(arg, value(), false));
     } else if (arg == "--tls-cert") {

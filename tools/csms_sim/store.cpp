@@ -31,6 +31,8 @@ CREATE INDEX meter_values_by_tx ON meter_values(charge_point_id, transaction_id)
     ocpp::server::offline_code_schema_v1(),
     // 3: the EVSE of a 2.0.1 transaction (an offline code's connector field counts EVSEs there).
     "ALTER TABLE transactions ADD COLUMN evse_id INTEGER;",
+    // 4: the brake on offline codes sent online, per pile (docs/offline-code.md §8.4).
+    ocpp::server::offline_code_schema_v2(),
 };
 
 }  // namespace

@@ -30,7 +30,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 
 say "The server: the reference CSMS with the offline-code side (master key created 0600 on first start, tariff 0.30 EUR/kWh)"
 "$bin/ocpp-csms-sim" --ocpp-listen 127.0.0.1:9000 --http-listen 127.0.0.1:8080 --database "$dir/csms.db" \
-  --master-key-file "$dir/master.key" --tariff-per-kwh 0.30 --currency EUR --user driver:driver \
+  --master-key-file "$dir/master.key" --tariff-per-kwh 0.30 --currency EUR --user driver:driver:driver \
   --log-level warn > "$dir/csms.out" 2> "$dir/csms.log" &
 pids+=($!)
 for _ in $(seq 50); do grep -q listening "$dir/csms.out" 2>/dev/null && break; sleep 0.1; done

@@ -56,6 +56,11 @@ void enable_syslog(const char* ident) {
   g_syslog = true;
 }
 
+std::string masked(std::string_view secret) {
+  const std::size_t shown = secret.size() >= 8 ? 4 : secret.size() / 2;
+  return "*" + std::string(secret.substr(secret.size() - shown));
+}
+
 void write(Level level, std::string_view component, std::string_view message) {
   if (level < g_level.load() || level == Level::off) return;
   const auto now = std::chrono::system_clock::now();

@@ -53,7 +53,7 @@ void Endpoint::call(std::string action, rapidjson::Document payload, ResultHandl
   // its payload, and the caller learns it at once.
   if (auto err = validator_.validate(action, MessageKind::Request, payload)) {
     log::error(options_.log_name, "BUG: outgoing " + action + " fails its schema (" + err->description +
-                                      "), not sent: " + ocpp::to_string(payload));
+                                      "), not sent: " + loggable(ocpp::to_string(payload)));
     CallOutcome outcome;
     outcome.status = CallOutcome::Status::NotSent;
     outcome.error_code = std::string(wire_name(err->code, version_));
@@ -167,7 +167,7 @@ void Endpoint::on_call(const InboundFrame& frame) {
   }
   if (auto err = validator_.validate(action, MessageKind::Response, *reply.result)) {
     log::error(options_.log_name, "BUG: our " + action + " response fails its schema (" + err->description +
-                                      "): " + ocpp::to_string(*reply.result));
+                                      "): " + loggable(ocpp::to_string(*reply.result)));
     reply_error(frame.id(), RpcErrorCode::InternalError, "internal error while processing " + action);
     return;
   }
@@ -206,8 +206,7 @@ void Endpoint::reply_error(std::string_view id, RpcErrorCode code, std::string_v
 
 void Endpoint::send(std::string text) {
   if (sink_ == nullptr) {
-    log::warn(options_.log_name, "not connected, frame dropped: " +
-                                     (options_.secret_frame && options_.secret_frame(text) ? std::string("(withheld)") : text));
+    log::warn(options_.log_name, "not connected, frame dropped: " + loggable(text));
     return;
   }
   if (options_.log_frames || log::enabled(log::Level::debug)) log_frame("->", text);
@@ -215,11 +214,17 @@ void Endpoint::send(std::string text) {
 }
 
 void Endpoint::log_frame(std::string_view direction, std::string_view text) const {
-  const bool secret = options_.secret_frame && options_.secret_frame(text);
   log::write(options_.log_frames ? log::Level::info : log::Level::debug, options_.log_name,
-             std::string(direction) + " " +
-                 (secret ? "(" + std::to_string(text.size()) + " bytes withheld: the frame carries a secret)"
-                         : std::string(text)));
+             std::string(direction) + " " + loggable(text));
+}
+
+std::string Endpoint::loggable(std::string_view text) const {
+  // The filter looks for what marks a secret (e.g. the OfflineCodeKey name), which a payload
+  // carries as well as its frame.
+  if (options_.secret_frame && options_.secret_frame(text)) {
+    return "(" + std::to_string(text.size()) + " bytes withheld: the frame carries a secret)";
+  }
+  return std::string(text);
 }
 
 }  // namespace ocpp::rpc

@@ -3,21 +3,49 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
+#include <optional>
 
 #include "ocpp/common/json.hpp"
 
 namespace ocpp::rpc {
 
+namespace {
+
+// The message type digit at the start of a frame ("[2," -> 2), read from its text.
+std::optional<int> peek_message_type(std::string_view s);
+
+// A frame nested deeper than kMaxJsonDepth is valid JSON that is not parsed (see json.hpp); its
+// start, kept before the in-place parse rewrote it, still says what it was and which id it had.
+FrameError too_deep(std::string_view start, const JsonParseError& e) {
+  const std::string description = "frame is " + e.message();
+  const auto type = peek_message_type(start);
+  // Answers (3, 4) are never answered; a CALL gets its own id back (1.6 FormationViolation,
+  // 2.0.1 FormatViolation: the payload does not conform to the PDU structure).
+  if (type == 3 || type == 4) {
+    return FrameError{RpcErrorCode::RpcFrameworkError, peek_message_id(start), description, false};
+  }
+  if (type == 2) return FrameError{RpcErrorCode::FormatViolation, peek_message_id(start), description, true};
+  return FrameError{RpcErrorCode::RpcFrameworkError, std::string(kUnknownMessageId), description, true};
+}
+
+}  // namespace
+
 struct FrameParser {
   static ParseResult parse(std::vector<char>&& text) {
     InboundFrame f;
     f.text_ = std::move(text);
-    // ParseInsitu needs a terminated, writable buffer. Senders leave room for the NUL (see
+    // An in-place parse needs a terminated, writable buffer. Senders leave room for the NUL (see
     // MessageAssembler), so this does not copy the frame again.
     f.text_.push_back('\0');
-    f.doc_.ParseInsitu(f.text_.data());
-    if (f.doc_.HasParseError()) {
+    // The id of a CALL is within its first bytes (a type, an id of at most 36 characters).
+    std::array<char, 64> start{};
+    const std::size_t kept = std::min(start.size(), f.text_.size() - 1);
+    std::copy_n(f.text_.data(), kept, start.data());
+    if (const auto error = parse_json_insitu(f.doc_, f.text_.data())) {
+      if (error->too_deep) return too_deep(std::string_view(start.data(), kept), *error);
       // 2.0.1 Part 4 §4.2.3: the id cannot be read, so answer with "-1".
       return FrameError{RpcErrorCode::RpcFrameworkError, std::string(kUnknownMessageId),
                         "frame is not valid JSON", true};
@@ -145,14 +173,18 @@ std::size_t skip_space(std::string_view s, std::size_t i) {
   return i;
 }
 
+std::optional<int> peek_message_type(std::string_view s) {
+  std::size_t i = skip_space(s, 0);
+  if (i >= s.size() || s[i] != '[') return std::nullopt;
+  i = skip_space(s, i + 1);
+  if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
+  if (i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) return std::nullopt;
+  return s[i] - '0';
+}
+
 }  // namespace
 
-bool peek_is_call(std::string_view s) {
-  std::size_t i = skip_space(s, 0);
-  if (i >= s.size() || s[i] != '[') return false;
-  i = skip_space(s, i + 1);
-  return i < s.size() && s[i] == '2' && (i + 1 >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i + 1])));
-}
+bool peek_is_call(std::string_view s) { return peek_message_type(s) == 2; }
 
 std::string peek_message_id(std::string_view s) {
   std::size_t i = skip_space(s, 0);

@@ -88,4 +88,13 @@ Url charge_point_url(const Url& base, std::string_view charge_point_id) {
   return url;
 }
 
+std::optional<std::string> charge_point_id_from_path(std::string_view path, std::string_view prefix) {
+  if (path.substr(0, prefix.size()) != prefix) return std::nullopt;
+  const std::size_t slash = path.rfind('/');
+  // The last segment must lie past the prefix ("/ocpp/" alone names no charge point).
+  const std::size_t start = slash == std::string_view::npos ? 0 : slash + 1;
+  if (start < prefix.size() || start >= path.size()) return std::nullopt;
+  return std::string(path.substr(start));
+}
+
 }  // namespace ocpp::transport

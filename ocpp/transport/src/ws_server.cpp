@@ -129,14 +129,15 @@ int WsServer::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, s
 }
 
 int WsServer::confirm_upgrade(lws* wsi) {
-  // lws hands the path already percent-decoded, so the id is everything after the configured
-  // prefix (an id may itself contain "/").
+  // 1.6 OCPP-J §3.1.1, 2.0.1 Part 4 §3.2: the id is the last path segment, whatever the pile's
+  // configured URL put before it. lws hands the path percent-decoded (and "%2F" as "/"), so it is
+  // not decoded again, and an id containing "/" cannot be told from a prefix.
   const std::string uri = header_value(wsi, WSI_TOKEN_GET_URI);
   if (uri.rfind(options_.path_prefix, 0) != 0) {
     lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, "unknown path");
     return 1;
   }
-  const std::string id = uri.substr(options_.path_prefix.size());
+  const std::string id = charge_point_id_from_path(uri, options_.path_prefix).value_or("");
   // `in` names the upgrade ("websocket"), not the subprotocol: read what the client offered.
   const std::string offered = header_value(wsi, WSI_TOKEN_PROTOCOL);
   bool accepted_version = false;

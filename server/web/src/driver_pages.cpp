@@ -3,6 +3,7 @@
 #include "ocpp/server/web/driver_pages.hpp"
 
 #include <exception>
+#include <memory>
 
 #include "ocpp/common/log.hpp"
 #include "pages.hpp"
@@ -36,8 +37,10 @@ Response method_not_allowed(const Visit& visit, const char* allow) {
 
 class DriverPages::Impl {
  public:
-  Impl(DriverBackend& backend, const Clock& clock)
-      : sessions_(clock), login_throttle_(clock), env_{backend, clock, sessions_, login_throttle_} {}
+  Impl(DriverBackend& backend, const Clock& clock, LoginThrottle* shared_throttle)
+      : sessions_(clock),
+        own_throttle_(shared_throttle != nullptr ? nullptr : std::make_unique<LoginThrottle>(clock)),
+        env_{backend, clock, sessions_, shared_throttle != nullptr ? *shared_throttle : *own_throttle_} {}
 
   std::optional<Response> handle(const Request& request) {
     const std::vector<std::string> segments = path_segments(request.path);
@@ -98,12 +101,14 @@ class DriverPages::Impl {
   }
 
   SessionStore sessions_;
-  LoginThrottle login_throttle_;
+  std::unique_ptr<LoginThrottle> own_throttle_;  // when none is shared
   PageEnv env_;
 };
 
 DriverPages::DriverPages(DriverBackend& backend, const Clock& clock)
-    : impl_(std::make_unique<Impl>(backend, clock)) {}
+    : impl_(std::make_unique<Impl>(backend, clock, nullptr)) {}
+DriverPages::DriverPages(DriverBackend& backend, const Clock& clock, LoginThrottle& shared_throttle)
+    : impl_(std::make_unique<Impl>(backend, clock, &shared_throttle)) {}
 DriverPages::~DriverPages() = default;
 std::optional<Response> DriverPages::handle(const Request& request) { return impl_->handle(request); }
 

@@ -1,4 +1,4 @@
-#include "login_throttle.hpp"
+#include "ocpp/server/web/login_throttle.hpp"
 
 namespace ocpp::server::web {
 

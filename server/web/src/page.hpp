@@ -4,8 +4,8 @@
 #include <string>
 
 #include "html.hpp"
-#include "login_throttle.hpp"
 #include "ocpp/server/web/driver_pages.hpp"
+#include "ocpp/server/web/login_throttle.hpp"
 #include "sessions.hpp"
 
 namespace ocpp::server::web {

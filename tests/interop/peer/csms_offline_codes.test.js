@@ -41,14 +41,15 @@ async function post(url, headers, body) {
 // A 1.6 pile played by ocpp-rpc: it holds offline-code key `held` (0: none) and takes a new one with
 // ChangeConfiguration OfflineCodeKey, as chargepoint/ does (answer `keyAnswer`).
 class FakePile16 {
-  constructor(ocppPort, id, { held = 0, knowsCodes = true, keyAnswer = 'Accepted' } = {}) {
+  constructor(ocppPort, id, { held = 0, knowsCodes = true, keyAnswer = 'Accepted', path: urlPath = '' } = {}) {
     this.id = id;
     this.held = held;
     this.knowsCodes = knowsCodes;
     this.keyAnswer = keyAnswer;
     this.received = [];
     this.failures = [];
-    this.client = new RPCClient({ endpoint: `ws://127.0.0.1:${ocppPort}`, identity: id, protocols: ['ocpp1.6'],
+    // ocpp-rpc appends '/' + encodeURIComponent(id) to the endpoint, as a pile does (OCPP-J 1.6 §3.1.1).
+    this.client = new RPCClient({ endpoint: `ws://127.0.0.1:${ocppPort}${urlPath}`, identity: id, protocols: ['ocpp1.6'],
       strictMode: true, reconnect: false });
     this.client.on('strictValidationFailure', (e) => this.failures.push(`${e.method}: ${e.error.message}`));
     this.client.handle('GetConfiguration', ({ params }) => {
@@ -356,6 +357,93 @@ test('a pile that refuses the key over a plain link gets no codes, and the CSMS 
     assert.deepEqual(pile.failures, []);
   } finally {
     await pile.close();
+    await stop(csms);
+  }
+});
+
+test('a pile behind any URL prefix is known by its last path segment: key, codes, API and pages', async () => {
+  const dir = tempDir();
+  const keyFile = path.join(dir, 'master.key');
+  const { csms, ocpp, api: base } = await startCsms(dir, ['--master-key-file', keyFile]);
+  // A pile configured with ws://host:port/ocpp/site-7 connects to /ocpp/site-7/ID; this id needs
+  // percent-encoding and holds a '%', which must be decoded exactly once.
+  const id = 'CP 7%41';
+  const pile = new FakePile16(ocpp, id, { path: '/ocpp/site-7' });
+  try {
+    await pile.boot();
+    await waitFor(() => pile.of('ChangeConfiguration').length === 1, 'the key to be provisioned');
+    const expected = offlineCodeCli('derive-key', '--master-key-file', keyFile, '--charge-point-id', id, '--key-spec');
+    assert.equal(pile.of('ChangeConfiguration')[0].params.value, expected, 'the key is derived for the id itself');
+    const ids = (await api(`${base}/charge-points`, ALICE)).body.map((c) => c.id);
+    assert.deepEqual(ids, [id]);
+    const info = await waitForAsync(async () => {
+      const r = await api(`${base}/charge-points/${encodeURIComponent(id)}`, ALICE);
+      return r.body.offline_codes.available ? r.body : null;
+    }, 'codes to become available');
+    assert.equal(info.id, id);
+    assert.equal(info.connected, true);
+
+    const issued = await post(`${base}/offline-codes`, ALICE, { charge_point_id: id, connector_id: 1 });
+    assert.equal(issued.status, 201, JSON.stringify(issued.body));
+    const verified = offlineCodeCli('verify', '--master-key-file', keyFile, '--charge-point-id', id, '--connector', '1',
+      issued.body.code);
+    assert.match(verified, /^accepted\n/, 'a code the server issues works on the pile');
+
+    // The driver's page of the pile's QR code (/c/ID/N, ID percent-encoded).
+    const page = await fetch(`${base.replace(/\/api$/, '')}/c/${encodeURIComponent(id)}/1`);
+    const html = await page.text();
+    assert.equal(page.status, 200, html);
+    assert.ok(html.includes('CP 7%41'), html);
+    assert.deepEqual(pile.failures, []);
+  } catch (e) {
+    e.message += tail(csms);
+    throw e;
+  } finally {
+    await pile.close();
+    await stop(csms);
+  }
+});
+
+test('online, a genuine code never issued is answered as a wrong one, and guesses lock the pile\'s code entry', async () => {
+  const dir = tempDir();
+  const keyFile = path.join(dir, 'master.key');
+  const { csms, ocpp, api: base } = await startCsms(dir, ['--master-key-file', keyFile]);
+  const pile = new FakePile16(ocpp, 'GUESSED-1');
+  const other = new FakePile16(ocpp, 'GUESSED-2');
+  try {
+    await pile.boot();
+    await other.boot();
+    for (const p of [pile, other]) await waitFor(() => p.of('ChangeConfiguration').length === 1, `the key of ${p.id}`);
+    await waitForAsync(async () => (await api(`${base}/charge-points/GUESSED-2`, ALICE)).body.offline_codes.available,
+      'codes for GUESSED-2');
+    const { code } = (await post(`${base}/offline-codes`, ALICE, { charge_point_id: 'GUESSED-1', connector_id: 1 })).body;
+    // What someone holding the key would make, and what someone guessing types: both are refused
+    // alike, so an online try does not tell whether a MAC is right (docs/offline-code.md §8.4).
+    const genuine = offlineCodeCli('issue', '--master-key-file', keyFile, '--charge-point-id', 'GUESSED-1', '--connector', '1',
+      '--serial', '3000');
+    const otherKey = path.join(dir, 'other.key');
+    fs.writeFileSync(otherKey, 'cd'.repeat(32) + '\n', { mode: 0o600 });
+    const wrong = (serial) => offlineCodeCli('issue', '--master-key-file', otherKey, '--charge-point-id', 'GUESSED-1',
+      '--connector', '1', '--serial', serial);
+    const a = await pile.client.call('Authorize', { idTag: genuine });
+    const b = await pile.client.call('Authorize', { idTag: wrong(3000) });
+    assert.deepEqual(a, b);
+    assert.deepEqual(a, { idTagInfo: { status: 'Invalid' } });
+    // The third wrong code in a row locks code entry of this pile for a minute: even the issued code
+    // is refused, unjudged; the other pile is not affected, and the lock is a security event.
+    await pile.client.call('Authorize', { idTag: wrong(3001) });
+    assert.deepEqual(await pile.client.call('Authorize', { idTag: code }), { idTagInfo: { status: 'Invalid' } });
+    const { code: code2 } = (await post(`${base}/offline-codes`, ALICE, { charge_point_id: 'GUESSED-2', connector_id: 1 })).body;
+    assert.equal((await other.client.call('Authorize', { idTag: code2 })).idTagInfo.status, 'Accepted');
+    const events = (await api(`${base}/security-events?charge_point_id=GUESSED-1`, ALICE)).body;
+    assert.deepEqual(events.map((e) => [e.source, e.type]), [['csms', 'OfflineCodeOnlineLockout']]);
+    assert.deepEqual([...pile.failures, ...other.failures], []);
+  } catch (e) {
+    e.message += tail(csms);
+    throw e;
+  } finally {
+    await pile.close();
+    await other.close();
     await stop(csms);
   }
 });

@@ -5,7 +5,8 @@ const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { RPCClient } = require('ocpp-rpc');
-const { start, waitFor, stop, tempDir } = require('./support');
+const { spawnSync } = require('node:child_process');
+const { start, waitFor, stop, tempDir, binDir } = require('./support');
 
 async function startCsms(extra = []) {
   const dir = tempDir();
@@ -97,4 +98,69 @@ test('reference CSMS refuses a charge point with a wrong password (HTTP 401)', a
   } finally {
     await stop(csms);
   }
+});
+
+const basic = (user, password) => ({ Authorization: 'Basic ' + Buffer.from(`${user}:${password}`).toString('base64') });
+
+test('drivers get codes and their own settlements only; operators everything; wrong passwords are throttled', async () => {
+  const dir = tempDir();
+  const { csms, http } = await startCsms(['--user', 'drv:drv-secret:driver', '--user', 'boss:boss-secret:operator',
+    '--master-key-file', path.join(dir, 'master.key')]);
+  const base = `http://127.0.0.1:${http}/api`;
+  const call = async (who, method, url, body) => {
+    const res = await fetch(`${base}${url}`, { method, headers: who, body });
+    return { status: res.status, headers: res.headers, body: await res.json() };
+  };
+  const driver = basic('drv', 'drv-secret');
+  try {
+    // The driver's API: a code (refused here for the pile, not for the role), his codes, his settlements.
+    assert.equal((await call(driver, 'POST', '/offline-codes', JSON.stringify({ charge_point_id: 'NONE', connector_id: 1 })))
+      .body.reason, 'unknown_charge_point');
+    assert.equal((await call(driver, 'GET', '/offline-codes')).status, 200);
+    assert.deepEqual((await call(driver, 'GET', '/settlements')).body, []);
+    for (const [method, url] of [['GET', '/settlements?all=1'], ['GET', '/settlements?anomalies=1'], ['GET', '/charge-points'],
+      ['GET', '/charge-points/PEER-CP'], ['POST', '/charge-points/PEER-CP/call'], ['GET', '/transactions'],
+      ['GET', '/security-events']]) {
+      const r = await call(driver, method, url, method === 'POST' ? JSON.stringify({ action: 'Reset', payload: {} }) : undefined);
+      assert.equal(r.status, 403, `${method} ${url} is for operators`);
+      assert.match(r.body.error, /drv is a driver/);
+    }
+    // Operators, with the role given or by default (`--user operator:op-secret`).
+    for (const who of [basic('boss', 'boss-secret'), auth]) {
+      assert.equal((await call(who, 'GET', '/transactions')).status, 200);
+      assert.equal((await call(who, 'GET', '/settlements?all=1')).status, 200);
+      assert.equal((await call(who, 'GET', '/security-events')).status, 200);
+      assert.equal((await call(who, 'POST', '/charge-points/PEER-CP/call', JSON.stringify({ action: 'Reset', payload: {} })))
+        .status, 404, 'not connected');
+    }
+    // Five wrong passwords for one name: that name is refused for a while, whatever the password.
+    for (let i = 0; i < 5; i += 1) assert.equal((await call(basic('boss', `guess-${i}`), 'GET', '/transactions')).status, 401);
+    const locked = await call(basic('boss', 'boss-secret'), 'GET', '/transactions');
+    assert.equal(locked.status, 429);
+    assert.ok(Number(locked.headers.get('retry-after')) > 800, locked.headers.get('retry-after'));
+    assert.equal((await call(auth, 'GET', '/transactions')).status, 200, 'other names are not locked');
+    // JSON bodies are read with bounded nesting (a stack overflow otherwise), and the CSMS carries on.
+    const deep = '{"action":"Reset","payload":' + '['.repeat(60000);
+    const r = await call(auth, 'POST', '/charge-points/PEER-CP/call', deep);
+    assert.equal(r.status, 400);
+    assert.match(r.body.error, /nested deeper than 32 levels/);
+    const d = await call(driver, 'POST', '/offline-codes', '{"charge_point_id":' + '['.repeat(60000));
+    assert.equal(d.status, 400);
+    assert.match(d.body.error, /nested deeper than 32 levels/);
+    assert.equal((await call(auth, 'GET', '/transactions')).status, 200);
+  } finally {
+    await stop(csms);
+  }
+});
+
+test('--user takes NAME:PASSWORD[:operator|driver] and refuses what it cannot read', () => {
+  const exe = path.join(binDir, 'ocpp-csms-sim');
+  for (const [args, message] of [[['--user', 'alice'], /--user: expected NAME:PASSWORD\[:operator\|driver\]/],
+    [['--user', 'alice::driver'], /--user: the password of alice must not be empty/],
+    [['--user', 'a:x', '--user', 'a:y'], /--user: a is given twice/]]) {
+    const r = spawnSync(exe, args, { encoding: 'utf8' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, message);
+  }
+  assert.match(spawnSync(exe, ['--help'], { encoding: 'utf8' }).stdout, /--user NAME:PASSWORD\[:ROLE\]/);
 });

@@ -225,6 +225,27 @@ TEST_F(ConfigFileTest, MalformedJsonNamesLineAndColumn) {
   refusal("{\"charge_point_id\": \"CP-1\",}", "malformed JSON at line 1, column 28: Missing a name for object member.");
 }
 
+TEST_F(ConfigFileTest, NestingIsBoundedBeforeTheDocumentIsBuilt) {
+  // ocpp/common/json.hpp: 32 levels; a file just under the 1 MiB limit made of "[" exhausts no stack.
+  refusal(with(R"("ocpp_config": )" + std::string(40, '[')),
+          "malformed JSON at line 1, column 115: nested deeper than 32 levels");
+  const std::string path = file("deep.json");
+  write(path, std::string(1000000, '['));
+  try {
+    load_config(path);
+    FAIL() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()), path + ": malformed JSON at line 1, column 33: nested deeper than 32 levels");
+  }
+  // Nesting within the bound is read, and judged for what it is.
+  try {
+    parse_config(with(R"("ocpp_config": {"A": [[1]]})"));
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "ocpp_config.A");
+  }
+}
+
 TEST_F(ConfigFileTest, LoadConfigPrefixesTheFilePath) {
   const std::string path = file("cp.json");
   write(path, with(R"("tls": {"ca_fle": "x"})"));

@@ -182,6 +182,39 @@ TEST_P(EndpointTest, HandlerExceptionBecomesInternalError) {
   EXPECT_STREQ(sent(sink, 0)[2].GetString(), "InternalError");
 }
 
+TEST_P(EndpointTest, PayloadsRefusedOnTheWayOutAreLoggedThroughTheSecretFilter) {
+  // A key being provisioned is a secret (docs/offline-code.md §6), also when our own payload is wrong.
+  Endpoint secretive{loop, GetParam(),
+                     EndpointOptions{5s, "test", false, [](std::string_view t) { return t.find("OfflineCodeKey") != t.npos; }}};
+  secretive.attach(sink);
+  secretive.handle("Heartbeat", [](const rapidjson::Value&) {
+    return HandlerReply::ok(json(R"({"key":"OfflineCodeKey","value":"1:00112233deadbeef"})"));
+  });
+  testing::internal::CaptureStderr();
+  CallOutcome::Status status{};
+  secretive.call("ChangeConfiguration", json(R"({"key":"OfflineCodeKey","value":"1:00112233deadbeef","x":1})"),
+                 [&](CallOutcome& o) { status = o.status; });
+  secretive.on_message(bytes(R"([2,"h","Heartbeat",{}])"));
+  const std::string log = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(status, CallOutcome::Status::NotSent);
+  EXPECT_NE(log.find("BUG: outgoing ChangeConfiguration"), std::string::npos) << log;
+  EXPECT_NE(log.find("BUG: our Heartbeat response"), std::string::npos) << log;
+  EXPECT_EQ(log.find("deadbeef"), std::string::npos) << log;
+  EXPECT_NE(log.find("bytes withheld"), std::string::npos) << log;
+}
+
+TEST_P(EndpointTest, ACallNestedTooDeepIsAnsweredWithItsIdAndTheLinkGoesOn) {
+  ep.attach(sink);
+  ep.handle("Heartbeat", [](const rapidjson::Value&) { return HandlerReply::ok(json(R"({"currentTime":"2026-11-24T09:30:00Z"})")); });
+  ep.on_message(bytes(R"([2,"deep","Heartbeat",{"a":)" + std::string(100000, '[') + "}]"));
+  auto f = sent(sink, 0);
+  EXPECT_EQ(f[0].GetInt(), 4);
+  EXPECT_STREQ(f[1].GetString(), "deep");
+  EXPECT_STREQ(f[2].GetString(), v16() ? "FormationViolation" : "FormatViolation");
+  ep.on_message(bytes(R"([2,"next","Heartbeat",{}])"));
+  EXPECT_EQ(sent(sink, 1)[0].GetInt(), 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(BothVersions, EndpointTest,
                          ::testing::Values(ProtocolVersion::v16, ProtocolVersion::v201),
                          [](const ::testing::TestParamInfo<ProtocolVersion>& p) { return p.param == ProtocolVersion::v16 ? "v16" : "v201"; });

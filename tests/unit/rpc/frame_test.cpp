@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "ocpp/common/json.hpp"
 #include "ocpp/rpc/message_id.hpp"
 
 namespace ocpp::rpc {
@@ -92,6 +93,25 @@ TEST(MessageId, UniqueUuidsOf36Characters) {
     ASSERT_EQ(id[14], '4');
     ASSERT_TRUE(seen.insert(id).second) << "duplicate id " << id;
   }
+}
+
+TEST(Frame, NestingBeyondTheBoundIsRefusedAndACallGetsItsOwnId) {
+  // ocpp/common/json.hpp: the deepest OCPP message nests 14 levels in its frame; 32 are read.
+  const auto deep = [](unsigned levels) { return std::string(levels, '[') + std::string(levels, ']'); };
+  auto ok = parse_frame(R"([2,"ok-1","DataTransfer",{"vendorId":"v","data":)" + deep(kMaxJsonDepth - 2) + "}]");
+  EXPECT_TRUE(std::holds_alternative<InboundFrame>(ok));
+
+  auto call = parse_frame(R"([2,"deep-1","DataTransfer",{"vendorId":"v","data":)" + deep(200000) + "}]");
+  auto& e = std::get<FrameError>(call);
+  EXPECT_EQ(e.code, RpcErrorCode::FormatViolation);
+  EXPECT_EQ(e.id, "deep-1");
+  EXPECT_TRUE(e.answerable);
+  EXPECT_EQ(e.description, "frame is nested deeper than 32 levels");
+
+  auto answer = parse_frame(R"([3,"deep-2",{"data":)" + deep(kMaxJsonDepth) + "}]");
+  EXPECT_FALSE(std::get<FrameError>(answer).answerable) << "answers are never answered";
+  auto garbage = parse_frame(deep(kMaxJsonDepth + 1));
+  EXPECT_EQ(std::get<FrameError>(garbage).id, "-1");
 }
 
 }  // namespace

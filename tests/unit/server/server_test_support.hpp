@@ -138,7 +138,7 @@ class ServerTest : public ::testing::Test {
  private:
   void open() {
     db = std::make_unique<db::Database>(dir.file("csms.db"));
-    db->migrate({offline_code_schema_v1()});
+    db->migrate({offline_code_schema_v1(), offline_code_schema_v2()});
   }
 };
 

@@ -1,4 +1,5 @@
 // Log-in, log-out and sessions (docs/driver-pages.md "Logging in", "Security").
+#include "ocpp/server/web/login_throttle.hpp"
 #include "pages_fixture.hpp"
 
 namespace ocpp::server::web::test {
@@ -103,6 +104,21 @@ TEST_F(DriverPagesTest, RepeatedWrongPasswordsLockTheUserNameForAWhile) {
   EXPECT_NE(visible_text(locked.body).find("Try again in 15 minutes"), std::string::npos);
   clock.advance(minutes{15});
   EXPECT_EQ(client.log_in("alice", "s3cret").status, 303);
+}
+
+TEST(DriverPagesSharedThrottleTest, GuessesMadeElsewhereCountOnTheLoginFormToo) {
+  // The reference CSMS shares one throttle between its HTTP Basic and this form (docs/reference-csms.md).
+  ManualClock clock{*parse_rfc3339("2026-11-24T09:30:00Z")};
+  FakeBackend backend;
+  backend.passwords["alice"] = "s3cret";
+  LoginThrottle shared(clock);
+  DriverPages pages{backend, clock, shared};
+  PageClient client{pages};
+  for (int i = 0; i < LoginThrottle::kMaxFailures; ++i) shared.record_failure("alice");
+  EXPECT_EQ(client.log_in("alice", "s3cret").status, 429);
+  clock.advance(LoginThrottle::kLockout);
+  EXPECT_EQ(client.log_in("alice", "s3cret").status, 303);
+  EXPECT_EQ(shared.wait_for("alice").count(), 0);
 }
 
 TEST_F(DriverPagesTest, SessionExpiresAfterTwelveHoursOnTheInjectedClock) {

@@ -46,4 +46,18 @@ TEST(Url, PercentDecodingUndoesEncoding) {
   EXPECT_EQ(percent_decode("%zz%4"), "%zz%4");
 }
 
+TEST(Url, TheChargePointIdIsTheLastPathSegmentWhateverThePrefix) {
+  // 1.6 OCPP-J §3.1.1, 2.0.1 Part 4 §3.2: a pile configured with ws://host/ocpp connects to /ocpp/ID.
+  EXPECT_EQ(charge_point_id_from_path("/CP-1"), std::optional<std::string>("CP-1"));
+  EXPECT_EQ(charge_point_id_from_path("/ocpp/CP-1"), std::optional<std::string>("CP-1"));
+  EXPECT_EQ(charge_point_id_from_path("/a/b/c/CP-1"), std::optional<std::string>("CP-1"));
+  EXPECT_EQ(charge_point_id_from_path("/ocpp/v16/CP-1", "/ocpp/"), std::optional<std::string>("CP-1"));
+  // The path comes decoded once from libwebsockets; it is not decoded again.
+  EXPECT_EQ(charge_point_id_from_path("/ocpp/CP 7%41"), std::optional<std::string>("CP 7%41"));
+  EXPECT_FALSE(charge_point_id_from_path("/ocpp/"));
+  EXPECT_FALSE(charge_point_id_from_path("/"));
+  EXPECT_FALSE(charge_point_id_from_path("/other/CP-1", "/ocpp/"));
+  EXPECT_FALSE(charge_point_id_from_path("/ocpp/", "/ocpp/"));
+}
+
 }  // namespace ocpp::transport

@@ -16,8 +16,11 @@ struct CodeAuthorization {
   // IdTokenInfo.status both have.
   std::string status;
   std::optional<std::string> expiry;  // RFC 3339: the code's own expiry
-  // "accepted", "already_used", "expired", "wrong_connector", "other_pile", "never_issued".
+  // "accepted", "already_used", "expired", "wrong_connector" (a code issued for this pile);
+  // "other_pile", "never_issued", "not_issued" (shaped like a code, but not one issued for this
+  // pile: all three get the same answer, §8.4); "locked" (online code entry is braked, §8.4).
   std::string reason;
+  bool issued_here = false;  // the tag is a code this server issued for the pile
 };
 
 struct AuthorizationContext {
@@ -33,8 +36,8 @@ class CodeAuthorizer {
 
   CodeAuthorizer(CodeBook& codes, CodeRecognizer& recognizer) : codes_(codes), recognizer_(recognizer) {}
 
-  // nullopt: `tag` is no offline code (neither issued by this server nor genuine for this pile), so
-  // the CSMS's ordinary id-tag rules apply.
+  // nullopt: `tag` is not shaped like an offline code, so the CSMS's ordinary id-tag rules apply.
+  // A tag shaped like one that this server did not issue for the pile is Invalid, whatever its MAC.
   std::optional<CodeAuthorization> decide(const std::string& charge_point_id, const std::string& tag,
                                           const AuthorizationContext& context);
 

@@ -21,6 +21,9 @@ class CodeRecognizer {
   // was used; `at`: when (Unix seconds), to rebuild the expiry hour (§4.3).
   std::optional<offline_code::Fields> genuine(const std::string& charge_point_id, const std::string& text, int connector,
                                               std::int64_t at);
+  // Whether `text` passes the steps of §5 that need no key (16 digits, the Damm check digit, a
+  // payload in range): what a code looks like, genuine or not. Known without the master secret.
+  static bool shaped_like_code(const std::string& charge_point_id, const std::string& text);
 
  private:
   const offline_code::MasterSecret* master_;

@@ -16,6 +16,7 @@
 #include "ocpp/server/code_recognizer.hpp"
 #include "ocpp/server/key_book.hpp"
 #include "ocpp/server/key_provisioner.hpp"
+#include "ocpp/server/online_code_throttle.hpp"
 #include "ocpp/server/pile_directory.hpp"
 #include "ocpp/server/security_event_log.hpp"
 #include "ocpp/server/settlement_book.hpp"
@@ -49,10 +50,12 @@ class OfflineCodeService {
   // Issues a code; provisions the next key version at once when this one reached the rotation threshold.
   std::variant<IssuedCode, IssueError> issue(const IssueRequest& request);
 
-  // Online authorization (1.6 Authorize, 2.0.1 Authorize with a KeyCode token), judged now.
+  // Online authorization (1.6 Authorize, 2.0.1 Authorize with a KeyCode token), judged now, and
+  // braked per pile (§8.4): while the pile's online code entry is locked, every code is Invalid.
   std::optional<CodeAuthorization> authorize(const std::string& charge_point_id, const std::string& tag);
   // A transaction started with `tag` (1.6 StartTransaction, 2.0.1 TransactionEvent Started): judged
-  // at its own start time, and the code is bound to it when accepted.
+  // at its own start time, and the code is bound to it when accepted. Not braked: it reports what
+  // the pile did, mostly sessions it verified offline under its own lockout (§8.1).
   std::optional<CodeAuthorization> on_transaction_started(const std::string& charge_point_id,
                                                           const std::string& transaction_id, int connector_id,
                                                           const std::string& tag, const std::string& started_at);
@@ -84,6 +87,7 @@ class OfflineCodeService {
   SecurityEventLog events_;
   CodeRecognizer recognizer_;
   CodeAuthorizer authorizer_;
+  OnlineCodeThrottle throttle_;
   CodeIssuer issuer_;
   Settler settler_;
   KeyProvisioner provisioner_;

@@ -11,5 +11,7 @@ namespace ocpp::server {
 // version), offline_codes (every issued code), offline_code_settlements (one per code) and
 // security_events (from piles and from the server's own checks).
 std::string_view offline_code_schema_v1();
+// Table offline_code_online_lockouts: the brake on codes sent online, per pile (OnlineCodeThrottle).
+std::string_view offline_code_schema_v2();
 
 }  // namespace ocpp::server

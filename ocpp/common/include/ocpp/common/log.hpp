@@ -2,6 +2,7 @@
 // One line per event on stderr (and syslog when asked):
 //   2026-11-24T09:30:00.123Z INFO  rpc: CALL BootNotification id=...
 // The component says where, the message says what.
+#include <string>
 #include <string_view>
 
 namespace ocpp::log {
@@ -20,5 +21,10 @@ inline void info(std::string_view c, std::string_view m) { write(Level::info, c,
 inline void warn(std::string_view c, std::string_view m) { write(Level::warn, c, m); }
 inline void error(std::string_view c, std::string_view m) { write(Level::error, c, m); }
 inline bool enabled(Level l) { return l >= level(); }
+
+// How a secret that a log line must refer to is written (an offline code typed at the keypad:
+// docs/offline-code.md §8): its last 4 characters at most, half of them when it has fewer than 8,
+// after a '*'. "1234567890123456" -> "*3456".
+std::string masked(std::string_view secret);
 
 }  // namespace ocpp::log

@@ -73,8 +73,9 @@ struct EndpointOptions {
   std::chrono::milliseconds call_timeout{std::chrono::seconds{30}};
   std::string log_name = "rpc";  // component name in log lines, e.g. the charge point id
   bool log_frames = false;       // every frame at info level (the reference CSMS); else at debug
-  // Frames for which this is true are never written to the log, only their direction and size
-  // (e.g. a key being provisioned: a secret must not end up in a log file).
+  // Frames, and payloads, for which this is true are never written to the log, only their size
+  // (e.g. a key being provisioned: a secret must not end up in a log file). Every log line that
+  // would show a frame or a payload goes through it, refused ones included.
   std::function<bool(std::string_view frame)> secret_frame;
 };
 
@@ -125,6 +126,8 @@ class Endpoint {
   void reply_error(std::string_view id, RpcErrorCode code, std::string_view description);
   void send(std::string text);
   void log_frame(std::string_view direction, std::string_view text) const;
+  // `text` (a frame or a payload) as a log line may show it: withheld when secret_frame says so.
+  std::string loggable(std::string_view text) const;
 
   EventLoop& loop_;
   ProtocolVersion version_;

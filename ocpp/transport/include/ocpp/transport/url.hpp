@@ -1,6 +1,6 @@
 #pragma once
 // CSMS URLs: the configured base plus "/" plus the percent-encoded charge point id
-// (1.6 OCPP-J §3.1.1, 2.0.1 Part 4 §3.1.1).
+// (1.6 OCPP-J §3.1.1, 2.0.1 Part 4 §3.2), and the id read back from such a path.
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,5 +23,10 @@ std::string percent_encode(std::string_view text);
 std::string percent_decode(std::string_view text, bool plus_is_space = false);
 // base + "/" + percent_encode(id), without doubling a trailing slash of the base.
 Url charge_point_url(const Url& base, std::string_view charge_point_id);
+// The CSMS side of the same rule (1.6 OCPP-J §3.1.1, 2.0.1 Part 4 §3.2): the charge point identity
+// is the last segment of the request path, whatever prefix comes before it. `path` is the path as
+// libwebsockets hands it, already percent-decoded once; decoding it again would turn an id such as
+// "CP%41" into "CPA". nullopt when the path does not start with `prefix` or its last segment is empty.
+std::optional<std::string> charge_point_id_from_path(std::string_view path, std::string_view prefix = "/");
 
 }  // namespace ocpp::transport

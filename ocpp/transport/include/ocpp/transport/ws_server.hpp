@@ -1,6 +1,7 @@
 #pragma once
-// The CSMS side of the same WebSocket layer: accepts charge points on "<path_prefix><id>", negotiates the subprotocol, checks HTTP Basic credentials or a client
-// certificate, and serves ws or wss.
+// The CSMS side of the same WebSocket layer: accepts charge points on any path under `path_prefix`
+// whose last segment is their id, negotiates the subprotocol, checks HTTP Basic credentials or a
+// client certificate, and serves ws or wss.
 #include <functional>
 #include <map>
 #include <memory>
@@ -21,7 +22,9 @@ class OutboundQueue;
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0: any free port, see WsServer::port()
-  std::string path_prefix = "/";  // charge points connect to path_prefix + their id
+  // Charge points connect to a path that starts with this; the last segment is their id
+  // (charge_point_id_from_path), "/ocpp/CP-1" and "/CP-1" alike under the default.
+  std::string path_prefix = "/";
   std::vector<ProtocolVersion> versions{ProtocolVersion::v16, ProtocolVersion::v201};
   std::string cert_file;  // set both to serve wss
   std::string key_file;

@@ -30,9 +30,14 @@ struct Response {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
+class LoginThrottle;
+
 class DriverPages {
  public:
   DriverPages(DriverBackend& backend, const ocpp::Clock& clock);
+  // With a throttle of password guesses shared with another way in (the CSMS's HTTP Basic), so
+  // that guesses through either count together. It outlives the pages.
+  DriverPages(DriverBackend& backend, const ocpp::Clock& clock, LoginThrottle& shared_throttle);
   ~DriverPages();
   DriverPages(const DriverPages&) = delete;
   DriverPages& operator=(const DriverPages&) = delete;

@@ -1,8 +1,9 @@
 #pragma once
-// Slows down password guessing on the log-in form (docs/driver-pages.md "Security"): after
-// kMaxFailures wrong passwords for one user name within kWindow, that name is refused for kLockout
-// whatever the password, counted on the injected clock's steady time. Bounded in memory: past
-// kMaxNames entries the stalest is forgotten.
+// Slows down password guessing on the log-in form (docs/driver-pages.md "Security") and, shared with
+// it, on the reference CSMS's HTTP Basic (docs/reference-csms.md): after kMaxFailures wrong
+// passwords for one user name within kWindow, that name is refused for kLockout whatever the
+// password, counted on the injected clock's steady time. Bounded in memory: past kMaxNames entries
+// the stalest is forgotten.
 #include <chrono>
 #include <cstddef>
 #include <map>
