@@ -7,6 +7,32 @@
 
 namespace ocpp::cp {
 
+namespace {
+constexpr std::pair<TxPoint, std::string_view> kTxPoints[] = {
+    {TxPoint::EVConnected, "EVConnected"},
+    {TxPoint::Authorized, "Authorized"},
+    {TxPoint::PowerPathClosed, "PowerPathClosed"},
+    {TxPoint::EnergyTransfer, "EnergyTransfer"},
+};
+}  // namespace
+
+std::string_view to_string(TxPoint p) {
+  for (const auto& [value, name] : kTxPoints) {
+    if (value == p) return name;
+  }
+  return "?";
+}
+
+bool from_string(std::string_view text, TxPoint& out) {
+  for (const auto& [value, name] : kTxPoints) {
+    if (name == text) {
+      out = value;
+      return true;
+    }
+  }
+  return false;
+}
+
 ChargePoint::ChargePoint(EventLoop& loop, Store& store, hal::Hal& hal, Settings& settings, IdAuthorization& auth,
                          CsmsLink& csms)
     : loop_(loop),
@@ -41,7 +67,10 @@ void ChargePoint::start(bool resume_open_transactions) {
     }
   }
   // The hardware may already be in a state (a cable left plugged across the restart).
-  for (auto& c : connectors_) c->pilot(hal_.connector(c->id()).pilot());
+  for (auto& c : connectors_) {
+    c->pilot(hal_.connector(c->id()).pilot());
+    c->settle_after_start();
+  }
   schedule_aligned_sample();
   settings_.on_change([this](std::string_view name, const std::string&) {
     if (name == "clock_aligned_data_interval_s") schedule_aligned_sample();
@@ -115,15 +144,16 @@ bool ChargePoint::remote_start(const RemoteStartRequest& request) {
     target = connectors_[static_cast<std::size_t>(*connector - 1)].get();
   } else {
     for (auto& c : connectors_) {
-      if (c->usable() && c->idle()) {
+      if (c->takes_remote_start()) {
         target = c.get();
         break;
       }
     }
   }
   // 1.6 §5.11: a connector with a transaction, or with another id authorized or being authorized
-  // (a driver waiting to plug in), is not free: the driver keeps it.
-  if (target == nullptr || !target->usable() || !target->idle() || !pile_operative_) return false;
+  // (a driver waiting to plug in), is not free: the driver keeps it. 2.0.1 F01: a transaction that
+  // began with the cable and waits for an id takes the remote start's.
+  if (target == nullptr || !target->takes_remote_start() || !pile_operative_) return false;
   Connector::Session session;
   session.id_tag = request.id_tag;
   session.source = IdSource::Remote;

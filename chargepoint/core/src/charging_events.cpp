@@ -92,6 +92,7 @@ constexpr std::pair<Milestone, std::string_view> kMilestones[] = {
     {Milestone::Authorized, "Authorized"},
     {Milestone::RemoteStart, "RemoteStart"},
     {Milestone::ChargingStateChanged, "ChargingStateChanged"},
+    {Milestone::Deauthorized, "Deauthorized"},
 };
 
 constexpr ChargingState kChargingStates[] = {ChargingState::Idle, ChargingState::EVConnected, ChargingState::Charging,
@@ -115,6 +116,13 @@ ChargingState charging_state_in(const rapidjson::Value& o, ChargingState fallbac
     if (to_string(c) == text) return c;
   }
   return fallback;
+}
+
+StopReason reason_in(const std::string& text) {
+  for (int r = 0; r <= static_cast<int>(StopReason::Other); ++r) {
+    if (to_string(static_cast<StopReason>(r)) == text) return static_cast<StopReason>(r);
+  }
+  return StopReason::Other;
 }
 
 }  // namespace
@@ -168,6 +176,20 @@ std::string encode(const UpdateEvent& e) {
   w.String(std::string(to_string(e.milestone)).c_str());
   w.Key("charging_state");
   w.String(std::string(to_string(e.charging_state)).c_str());
+  if (e.id_tag) {
+    w.Key("id_tag");
+    w.String(e.id_tag->c_str());
+    w.Key("id_token_type");
+    w.String(e.id_token_type.c_str());
+  }
+  if (e.remote_start_id) {
+    w.Key("remote_start_id");
+    w.Int(*e.remote_start_id);
+  }
+  if (e.reason) {
+    w.Key("reason");
+    w.String(std::string(to_string(*e.reason)).c_str());
+  }
   w.EndObject();
   return finish(b);
 }
@@ -232,6 +254,12 @@ UpdateEvent decode_update(const std::string& payload) {
   e.at = when(d, "at");
   e.milestone = milestone_in(d, Milestone::ChargingStateChanged);
   e.charging_state = charging_state_in(d, ChargingState::Charging);
+  if (d.HasMember("id_tag")) {
+    e.id_tag = str(d, "id_tag");
+    e.id_token_type = str(d, "id_token_type");
+  }
+  if (d.HasMember("remote_start_id")) e.remote_start_id = static_cast<std::int32_t>(num(d, "remote_start_id"));
+  if (d.HasMember("reason")) e.reason = reason_in(str(d, "reason"));
   return e;
 }
 
@@ -249,11 +277,7 @@ StopEvent decode_stop(const std::string& payload) {
   e.connector = static_cast<ConnectorId>(num(d, "connector"));
   e.meter_stop_wh = num(d, "meter_stop_wh");
   e.at = when(d, "at");
-  const std::string reason = str(d, "reason");
-  e.reason = StopReason::Other;
-  for (int r = 0; r <= static_cast<int>(StopReason::Other); ++r) {
-    if (to_string(static_cast<StopReason>(r)) == reason) e.reason = static_cast<StopReason>(r);
-  }
+  e.reason = reason_in(str(d, "reason"));
   if (d.HasMember("id_tag")) e.id_tag = str(d, "id_tag");
   for (const auto& s : member(d, "data").GetArray()) e.data.push_back(read_sample(s));
   return e;

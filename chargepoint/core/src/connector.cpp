@@ -9,14 +9,8 @@
 namespace ocpp::cp {
 namespace {
 
-// The most a connector offers; the hardware may cap it further.
-constexpr double kMaxCurrentA = 32.0;
 // How often MaxEnergyOnInvalidId is checked at most while energy still flows under it.
 constexpr std::chrono::milliseconds kCapCheckInterval{1000};
-// How often a stop that could not be recorded is tried again.
-constexpr std::chrono::seconds kStopRetryInterval{10};
-
-std::string name(ConnectorId id) { return "connector " + std::to_string(id); }
 
 }  // namespace
 
@@ -24,8 +18,11 @@ Connector::Connector(ChargePoint& cp, ConnectorId id) : cp_(cp), id_(id) {}
 
 Connector::~Connector() {
   if (session_ && session_->timeout != 0) cp_.loop().cancel(session_->timeout);
-  if (tx_ && tx_->sample_timer != 0) cp_.loop().cancel(tx_->sample_timer);
-  if (tx_ && tx_->cap_timer != 0) cp_.loop().cancel(tx_->cap_timer);
+  if (tx_) {
+    for (TimerId t : {tx_->sample_timer, tx_->cap_timer, tx_->timeout}) {
+      if (t != 0) cp_.loop().cancel(t);
+    }
+  }
   if (pending_stop_ && pending_stop_->retry != 0) cp_.loop().cancel(pending_stop_->retry);
 }
 
@@ -42,7 +39,7 @@ void Connector::feed(ConnectorInput input) {
 }
 
 void Connector::record_charging_state() {
-  if (!tx_ || !cp_.rules().record_milestones) return;
+  if (!tx_ || !cp_.rules().record_milestones || resuming_) return;
   const ChargingState now = charging_state_of(fsm_.status(), plugged_);
   if (now == tx_->recorded_state) return;
   tx_->recorded_state = now;
@@ -50,8 +47,12 @@ void Connector::record_charging_state() {
 }
 
 void Connector::record_update(Milestone milestone) {
-  if (!tx_ || !cp_.rules().record_milestones) return;
-  const UpdateEvent ev{id_, cp_.now(), milestone, charging_state_of(fsm_.status(), plugged_)};
+  if (!tx_ || !cp_.rules().record_milestones || resuming_) return;
+  UpdateEvent ev;
+  ev.connector = id_;
+  ev.at = cp_.now();
+  ev.milestone = milestone;
+  ev.charging_state = charging_state_of(fsm_.status(), plugged_);
   tx_->recorded_state = ev.charging_state;
   try {
     cp_.store().db().transaction([&] { cp_.record(OutboxKind::Update, tx_->pk, encode(ev)); });
@@ -60,21 +61,6 @@ void Connector::record_update(Milestone milestone) {
     // A milestone is not worth stopping for: the transaction's start, samples and stop carry the
     // energy. Logged, so a gap in the CSMS's view can be explained.
     log::error("core", name(id_) + ": milestone " + std::string(to_string(milestone)) + " not stored: " + e.what());
-  }
-}
-
-template <class Fn>
-void Connector::batched(Fn&& fn) {
-  if (batch_depth_++ == 0) batch_from_ = fsm_.status();
-  try {
-    fn();
-  } catch (...) {
-    --batch_depth_;
-    throw;
-  }
-  if (--batch_depth_ == 0 && fsm_.status() != batch_from_) {
-    cp_.connector_status_changed(id_);
-    record_charging_state();
   }
 }
 
@@ -102,23 +88,23 @@ void Connector::apply_pilot(hal::PilotState state) {
     plugged_ = true;
     feed(ConnectorInput::Plugged);
     if (!tx_ && !session_) show("Present your card or enter your code");
+    // A transaction that began before its cable (TxStartPoint Authorized): 2.0.1 CablePluggedIn.
+    if (tx_ && tx_->recorded_state == ChargingState::Idle) record_update(Milestone::EvConnected);
   }
   if (ready != ev_ready_) {
     ev_ready_ = ready;
     feed(ready ? ConnectorInput::EvReady : ConnectorInput::EvSuspended);
+    // 2.0.1 TxStopPoint EnergyTransfer: the EV stopping to draw ends the transaction.
+    if (!ready && plugged && tx_ && power_closed_ && stops_at(TxPoint::EnergyTransfer)) {
+      end_transaction(StopReason::StoppedByEV, std::nullopt);
+    }
   }
   if (!plugged && plugged_) {
     plugged_ = false;
     ev_ready_ = false;
+    ev_connected_used_ = false;
     feed(ConnectorInput::Unplugged);
-    if (tx_ && cp_.settings().get_bool("stop_transaction_on_ev_side_disconnect")) {
-      // 1.6 §3.7 / StopTransactionOnEVSideDisconnect, 2.0.1 E10.FR.01 StopTxOnEVSideDisconnect:
-      // unplugging at the EV ends the transaction.
-      stop(StopReason::EVDisconnected);
-    }
-    // Otherwise the transaction goes on without its EV (1.6 SuspendedEV; 2.0.1 E10.FR.05: an
-    // Updated event, triggerReason EVCommunicationLost).
-    if (tx_) record_update(Milestone::EvDisconnected);
+    if (tx_) unplugged_during_transaction();
     if (!tx_ && cp_.settings().get_bool("unlock_connector_on_ev_side_disconnect")) cp_.hal().connector(id_).set_locked(false);
     if (!tx_) show("Available");
   }
@@ -130,7 +116,12 @@ void Connector::present(const std::string& id, IdSource source,
   auto answer = [&done](bool accepted, const std::string& reason) {
     if (done) done(accepted, reason);
   };
-  if (tx_) {
+  if (tx_ && tx_->deauthorized) {
+    show("Session ended: unplug the cable");
+    answer(false, "connector " + std::to_string(id_) + ": the session has ended, the cable is still in");
+    return;
+  }
+  if (tx_ && tx_->authorized) {
     // 1.6 IdTagInfo.parentIdTag: the same id, or one with the same parent id, stops the
     // transaction locally.
     if (cp_.authorization().may_stop(tx_->id_tag, id)) {
@@ -189,6 +180,7 @@ void Connector::authorize_session(Session session) {
   session.timeout = 0;
   if (session.token_type.empty()) session.token_type = default_token_type(session.source);
   session_ = std::move(session);
+  ev_connected_used_ = false;  // a new driver: the cable counts again for TxStartPoint EVConnected
   feed(ConnectorInput::SessionAuthorized);
   // 1.6 ConnectionTimeOut: how long an authorization waits for the cable; 0 is "never".
   const auto timeout = std::chrono::seconds(cp_.settings().get_int("connection_timeout_s"));
@@ -210,172 +202,6 @@ void Connector::end_session() {
   if (session_->timeout != 0) cp_.loop().cancel(session_->timeout);
   session_.reset();
   feed(ConnectorInput::SessionEnded);
-}
-
-void Connector::try_start(Milestone completed_by) {
-  if (session_ && plugged_ && !tx_ && !pending_stop_ && operative_ && error_ == ErrorCode::NoError) {
-    // A remote start stays a remote start when the cable comes after it (2.0.1: the first event
-    // after RequestStartTransaction carries triggerReason RemoteStart).
-    if (completed_by == Milestone::EvConnected && session_->source == IdSource::Remote) completed_by = Milestone::RemoteStart;
-    start_transaction(completed_by);
-  }
-}
-
-void Connector::start_transaction(Milestone completed_by) {
-  const auto reading = read_meter();
-  if (!reading) {
-    fault(ErrorCode::PowerMeterFailure, "meter does not answer");
-    return;
-  }
-  const SystemTime at = cp_.now();
-  Transaction tx;
-  tx.id_tag = session_->id_tag;
-  tx.start_wh = reading->energy_wh;
-  tx.last_wh = reading->energy_wh;
-  tx.unverified = session_->unverified;
-  tx.offline_code = session_->source == IdSource::Keypad;
-  if (session_->code_cap_wh) tx.code_cap_wh = tx.start_wh + *session_->code_cap_wh;
-  // Readings without values (StopTxnSampledData empty) are left out: a meter value needs one.
-  const auto begin = make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.Begin", at);
-  TransactionStart record{id_, tx.id_tag, session_->token_type, tx.start_wh, at, tx.offline_code,
-                          session_->code_cap_wh, session_->remote_start_id, std::nullopt,
-                          cp_.rules().station_names_transactions};
-  StartEvent event{id_, tx.id_tag, tx.start_wh, at, session_->token_type, completed_by,
-                   ev_ready_ ? ChargingState::Charging : ChargingState::SuspendedEV, session_->remote_start_id, {}};
-  tx.recorded_state = event.charging_state;
-  auto started = make_sample(*reading, cp_.settings().get_list("tx_started_measurands"), "Transaction.Begin", at);
-  if (!started.values.empty()) event.data.push_back(std::move(started));
-  // Principle 4: the transaction and its start event are durable before the contactor closes.
-  try {
-    cp_.store().db().transaction([&] {
-      tx.pk = cp_.transactions().begin(record);
-      cp_.record(OutboxKind::Start, tx.pk, encode(event));
-      if (!begin.values.empty()) cp_.transactions().add_stop_sample(tx.pk, begin);
-    });
-  } catch (const db::DbError& e) {
-    // A full disk refuses new transactions with a clear fault instead of charging unrecorded.
-    log::error("core", name(id_) + ": cannot record the transaction, not starting: " + e.what());
-    fault(ErrorCode::InternalError, e.disk_full() ? "storage full" : "storage error");
-    return;
-  }
-  if (session_->timeout != 0) cp_.loop().cancel(session_->timeout);
-  session_.reset();
-  tx_ = std::move(tx);
-  auto& hw = cp_.hal().connector(id_);
-  if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
-  hw.set_contactor(true);
-  hw.set_current_limit(kMaxCurrentA);
-  log::info("core", name(id_) + ": transaction " + std::to_string(tx_->pk) + " started for " + tx_->id_tag +
-                        " at " + std::to_string(tx_->start_wh) + " Wh");
-  // Energy is offered before the transaction shows, so that a previous transaction's withheld
-  // energy never shows as a SuspendedEVSE of this one.
-  feed(ConnectorInput::EnergyOffered);
-  feed(ConnectorInput::TransactionStarted);
-  show("Charging");
-  schedule_sample();
-  schedule_cap_check(reading);
-  cp_.outbox().notify();
-}
-
-void Connector::stop(StopReason reason, const std::optional<std::string>& by) {
-  if (!tx_) {
-    end_session();
-    return;
-  }
-  auto& hw = cp_.hal().connector(id_);
-  hw.set_current_limit(0);
-  hw.set_contactor(false);
-  const auto reading = read_meter();
-  const SystemTime at = cp_.now();
-  // With no meter answer, the last register read for this transaction stands (never invented).
-  double stop_wh = tx_->last_wh;
-  std::vector<MeterSample> data;
-  try {
-    data = cp_.transactions().stop_samples(tx_->pk);
-  } catch (const db::DbError& e) {
-    log::error("core", name(id_) + ": the stop data of transaction " + std::to_string(tx_->pk) +
-                           " cannot be read; the stop goes without it: " + e.what());
-  }
-  if (reading) {
-    stop_wh = reading->energy_wh;
-    auto end = make_sample(*reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.End", at);
-    if (!end.values.empty()) data.push_back(std::move(end));
-  }
-  // Principle 4: the stop is durable before it is reported.
-  PendingStop record{tx_->pk, stop_wh, at, reason, by, encode(StopEvent{id_, stop_wh, at, reason, by, data})};
-  const auto failure = record_stop(record);
-  if (failure) {
-    log::error("core", name(id_) + ": the stop of transaction " + std::to_string(tx_->pk) +
-                           " is retried every " + std::to_string(kStopRetryInterval.count()) +
-                           " s; nothing starts on this connector until it is recorded");
-    pending_stop_ = std::move(record);
-  }
-  log::info("core", name(id_) + ": transaction " + std::to_string(tx_->pk) + " stopped (" +
-                        std::string(to_string(reason)) + ") at " + std::to_string(stop_wh) + " Wh, " +
-                        std::to_string(stop_wh - tx_->start_wh) + " Wh delivered");
-  if (tx_->sample_timer != 0) cp_.loop().cancel(tx_->sample_timer);
-  if (tx_->cap_timer != 0) cp_.loop().cancel(tx_->cap_timer);
-  tx_.reset();
-  // The end of the transaction and a change of availability it waited for are one status change
-  // (1.6 §5.2: Charging -> Unavailable, without a Finishing that never held).
-  batched([&] {
-    end_session();
-    feed(ConnectorInput::TransactionStopped);
-    hw.set_locked(false);
-    show(plugged_ ? "Session ended: unplug the cable" : "Available");
-    if (failure) fault(ErrorCode::InternalError, *failure);
-    cp_.availability_may_apply(id_);
-  });
-  if (failure) schedule_stop_retry();
-  cp_.outbox().notify();
-}
-
-std::optional<std::string> Connector::record_stop(const PendingStop& stop) {
-  try {
-    cp_.store().db().transaction([&] {
-      cp_.transactions().stop(stop.pk, stop.stop_wh, stop.at, stop.reason, stop.by);
-      cp_.record(OutboxKind::Stop, stop.pk, stop.event);
-      cp_.transactions().clear_stop_samples(stop.pk);  // they are in the stop event now
-    });
-    return std::nullopt;
-  } catch (const db::DbError& e) {
-    log::error("core", name(id_) + ": cannot record the stop of transaction " + std::to_string(stop.pk) + ": " +
-                           e.what());
-    return std::string(e.disk_full() ? "storage full" : "storage error");
-  }
-}
-
-void Connector::schedule_stop_retry() {
-  pending_stop_->retry = cp_.loop().schedule_after(kStopRetryInterval, [this] {
-    if (!pending_stop_) return;
-    pending_stop_->retry = 0;
-    if (record_stop(*pending_stop_)) {
-      schedule_stop_retry();
-      return;
-    }
-    log::info("core", name(id_) + ": the stop of transaction " + std::to_string(pending_stop_->pk) + " is recorded now");
-    pending_stop_.reset();
-    cp_.outbox().notify();
-    if (own_error_ == ErrorCode::InternalError) fault(ErrorCode::NoError, {});
-  });
-}
-
-void Connector::confirm_start(const IdTagInfo& info) {
-  if (!tx_ || info.status == AuthorizationStatus::Accepted) return;
-  // 1.6 §3.5.3 / StopTransactionOnInvalidId: the CSMS refused the id of a running transaction.
-  if (cp_.settings().get_bool("stop_transaction_on_invalid_id")) {
-    log::warn("core", name(id_) + ": the CSMS refused " + tx_->id_tag + "; stopping (DeAuthorized)");
-    stop(StopReason::DeAuthorized);
-    return;
-  }
-  // Otherwise the transaction stays open without energy, but MaxEnergyOnInvalidId may still be
-  // delivered in total.
-  const auto max = cp_.settings().get_int("max_energy_on_invalid_id_wh");
-  tx_->energy_cap_wh = tx_->start_wh + static_cast<double>(max > 0 ? max : 0);
-  const auto reading = read_meter();
-  check_cap(reading);
-  // Checked on its own timer too: the periodic samples may be far apart, or disabled.
-  schedule_cap_check(reading);
 }
 
 std::optional<double> Connector::next_limit() const {
@@ -459,7 +285,7 @@ void Connector::apply_fault() {
   log::warn("core", name(id_) + ": fault " + std::string(to_string(code)) + (info.empty() ? "" : " (" + info + ")"));
   if (!was_faulted) feed(ConnectorInput::FaultRaised);
   else cp_.connector_status_changed(id_);  // another code: report it
-  if (tx_) stop(StopReason::Other);
+  if (tx_ || power_closed_) stop(StopReason::Other);
   show("Out of order");
 }
 
@@ -554,8 +380,15 @@ bool Connector::resume_after_power_loss(const TransactionRecord& record) {
   tx.start_wh = record.meter_start_wh;  // the energy counted while we were down belongs to it
   tx.last_wh = reading->energy_wh;
   tx.offline_code = record.offline_code;
+  tx.token_type = record.id_token_type;
+  tx.authorized = !record.id_tag.empty();
   if (record.code_energy_cap_wh) tx.code_cap_wh = record.meter_start_wh + *record.code_energy_cap_wh;
   tx_ = std::move(tx);
+  power_closed_ = true;
+  ev_connected_used_ = true;
+  // The transaction goes on where it was: the hardware's state, read again at start, is no
+  // milestone of it (settle_after_start() ends this).
+  resuming_ = true;
   if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
   hw.set_contactor(true);
   hw.set_current_limit(kMaxCurrentA);
@@ -569,6 +402,12 @@ bool Connector::resume_after_power_loss(const TransactionRecord& record) {
   check_cap(reading);  // the cap may have been passed while the controller was down
   if (tx_) schedule_cap_check(reading);
   return true;
+}
+
+void Connector::settle_after_start() {
+  if (!resuming_) return;
+  resuming_ = false;
+  if (tx_) tx_->recorded_state = charging_state_of(fsm_.status(), plugged_);
 }
 
 void Connector::close_after_power_loss(const TransactionRecord& record) {

@@ -10,6 +10,11 @@
 
 namespace ocpp::cp {
 
+namespace connector_detail {
+inline std::string name(ConnectorId id) { return "connector " + std::to_string(id); }
+}  // namespace connector_detail
+using connector_detail::name;
+
 class Connector {
  public:
   // An authorized id waiting for its transaction (presented before the cable, or a remote start).
@@ -23,6 +28,11 @@ class Connector {
     TimerId timeout = 0;
   };
 
+  // The most a connector offers; the hardware may cap it further.
+  static constexpr double kMaxCurrentA = 32.0;
+  // How often a stop that could not be recorded is tried again.
+  static constexpr std::chrono::seconds kStopRetryInterval{10};
+
   Connector(ChargePoint& cp, ConnectorId id);
   // Cancels its timers: a core torn down while the loop lives on leaves nothing behind.
   ~Connector();
@@ -35,6 +45,9 @@ class Connector {
   const std::string& error_info() const { return error_info_; }
   bool has_transaction() const { return tx_.has_value(); }
   bool idle() const { return !tx_ && !session_ && !authorizing_; }
+  // A remote start may take it: free, or holding a transaction that waits for an id (2.0.1 F01
+  // after TxStartPoint EVConnected).
+  bool takes_remote_start() const;
   bool plugged() const { return plugged_; }
   bool usable() const;
   std::optional<TransactionView> transaction_view();
@@ -65,6 +78,8 @@ class Connector {
   // The same transaction goes on, if its EV is still plugged in and the connector can charge;
   // false when it cannot (the caller then closes it).
   bool resume_after_power_loss(const TransactionRecord& record);
+  // After the start-up's reading of the hardware: milestones count again from here.
+  void settle_after_start();
 
  private:
   struct Transaction {
@@ -78,8 +93,18 @@ class Connector {
     std::optional<double> code_cap_wh;    // register value at which the code's energy cap stops it
     double last_wh = 0;                   // the last register read during the transaction
     ChargingState recorded_state = ChargingState::EVConnected;  // as the last start/update event said
+    // 2.0.1 TxStartPoint EVConnected begins a transaction before anyone is authorized; the id
+    // comes later (attach_session), or never (EVConnectionTimeOut).
+    bool authorized = true;
+    // A driver's stop that did not end it (TxStopPoint without Authorized): the power path is
+    // open and the transaction waits for a stop point; why, and by whom.
+    bool deauthorized = false;
+    std::optional<StopReason> deauth_reason;
+    std::optional<std::string> deauth_by;
+    std::string token_type;
     TimerId sample_timer = 0;
     TimerId cap_timer = 0;
+    TimerId timeout = 0;  // EVConnectionTimeOut while it waits for its cable or its id
   };
 
   // A stop that could not be recorded (storage full or failing). It is retried until it is, and
@@ -103,9 +128,26 @@ class Connector {
   template <class Fn>
   void batched(Fn&& fn);
   void apply_pilot(hal::PilotState state);
+  // connector_transaction.cpp: where transactions start and stop (TransactionRules' points).
   // `completed_by`: the milestone that may just have completed the start condition.
   void try_start(Milestone completed_by);
-  void start_transaction(Milestone completed_by);
+  bool starts_at(TxPoint p) const;
+  bool stops_at(TxPoint p) const;
+  bool authorized_now() const { return session_.has_value() || (tx_ && tx_->authorized && !tx_->deauthorized); }
+  // Records the transaction and its start event (durably); false when it could not.
+  bool begin_transaction(Milestone completed_by, const MeterReading& reading);
+  // The session's id becomes the (so far unauthorized) transaction's.
+  void attach_session();
+  void close_power_path(const MeterReading& reading);
+  void open_power_path();
+  // A stop of the driver (card, button, CSMS): ends the transaction, or only the authorization
+  // when the rules' stop points say it goes on.
+  bool ends_transaction(StopReason reason) const;
+  void deauthorize(StopReason reason, const std::optional<std::string>& by);
+  void end_transaction(StopReason reason, const std::optional<std::string>& by);
+  void schedule_tx_timeout();
+  // What happens to a transaction when the cable leaves.
+  void unplugged_during_transaction();
   // TransactionRules::record_milestones: an update event when the charging state moved on.
   void record_charging_state();
   void record_update(Milestone milestone);
@@ -131,6 +173,9 @@ class Connector {
   ErrorCode pile_error_ = ErrorCode::NoError;
   std::string pile_info_;
   bool plugged_ = false;
+  bool power_closed_ = false;
+  bool resuming_ = false;           // a resumed transaction until settle_after_start()      // the contactor is (commanded) closed for a session
+  bool ev_connected_used_ = false;  // this plug-in already began a transaction (TxStartPoint EVConnected)
   bool ev_ready_ = false;
   bool operative_ = true;
   bool authorizing_ = false;
@@ -140,5 +185,21 @@ class Connector {
   std::optional<Transaction> tx_;
   std::optional<PendingStop> pending_stop_;
 };
+
+// Runs `fn`, whose inputs make one event: the status is reported once, after the last of them.
+template <class Fn>
+void Connector::batched(Fn&& fn) {
+  if (batch_depth_++ == 0) batch_from_ = fsm_.status();
+  try {
+    fn();
+  } catch (...) {
+    --batch_depth_;
+    throw;
+  }
+  if (--batch_depth_ == 0 && fsm_.status() != batch_from_) {
+    cp_.connector_status_changed(id_);
+    record_charging_state();
+  }
+}
 
 }  // namespace ocpp::cp

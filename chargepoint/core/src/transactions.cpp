@@ -97,6 +97,13 @@ void TransactionStore::set_csms_id(std::int64_t pk, const std::string& csms_id) 
   db_.prepare("UPDATE transactions SET csms_transaction_id=?2 WHERE pk=?1").bind(1, pk).bind(2, csms_id).run();
 }
 
+void TransactionStore::set_id_tag(std::int64_t pk, const std::string& id_tag, const std::string& id_token_type,
+                                  bool offline_code) {
+  db_.prepare("UPDATE transactions SET id_tag=?2, id_token_type=?3, offline_code=?4 WHERE pk=?1")
+      .bind(1, pk).bind(2, id_tag).bind(3, id_token_type).bind(4, offline_code ? 1 : 0)
+      .run();
+}
+
 void TransactionStore::stop(std::int64_t pk, double meter_stop_wh, SystemTime at, StopReason reason,
                             const std::optional<std::string>& id_tag) {
   db_.prepare("UPDATE transactions SET meter_stop_wh=?2, stopped_at=?3, stop_reason=?4, stop_id_tag=?5 WHERE pk=?1")

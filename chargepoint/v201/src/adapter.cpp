@@ -62,9 +62,10 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   core_ = &core;
   local_list_ = &local_list;
   cache_ = &cache;
-  // The station names its transactions (E01.FR.?: transactionId made by the Charging Station) and
-  // each milestone within one is a TransactionEvent Updated.
-  core.set_rules(TransactionRules{true, true});
+  apply_transaction_points();
+  settings_.on_change([this](std::string_view name, const std::string&) {
+    if (name == "tx_start_point" || name == "tx_stop_point") apply_transaction_points();
+  });
   core.outbox().on_append([this] { pump(); });
   register_device_model_handlers();
   register_reset_handlers();
@@ -73,6 +74,26 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_remote_control_handlers();
   register_availability_handlers();
   register_misc_handlers();
+}
+
+// The core's rules for 2.0.1: the station names its transactions (the transactionId is the
+// Charging Station's), each milestone within one is a TransactionEvent Updated, and TxCtrlr's
+// TxStartPoint / TxStopPoint say where transactions begin and end (E01-E03, E06).
+void Adapter::apply_transaction_points() {
+  TransactionRules rules;
+  rules.station_names_transactions = true;
+  rules.record_milestones = true;
+  auto points = [](const std::vector<std::string>& names) {
+    std::set<TxPoint> out;
+    for (const auto& n : names) {
+      TxPoint p{};
+      if (from_string(n, p)) out.insert(p);
+    }
+    return out;
+  };
+  rules.start_points = points(settings_.get_list("tx_start_point"));
+  rules.stop_points = points(settings_.get_list("tx_stop_point"));
+  core_->set_rules(rules);
 }
 
 void Adapter::start() {

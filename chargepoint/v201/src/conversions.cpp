@@ -77,6 +77,7 @@ m::TriggerReasonEnumType trigger_of(Milestone ms) {
     case Milestone::Authorized: return m::TriggerReasonEnumType::Authorized;
     case Milestone::RemoteStart: return m::TriggerReasonEnumType::RemoteStart;
     case Milestone::ChargingStateChanged: return m::TriggerReasonEnumType::ChargingStateChanged;
+    case Milestone::Deauthorized: return m::TriggerReasonEnumType::StopAuthorized;
   }
   return m::TriggerReasonEnumType::ChargingStateChanged;
 }

@@ -75,7 +75,11 @@ void Adapter::send_event() {
         // E01.FR.16: the EVSE and connector in the first event of the transaction only; C01: the
         // idToken in the first event after authorization (NoAuthorization is "").
         if (where) req.evse = m::EVSEType{{}, where->first, where->second};
-        req.idToken = id_token(e.id_token_type == "NoAuthorization" ? "" : e.id_tag, e.id_token_type);
+        // A transaction begun at the cable (TxStartPoint EVConnected) has no id yet: it comes in
+        // the Updated event of its authorization.
+        if (!e.id_tag.empty() || e.id_token_type == "NoAuthorization") {
+          req.idToken = id_token(e.id_token_type == "NoAuthorization" ? "" : e.id_tag, e.id_token_type);
+        }
         std::vector<m::MeterValueType> values;
         for (const auto& s : e.data) {
           if (!s.values.empty()) values.push_back(to_v201(s));
@@ -104,6 +108,12 @@ void Adapter::send_event() {
         req = event_base(*event, m::TransactionEventEnumType::Updated, e.at);
         req.triggerReason = trigger_of(e.milestone);
         req.transactionInfo.chargingState = to_v201(e.charging_state);
+        // C01: the idToken in the first event after authorization; E06: a driver's stop that
+        // leaves the transaction open (TxStopPoint without Authorized) is StopAuthorized or
+        // RemoteStop now, and the Ended event follows at the next stop point.
+        if (e.id_tag) req.idToken = id_token(*e.id_tag, e.id_token_type);
+        if (e.remote_start_id) req.transactionInfo.remoteStartId = e.remote_start_id;
+        if (e.milestone == Milestone::Deauthorized && e.reason) req.triggerReason = trigger_of(*e.reason);
         rpc::call(client_->rpc(), req, [finish](rpc::Typed<m::TransactionEventResponse>& r) { finish(r); });
         return;
       }

@@ -182,8 +182,8 @@ SetVariableResultType DeviceModel::set_one(const SetVariableDataType& item, cons
   const auto& d = *found.entry->def;
   // B05: a ReadOnly variable is answered Rejected.
   if (!writable(d)) return reject("ReadOnly", "read-only");
-  if (d.mutability == MutabilityEnumType::WriteOnly && !policy.secrets_allowed) {
-    return reject("InsecureConnection", "a secret is set only over security profile 2 or 3 (TLS)");
+  if (d.tls_only && !policy.secrets_allowed) {
+    return reject("InsecureConnection", "the offline-code key is set only over security profile 2 or 3 (TLS)");
   }
   const auto& value = item.attributeValue.str();
   if (auto empty = refuse_empty(d, *settings_.spec(d.setting), value)) return reject("InvalidValue", *empty);

@@ -62,10 +62,7 @@ void add_transaction_specs(std::vector<SettingSpec>& s) {
 
 void add_metering_specs(std::vector<SettingSpec>& s) {
   using S = SettingSpec;
-  const auto& measurands = supported_measurands();
-  s.push_back(S::list("sampled_data_tx_started_measurands", "Energy.Active.Import.Register", measurands,
-                      measurands.size(),
-                      "Measurands sent in the transaction's Started event (2.0.1 has no meterStart: this is it)."));
+  // SampledDataCtrlr.TxStartedMeasurands is the core's tx_started_measurands.
   s.push_back(S::integer("sampled_data_tx_ended_interval_s", 0, 0, kIntMax,
                          "Seconds between the sampled values collected for the transaction's Ended event; 0: "
                          "only the readings at start and end."));

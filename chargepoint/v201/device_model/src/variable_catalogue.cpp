@@ -48,6 +48,14 @@ VariableDef non_empty(VariableDef d) {
   return d;
 }
 
+// DESIGN.md: the offline-code key is provisioned only over an encrypted link (security profile 2
+// or 3) unless the lab allowed plaintext (SetPolicy). A01's BasicAuthPassword is not held back:
+// 2.0.1 changes it over profile 1 or 2, whose connections carry it anyway.
+VariableDef tls_only(VariableDef d) {
+  d.tls_only = true;
+  return d;
+}
+
 VariableDef not_in_config(VariableDef d, std::string_view why) {
   d.not_in_config = why;
   return d;
@@ -118,7 +126,7 @@ void add_sampling_security_transactions(std::vector<VariableDef>& v) {
       mapped(M::ReadWrite, "SampledDataCtrlr", "TxEndedInterval", T::integer, "sampled_data_tx_ended_interval_s", "s"));
   v.push_back(mapped(M::ReadWrite, "SampledDataCtrlr", "TxEndedMeasurands", T::MemberList, "stop_txn_sampled_data"));
   v.push_back(mapped(M::ReadWrite, "SampledDataCtrlr", "TxStartedMeasurands", T::MemberList,
-                     "sampled_data_tx_started_measurands"));
+                     "tx_started_measurands"));
   v.push_back(
       mapped(M::ReadWrite, "SampledDataCtrlr", "TxUpdatedInterval", T::integer, "meter_value_sample_interval_s", "s"));
   v.push_back(
@@ -164,7 +172,7 @@ void add_topology(std::vector<VariableDef>& v) {
 // OfflineCodeKey and OfflineCodeKeyVersion.
 void add_offline_code(std::vector<VariableDef>& v) {
   v.push_back(mapped(M::ReadWrite, "OfflineCodeCtrlr", "Enabled", T::boolean, "offline_code_enabled"));
-  v.push_back(non_empty(mapped(M::WriteOnly, "OfflineCodeCtrlr", "Key", T::string, "offline_code_key")));
+  v.push_back(tls_only(non_empty(mapped(M::WriteOnly, "OfflineCodeCtrlr", "Key", T::string, "offline_code_key"))));
   v.push_back(not_in_config(mapped(M::ReadOnly, "OfflineCodeCtrlr", "KeyVersion", T::integer, "offline_code_key_version"),
                             "read-only, it is the version of the newest key the pile holds"));
 }

@@ -47,9 +47,27 @@ struct ConnectorView {
   std::optional<TransactionView> transaction;
 };
 
+// The moments of a session at which a transaction may start or stop (2.0.1 TxStartPoint and
+// TxStopPoint, Part 2 E01-E03; 1.6 has one fixed rule, see TransactionRules). DataSigned and
+// ParkingBayOccupancy need hardware this pile does not have.
+enum class TxPoint {
+  EVConnected,      // the cable is plugged in
+  Authorized,       // a driver's id (or the CSMS's remote start) is accepted
+  PowerPathClosed,  // both, and the contactor closes
+  EnergyTransfer,   // energy flows: the EV draws
+};
+std::string_view to_string(TxPoint p);
+bool from_string(std::string_view text, TxPoint& out);
+
 // How the protocol in use wants transactions recorded; the adapter sets them before start(). A rule
 // here is a difference of protocol the core serves without knowing which protocol it is.
 struct TransactionRules {
+  // A transaction starts at the first of `start_points` reached, and stops when any of `stop_points`
+  // no longer holds (2.0.1 E01/E06). The defaults are 1.6's fixed rule: a transaction is the
+  // authorized delivery of energy (StartTransaction when the contactor closes for an authorized
+  // id, StopTransaction when the id ends it); StopTransactionOnEVSideDisconnect adds the cable.
+  std::set<TxPoint> start_points{TxPoint::PowerPathClosed};
+  std::set<TxPoint> stop_points{TxPoint::Authorized};
   // 2.0.1: the station names its transactions (transactionId made by the pile) and the CSMS knows
   // them by that name at once. 1.6: the CSMS assigns an id in StartTransaction.conf.
   bool station_names_transactions = false;

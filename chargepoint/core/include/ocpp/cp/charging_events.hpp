@@ -31,6 +31,7 @@ enum class Milestone {
   Authorized,            // a driver's id was accepted
   RemoteStart,           // the CSMS started it (its id is authorized)
   ChargingStateChanged,  // energy began to flow, or was suspended by the EV or the EVSE
+  Deauthorized,          // the driver's authorization ended (a stop) while the transaction goes on
 };
 std::string_view to_string(Milestone m);
 
@@ -52,6 +53,12 @@ struct UpdateEvent {
   SystemTime at{};
   Milestone milestone = Milestone::ChargingStateChanged;
   ChargingState charging_state = ChargingState::Charging;
+  // Authorized within a transaction begun without an id (TxStartPoint EVConnected): who, and how.
+  std::optional<std::string> id_tag;
+  std::string id_token_type;
+  std::optional<std::int32_t> remote_start_id;
+  // Deauthorized: why (Local, Remote, DeAuthorized).
+  std::optional<StopReason> reason;
 };
 
 struct MeterEvent {

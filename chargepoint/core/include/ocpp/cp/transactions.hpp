@@ -62,6 +62,8 @@ class TransactionStore {
   // Call inside the db transaction that appends the event.
   std::int64_t take_seq_no(std::int64_t pk);
   void set_csms_id(std::int64_t pk, const std::string& csms_id);
+  // The id that authorized a transaction begun without one (2.0.1 TxStartPoint EVConnected).
+  void set_id_tag(std::int64_t pk, const std::string& id_tag, const std::string& id_token_type, bool offline_code);
   void stop(std::int64_t pk, double meter_stop_wh, SystemTime at, StopReason reason,
             const std::optional<std::string>& id_tag);
   std::optional<TransactionRecord> get(std::int64_t pk);

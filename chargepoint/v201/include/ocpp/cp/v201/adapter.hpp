@@ -77,6 +77,7 @@ class Adapter final : public ProtocolAdapter {
   void sync_clock(const DateTime& csms_time);
   void went_online();
   bool encrypted() const { return security_profile_ >= 2; }
+  void apply_transaction_points();
   // transactions.cpp
   void pump();
   void send_event();

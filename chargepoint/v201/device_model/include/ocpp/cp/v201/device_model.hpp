@@ -36,8 +36,8 @@ struct CatalogueEntry {
 };
 
 struct SetPolicy {
-  // DESIGN.md: write-only secrets (OfflineCodeCtrlr.Key, SecurityCtrlr.BasicAuthPassword) are set
-  // only over security profile 2 or 3 unless the lab allowed plaintext
+  // DESIGN.md: the offline-code key (OfflineCodeCtrlr.Key) is set only over security profile 2 or
+  // 3 unless the lab allowed plaintext
   // (offline_code.allow_plaintext_key_provisioning). The adapter sets this from the connection.
   bool secrets_allowed = true;
 };

@@ -59,6 +59,8 @@ struct VariableDef {
   // Refused when set empty over OCPP or in ocpp_config (a list of start points with none, a
   // password of nothing), although the setting's default may be empty.
   bool not_empty = false;
+  // Set only when SetPolicy::secrets_allowed (the offline-code key: an encrypted link or a lab).
+  bool tls_only = false;
   // Why ocpp_config may not give it although a setting backs it; empty: it may.
   std::string_view not_in_config;
 };

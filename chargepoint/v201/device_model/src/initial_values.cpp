@@ -1,4 +1,4 @@
-#include "ocpp/cp/v201/device_model_config.hpp"
+#include "ocpp/cp/v201/initial_values.hpp"
 
 #include <vector>
 
