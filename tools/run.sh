@@ -1,19 +1,36 @@
 #!/usr/bin/env bash
 # Builds and runs the embedded default on loopback: the reference CSMS and a simulated
-# two-connector pile running ocpp-chargepoint (OCPP 1.6J). Plays one charging session so you can
-# see it work, then leaves both running and tells you how to drive the pile yourself.
-# Usage: tools/run.sh [--once]            (--once: exit after the demo session)
-#        tools/run.sh --story [--once]    the offline-code story of the patent, step by step
-#                                         (tools/story/story.sh)
+# two-connector pile running ocpp-chargepoint. Plays one charging session so you can see it work,
+# then leaves both running and tells you how to drive the pile yourself.
+# Usage: tools/run.sh [--ocpp 1.6|2.0.1] [--once]          (--once: exit after the demo session)
+#        tools/run.sh --story [--ocpp 1.6|2.0.1] [--once]  the offline-code story of the patent,
+#                                                          step by step (tools/story/story.sh)
+# The pile speaks OCPP 1.6J unless --ocpp 2.0.1 is given.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+story=""
+once=""
+ocpp="1.6"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --story) story=1 ;;
+    --once) once="--once" ;;
+    --ocpp)
+      ocpp="${2:-}"
+      shift
+      [ "$ocpp" = "1.6" ] || [ "$ocpp" = "2.0.1" ] || { echo "run.sh: --ocpp takes 1.6 or 2.0.1, got \"$ocpp\"" >&2; exit 2; }
+      ;;
+    *) echo "run.sh: unknown argument $1 (usage: tools/run.sh [--story] [--ocpp 1.6|2.0.1] [--once])" >&2; exit 2 ;;
+  esac
+  shift
+done
 ./tools/setup.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target ocpp-csms-sim ocpp-chargepoint ocpp-cpctl
 bin="$PWD/build/release/bin"
 state="$PWD/build/run"
 mkdir -p "$state"
-if [ "${1:-}" = "--story" ]; then exec tools/story/story.sh "$bin" "$state" "${2:-}"; fi
+if [ -n "$story" ]; then exec tools/story/story.sh "$bin" "$state" "$once" "$ocpp"; fi
 cpctl() { "$bin/ocpp-cpctl" --socket "$state/chargepoint.sock" "$@"; }
 
 "$bin/ocpp-csms-sim" --ocpp-listen 127.0.0.1:9000 --http-listen 127.0.0.1:8080 --database "$state/csms.db" \
@@ -25,16 +42,25 @@ for _ in $(seq 50); do grep -q listening "$state/csms.out" 2>/dev/null && break;
 grep -q listening "$state/csms.out" || { cat "$state/csms.log"; exit 1; }
 
 # The embedded default: simulated hardware, the reference CSMS on loopback.
+# The same settings by each version's own names (1.6 configuration keys, 2.0.1 device-model variables).
+if [ "$ocpp" = "2.0.1" ]; then
+  ocpp_config='{"SampledDataCtrlr.TxUpdatedInterval": "10", "SampledDataCtrlr.TxUpdatedMeasurands": "Energy.Active.Import.Register,Power.Active.Import"}'
+else
+  ocpp_config='{"MeterValueSampleInterval": "10", "MeterValuesSampledData": "Energy.Active.Import.Register,Power.Active.Import"}'
+fi
+# One database per version: a pile keeps its transactions and settings across runs of the demo.
+db="$state/chargepoint.db"
+[ "$ocpp" = "2.0.1" ] && db="$state/chargepoint-v201.db"
 cat > "$state/chargepoint.json" <<JSON
 {
   "charge_point_id": "DEMO-PILE-1",
-  "ocpp_version": "1.6",
+  "ocpp_version": "$ocpp",
   "csms_url": "ws://127.0.0.1:9000",
-  "database": "$state/chargepoint.db",
+  "database": "$db",
   "control_socket": "$state/chargepoint.sock",
   "connectors": 2,
   "hal": {"driver": "sim", "state_file": "$state/sim-pile.json"},
-  "ocpp_config": {"MeterValueSampleInterval": "10", "MeterValuesSampledData": "Energy.Active.Import.Register,Power.Active.Import"},
+  "ocpp_config": $ocpp_config,
   "log": {"level": "info"}
 }
 JSON
@@ -42,7 +68,7 @@ JSON
 pile=$!
 for _ in $(seq 100); do cpctl status --json 2>/dev/null | grep -q '"registration":"Accepted"' && break; sleep 0.1; done
 echo "== reference CSMS on ws://127.0.0.1:9000, HTTP API on http://127.0.0.1:8080 (user demo:demo, an operator)"
-echo "== simulated pile DEMO-PILE-1 with 2 connectors, registered:"
+echo "== simulated pile DEMO-PILE-1 with 2 connectors, OCPP $ocpp, registered:"
 cpctl status
 
 echo "== a demo session on connector 1: plug, card TAG-1, EV charges 5 s, stop"
@@ -62,14 +88,19 @@ for t in json.load(urllib.request.urlopen(req))[-1:]:
           f"{t['id_tag']}, {t['meter_stop_wh'] - t['meter_start_wh']} Wh, stopped ({t['stop_reason']}), "
           f"{t['meter_values']} meter values, received {t['start_count']}x start / {t['stop_count']}x stop")
 PY
-if [ "${1:-}" = "--once" ]; then exit 0; fi
+if [ -n "$once" ]; then exit 0; fi
+if [ "$ocpp" = "2.0.1" ]; then
+  remote_start='{"action":"RequestStartTransaction","payload":{"evseId":2,"remoteStartId":1,"idToken":{"idToken":"REMOTE-1","type":"Central"}}}'
+else
+  remote_start='{"action":"RemoteStartTransaction","payload":{"connectorId":2,"idTag":"REMOTE-1"}}'
+fi
 cat <<TXT
 == Both keep running (Ctrl-C stops them). Drive the pile with ocpp-cpctl:
    alias cpctl='$bin/ocpp-cpctl --socket $state/chargepoint.sock'
    cpctl plug 2; cpctl present-id 2 MY-CARD; cpctl ev 2 charge; cpctl status; cpctl stop 2; cpctl unplug 2
    cpctl fault 1 GroundFailure; cpctl clear-fault 1
    curl -u demo:demo -X POST http://127.0.0.1:8080/api/charge-points/DEMO-PILE-1/call \\
-        -d '{"action":"RemoteStartTransaction","payload":{"connectorId":2,"idTag":"REMOTE-1"}}'
+        -d '$remote_start'
    Logs: $state/chargepoint.log, $state/csms.log
 TXT
 wait $pile

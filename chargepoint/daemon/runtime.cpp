@@ -245,6 +245,8 @@ struct Runtime::Parts final : ControlHandler {
     w.StartObject();
     w.Key("charge_point_id");
     w.String(adapter_id.c_str());
+    w.Key("ocpp_version");
+    w.String(is_v201_ ? "2.0.1" : "1.6");
     w.Key("registration");
     w.String(std::string(to_string(adapter->registration())).c_str());
     w.Key("connected");
@@ -280,6 +282,11 @@ struct Runtime::Parts final : ControlHandler {
       w.Int(v.id);
       w.Key("status");
       w.String(std::string(to_string(v.status)).c_str());
+      // The coarse view both versions share (2.0.1 reports these two; 1.6 the status above).
+      w.Key("availability");
+      w.String(std::string(to_string(v.availability)).c_str());
+      w.Key("charging_state");
+      w.String(std::string(to_string(v.charging_state)).c_str());
       w.Key("error_code");
       w.String(std::string(to_string(v.error)).c_str());
       if (sim != nullptr) {
@@ -343,12 +350,14 @@ struct Runtime::Parts final : ControlHandler {
   }
 
   std::string adapter_id;
+  bool is_v201_ = false;
 };
 
 Runtime::Runtime(const Config& config) {
   try {
     parts_ = std::make_unique<Parts>(config);
     parts_->adapter_id = config.charge_point_id;
+    parts_->is_v201_ = is_v201(config);
   } catch (const ConfigError&) {
     throw;
   } catch (const std::invalid_argument& e) {

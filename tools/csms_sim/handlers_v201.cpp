@@ -42,7 +42,9 @@ std::optional<std::int64_t> energy_wh(const std::optional<std::vector<v201::Mete
       if (sv.unitOfMeasure && sv.unitOfMeasure->unit && sv.unitOfMeasure->unit->str() == "kWh") value *= 1000.0;
       const int multiplier = sv.unitOfMeasure && sv.unitOfMeasure->multiplier ? *sv.unitOfMeasure->multiplier : 0;
       value *= std::pow(10.0, multiplier);
-      wh = static_cast<std::int64_t>(value);
+      // Whole Wh at each end, as 1.6 carries meterStart and meterStop: truncating one end and not
+      // the other would bill a watt-hour too many or too few.
+      wh = std::llround(value);
     }
   }
   return wh;

@@ -2,11 +2,13 @@
 # The patent's story, played on the embedded default (tools/run.sh --story): the reference CSMS
 # (server side), the simulated pile (equipment side) and the driver's API calls (user side), with a
 # link between pile and CSMS that can be cut. Each step is printed as it happens.
-# Called by tools/run.sh with the release binaries built; arguments: BIN_DIR STATE_DIR [--once].
+# Called by tools/run.sh with the release binaries built; arguments: BIN_DIR STATE_DIR [--once]
+# [OCPP_VERSION] (1.6 by default, or 2.0.1).
 set -euo pipefail
 bin="$1"
 state="$2"
 once="${3:-}"
+ocpp="${4:-1.6}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 rm -rf "$state/story" && mkdir -p "$state/story"
 dir="$state/story"
@@ -42,18 +44,26 @@ link=$!
 pids+=($link)
 for _ in $(seq 50); do grep -q listening "$dir/link.out" 2>/dev/null && break; sleep 0.1; done
 
-say "The pile $cp_id boots, registers, and the server provisions its offline-code key"
+say "The pile $cp_id boots (OCPP $ocpp), registers, and the server provisions its offline-code key"
+# The same settings by each version's names (1.6 configuration keys, 2.0.1 device-model variables).
+if [ "$ocpp" = "2.0.1" ]; then
+  ocpp_config='{"SampledDataCtrlr.TxUpdatedInterval": "10", "OCPPCommCtrlr.OfflineThreshold": "2"}'
+  replayed_as="an idToken of type KeyCode, each event marked offline"
+else
+  ocpp_config='{"MeterValueSampleInterval": "10", "OfflineThreshold": "2"}'
+  replayed_as="its idTag"
+fi
 cat > "$dir/chargepoint.json" <<JSON
 {
   "charge_point_id": "$cp_id",
-  "ocpp_version": "1.6",
+  "ocpp_version": "$ocpp",
   "csms_url": "ws://127.0.0.1:9001",
   "database": "$dir/chargepoint.db",
   "control_socket": "$dir/chargepoint.sock",
   "connectors": 2,
   "resume_transactions_after_power_loss": true,
   "hal": {"driver": "sim", "state_file": "$dir/sim-pile.json", "start_energy_wh": 1200000, "meter_speedup": 60},
-  "ocpp_config": {"MeterValueSampleInterval": "10", "OfflineThreshold": "2"},
+  "ocpp_config": $ocpp_config,
   "offline_code": {"allow_plaintext_key_provisioning": true, "driver_page_url": "$api"},
   "log": {"level": "info"}
 }
@@ -100,7 +110,7 @@ cpctl stop 1
 cpctl unplug 1
 echo "   the meter's register reads $(status_field "round(d['connectors'][0]['meter_wh'])") Wh; $(status_field "d['outbox']") charging events wait for the link"
 
-say "The link is restored: the pile replays the session with the code as its idTag"
+say "The link is restored: the pile replays the session with the code as $replayed_as"
 kill -USR2 "$link"
 wait_until 60 "the replay" "d['connected'] and d['outbox'] == 0"
 echo "   outbox empty, connected again"
