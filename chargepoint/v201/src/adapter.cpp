@@ -155,6 +155,7 @@ void Adapter::boot() {
         // would only repeat them.
         pending_status_.clear();
         core_->report_statuses();
+        offline_since_.reset();  // just reported: no second round for the absence before it
         went_online();
         break;
       case m::RegistrationStatusEnumType::Pending:
@@ -183,12 +184,19 @@ void Adapter::schedule_boot(std::chrono::seconds after) {
 }
 
 void Adapter::went_online() {
+  // B04.FR.01/02: back after longer than OfflineThreshold, the station reports every connector's
+  // status; after a shorter absence, only those that changed meanwhile.
+  const bool long_absence = offline_since_ && loop_.clock().steady_now() - *offline_since_ >= offline_threshold();
   offline_since_.reset();
   schedule_heartbeat();
   send_parked_authorizations();
   auto pending = std::move(pending_status_);
   pending_status_.clear();
-  for (const auto& [connector, s] : pending) send_status_now(connector, s.status, s.at);
+  if (long_absence) {
+    core_->report_statuses();
+  } else {
+    for (const auto& [connector, s] : pending) send_status_now(connector, s.status, s.at);
+  }
   pump();
   send_security_events();
 }
