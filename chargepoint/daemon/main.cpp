@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (result == cp::daemon::RunResult::ResetRequested) {
-    // 1.6 §5.13 Reset: start again as a new process, with the same arguments.
+    // 1.6 §5.14 Reset: start again as a new process, with the same arguments.
     std::fputs("ocpp-chargepoint: restarting after Reset\n", stderr);
     execv("/proc/self/exe", argv);
     std::fprintf(stderr, "ocpp-chargepoint: cannot restart: %s\n", std::strerror(errno));

@@ -1,6 +1,7 @@
+// The adapter's life (1.6 §4.2 BootNotification with Pending and Rejected, §4.6 Heartbeat and the
+// clock, the link going and coming back) and bind(), which registers every block's handlers.
 #include "ocpp/cp/v16/adapter.hpp"
 
-#include "conversions.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/offline_code/keys.hpp"
 #include "ocpp/rpc/typed.hpp"
@@ -48,7 +49,12 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   local_list_ = &local_list;
   cache_ = &cache;
   core.outbox().on_append([this] { pump(); });
-  register_handlers();
+  register_remote_control_handlers();
+  register_trigger_handlers();
+  register_configuration_handlers();
+  register_local_list_handlers();
+  register_availability_handlers();
+  register_reset_handlers();
 }
 
 void Adapter::start() {
@@ -158,12 +164,15 @@ void Adapter::schedule_heartbeat() {
   heartbeat_timer_ = loop_.schedule_after(std::chrono::seconds(interval), [this] {
     heartbeat_timer_ = 0;
     if (!online()) return;
-    auto alive = alive_;
-    rpc::call(client_->rpc(), ocpp::v16::HeartbeatRequest{},
-              [this, alive](rpc::Typed<ocpp::v16::HeartbeatResponse>& r) {
-                if (*alive && r.ok()) sync_clock(r.response->currentTime);
-              });
+    send_heartbeat();
     schedule_heartbeat();
+  });
+}
+
+void Adapter::send_heartbeat() {
+  auto alive = alive_;
+  rpc::call(client_->rpc(), ocpp::v16::HeartbeatRequest{}, [this, alive](rpc::Typed<ocpp::v16::HeartbeatResponse>& r) {
+    if (*alive && r.ok()) sync_clock(r.response->currentTime);
   });
 }
 
@@ -174,21 +183,6 @@ void Adapter::sync_clock(const DateTime& csms_time) {
   if (moved > std::chrono::seconds(2) || moved < -std::chrono::seconds(2)) {
     log::info("v16", "clock set to the CSMS's time (" + csms_time.str() + ")");
   }
-}
-
-void Adapter::send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
-                          SystemTime at) {
-  if (!online()) {
-    pending_status_[connector] = PendingStatus{status, error, info, at};
-    return;
-  }
-  ocpp::v16::StatusNotificationRequest req;
-  req.connectorId = connector;
-  req.status = to_v16(status);
-  req.errorCode = to_v16(error);
-  if (!info.empty()) req.info = info.substr(0, 50);
-  req.timestamp = DateTime(at);
-  rpc::call(client_->rpc(), req);
 }
 
 }  // namespace ocpp::cp::v16

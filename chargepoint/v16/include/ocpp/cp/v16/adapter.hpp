@@ -2,7 +2,20 @@
 // The OCPP 1.6J adapter (DESIGN.md principle 1): binds the version-neutral core to 1.6 messages.
 // It registers (BootNotification), keeps the heartbeat and the clock, reports statuses, renders
 // the outbox's charging events into StartTransaction / MeterValues / StopTransaction when it is
-// their turn, and turns the CSMS's requests into core commands.
+// their turn, and turns the CSMS's requests into core commands. One file per functional block,
+// with the 1.6 (edition 2) sections it serves:
+//   adapter.cpp               §4.2 BootNotification (Pending, Rejected), §4.6 Heartbeat, the clock
+//   transaction_sender.cpp    §3.7 the outbox in order: §4.8 StartTransaction, §4.7 MeterValues,
+//                             §4.10 StopTransaction, with retries (TransactionMessageAttempts)
+//   authorize.cpp             §4.1 Authorize, bounded by OfflineThreshold
+//   availability.cpp          §4.9 StatusNotification, §5.2 ChangeAvailability
+//   remote_control.cpp        §5.11 RemoteStartTransaction, §5.12 RemoteStopTransaction,
+//                             §5.18 UnlockConnector, §5.17 TriggerMessage
+//   configuration.cpp         §5.8 GetConfiguration, §5.3 ChangeConfiguration (the keys are
+//                             config_keys.cpp's), §5.6 DataTransfer
+//   local_list.cpp            §5.4 ClearCache, §5.10 GetLocalListVersion, §5.15 SendLocalList
+//   reset.cpp                 §5.14 Reset, and the restart once its messages are delivered
+//   security_event_sender.cpp SecurityEventNotification (security extension)
 #include <functional>
 #include <map>
 #include <memory>
@@ -52,6 +65,7 @@ class Adapter final : public ProtocolAdapter {
   bool online() const override;
   // Offline for longer than OfflineThreshold (authorize.cpp).
   bool acting_offline() const override;
+  // StatusNotification; held while offline, the latest per connector (availability.cpp).
   void send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
                    SystemTime at) override;
 
@@ -75,9 +89,15 @@ class Adapter final : public ProtocolAdapter {
   void schedule_heartbeat();
   void sync_clock(const DateTime& csms_time);
   void went_online();
+  void send_heartbeat();
   // transaction_sender.cpp
   void pump();
   void send_event();
+  void send_start(const OutboxEvent& event);
+  void send_meter(const OutboxEvent& event);
+  void skip_update(const OutboxEvent& event);
+  void send_stop(const OutboxEvent& event);
+  void event_done(std::int64_t seq, int attempts, bool meter, rpc::CallOutcome::Status status, const std::string& why);
   void event_failed(std::int64_t seq, int attempts, const std::string& why);
   // authorize.cpp
   using AuthorizeDone = std::function<void(std::optional<IdTagInfo>)>;
@@ -86,8 +106,17 @@ class Adapter final : public ProtocolAdapter {
   std::chrono::milliseconds offline_threshold() const;
   // security_event_sender.cpp
   void send_security_events();
-  // csms_requests.cpp
-  void register_handlers();
+  // remote_control.cpp
+  void register_remote_control_handlers();
+  void register_trigger_handlers();
+  // configuration.cpp
+  void register_configuration_handlers();
+  // local_list.cpp
+  void register_local_list_handlers();
+  // availability.cpp
+  void register_availability_handlers();
+  // reset.cpp
+  void register_reset_handlers();
   void restart_when_delivered(bool hard);
   void reset_progress();
   void finish_reset();

@@ -1,0 +1,115 @@
+// What the CSMS asks of a running charge point (1.6 §3 feature profiles Core and Remote Trigger):
+// §5.11 RemoteStartTransaction, §5.12 RemoteStopTransaction, §5.18 UnlockConnector and §5.17
+// TriggerMessage.
+#include "ocpp/cp/v16/adapter.hpp"
+#include "ocpp/rpc/typed.hpp"
+#include "ocpp/v16/messages.hpp"
+
+namespace ocpp::cp::v16 {
+
+namespace m = ocpp::v16;
+
+namespace {
+
+// No diagnostics upload or firmware update ever runs here: a triggered notification says Idle,
+// the status 1.6 keeps for exactly this answer.
+template <class Notification>
+void send_idle(rpc::Endpoint& ep) {
+  Notification n;
+  n.status = decltype(n.status)::Idle;
+  rpc::call(ep, n);
+}
+
+}  // namespace
+
+void Adapter::register_remote_control_handlers() {
+  auto& ep = client_->rpc();
+  // §5.11 RemoteStartTransaction: accepted when a connector can take it; the transaction then
+  // starts once authorized (AuthorizeRemoteTxRequests) and plugged (ConnectionTimeOut).
+  rpc::handle<m::RemoteStartTransactionRequest>(ep, [this](const m::RemoteStartTransactionRequest& req) {
+    m::RemoteStartTransactionResponse res;
+    // §4.2: while the registration is Pending the CSMS may read and change the configuration,
+    // but not start or stop transactions.
+    if (registration_ != Registration::Accepted) {
+      res.status = m::RemoteStartTransactionStatus::Rejected;
+      return res;
+    }
+    const bool ok = core_->remote_start(req.connectorId ? std::optional<ConnectorId>(*req.connectorId) : std::nullopt,
+                                        req.idTag.str());
+    res.status = ok ? m::RemoteStartTransactionStatus::Accepted : m::RemoteStartTransactionStatus::Rejected;
+    return res;
+  });
+  // §5.12 RemoteStopTransaction.
+  rpc::handle<m::RemoteStopTransactionRequest>(ep, [this](const m::RemoteStopTransactionRequest& req) {
+    m::RemoteStopTransactionResponse res;
+    if (registration_ != Registration::Accepted) {  // §4.2, as above
+      res.status = m::RemoteStopTransactionStatus::Rejected;
+      return res;
+    }
+    res.status = core_->remote_stop(std::to_string(req.transactionId)) ? m::RemoteStopTransactionStatus::Accepted
+                                                                        : m::RemoteStopTransactionStatus::Rejected;
+    return res;
+  });
+  // §5.18 UnlockConnector.
+  rpc::handle<m::UnlockConnectorRequest>(ep, [this](const m::UnlockConnectorRequest& req) {
+    m::UnlockConnectorResponse res;
+    switch (core_->unlock(req.connectorId)) {
+      case UnlockAnswer::Unlocked: res.status = m::UnlockConnectorStatus::Unlocked; break;
+      case UnlockAnswer::UnlockFailed: res.status = m::UnlockConnectorStatus::UnlockFailed; break;
+      case UnlockAnswer::NotSupported: res.status = m::UnlockConnectorStatus::NotSupported; break;
+    }
+    return res;
+  });
+}
+
+void Adapter::register_trigger_handlers() {
+  // §5.17 TriggerMessage: the triggered message follows the answer.
+  rpc::handle<m::TriggerMessageRequest>(client_->rpc(), [this](const m::TriggerMessageRequest& req) {
+    m::TriggerMessageResponse res;
+    const std::optional<ConnectorId> connector =
+        req.connectorId ? std::optional<ConnectorId>(*req.connectorId) : std::nullopt;
+    if (connector && *connector != 0 && !core_->valid_connector(*connector)) {
+      res.status = m::TriggerMessageStatus::Rejected;
+      return res;
+    }
+    std::function<void()> send;
+    switch (req.requestedMessage) {
+      case m::RequestedMessage::BootNotification:
+        send = [this] {
+          registration_ = Registration::None;
+          boot();
+        };
+        break;
+      case m::RequestedMessage::Heartbeat:
+        send = [this] { send_heartbeat(); };
+        break;
+      case m::RequestedMessage::StatusNotification:
+        send = [this, connector] {
+          // A triggered status is sent even when it has not changed.
+          if (connector) {
+            core_->report_status(*connector, true);
+          } else {
+            core_->report_statuses();
+          }
+        };
+        break;
+      case m::RequestedMessage::MeterValues:
+        send = [this, connector] { core_->trigger_meter_values(connector); };
+        break;
+      case m::RequestedMessage::DiagnosticsStatusNotification:
+        send = [this] { send_idle<m::DiagnosticsStatusNotificationRequest>(client_->rpc()); };
+        break;
+      case m::RequestedMessage::FirmwareStatusNotification:
+        send = [this] { send_idle<m::FirmwareStatusNotificationRequest>(client_->rpc()); };
+        break;
+    }
+    res.status = m::TriggerMessageStatus::Accepted;
+    auto alive = alive_;
+    loop_.post([alive, send] {
+      if (*alive) send();
+    });
+    return res;
+  });
+}
+
+}  // namespace ocpp::cp::v16
