@@ -257,6 +257,8 @@ struct Runtime::Parts final : ControlHandler {
     w.Uint64(core.outbox().discarded());
     w.Key("outbox_thinned");
     w.Uint64(core.outbox().thinned());
+    w.Key("outbox_failures");
+    w.Uint64(core.outbox().failures());
     w.Key("security_events");
     w.Int64(security_events.count());
     w.Key("offline_codes");

@@ -78,6 +78,8 @@ void Adapter::send_event() {
       case OutboxKind::Update: skip_update(*event); return;
       case OutboxKind::Stop: send_stop(*event); return;
     }
+  } catch (const db::DbError& e) {
+    storage_failed(event->seq, e);
   } catch (const std::exception& e) {
     // A row that cannot be rendered is a bug or corruption; it must not block the queue forever.
     const std::int64_t seq = event->seq;
@@ -108,16 +110,40 @@ void Adapter::send_start(const OutboxEvent& event) {
             [this, alive, pk, seq, attempts = event.attempts](rpc::Typed<m::StartTransactionResponse>& r) {
               if (!*alive) return;
               if (r.ok()) {
-                // The CSMS's id and the end of the start event commit together: a crash in
-                // between must not make the pile ask for a second id.
-                core_->store().db().transaction([&] {
-                  core_->start_confirmed(pk, std::to_string(r.response->transactionId),
-                                         from_v16(r.response->idTagInfo));
-                  core_->outbox().remove(seq);
-                });
+                const PendingConfirm confirm{pk, seq, std::to_string(r.response->transactionId),
+                                             from_v16(r.response->idTagInfo)};
+                if (!commit_confirm(confirm)) return;  // kept, committed later: the queue waits for it
               }
               event_done(seq, attempts, false, r.status, why_of(r));
             });
+}
+
+// The CSMS's id and the end of the start event commit together: a crash in between must not make
+// the pile ask for a second id. A commit that fails (a full disk, a store held by another writer)
+// keeps the id in memory and is tried again until it holds; meanwhile nothing else is sent, since
+// every later message of the transaction needs the id. Issue 14: a failure here used to leave the
+// queue stalled until a restart.
+bool Adapter::commit_confirm(const PendingConfirm& confirm) {
+  try {
+    core_->store().db().transaction([&] {
+      core_->start_confirmed(confirm.pk, confirm.csms_id, confirm.info);
+      core_->outbox().remove(confirm.seq);
+    });
+    return true;
+  } catch (const db::DbError& e) {
+    core_->outbox().count_failure();
+    log::error("v16", "transactionId " + confirm.csms_id + " of transaction " + std::to_string(confirm.pk) +
+                          " cannot be stored (" + e.what() + "); kept in memory, trying again in " +
+                          std::to_string(kStorageRetry.count()) + " s");
+    sending_ = false;
+    retry_timer_ = loop_.schedule_after(kStorageRetry, [this, confirm] {
+      retry_timer_ = 0;
+      if (!commit_confirm(confirm)) return;
+      log::info("v16", "transactionId " + confirm.csms_id + " stored");
+      pump();
+    });
+    return false;
+  }
 }
 
 // §4.7 MeterValues, with the transactionId the CSMS gave when it has given one.
@@ -180,6 +206,30 @@ void Adapter::send_stop(const OutboxEvent& event) {
 void Adapter::event_done(std::int64_t seq, int attempts, bool meter, rpc::CallOutcome::Status status,
                          const std::string& why) {
   sending_ = false;
+  try {
+    settle_event(seq, attempts, meter, status, why);
+  } catch (const db::DbError& e) {
+    storage_failed(seq, e);
+  }
+}
+
+// The store refused what an event's sending asks of it (a full disk, a store held by another
+// writer): the event stays in the queue and is sent again, identical, after a while; the queue
+// never stalls on it (issue 14).
+void Adapter::storage_failed(std::int64_t seq, const db::DbError& e) {
+  sending_ = false;
+  core_->outbox().count_failure();
+  log::error("v16", "outbox event " + std::to_string(seq) + ": the store failed (" + e.what() + "); again in " +
+                        std::to_string(kStorageRetry.count()) + " s");
+  if (retry_timer_ != 0) loop_.cancel(retry_timer_);
+  retry_timer_ = loop_.schedule_after(kStorageRetry, [this] {
+    retry_timer_ = 0;
+    pump();
+  });
+}
+
+void Adapter::settle_event(std::int64_t seq, int attempts, bool meter, rpc::CallOutcome::Status status,
+                           const std::string& why) {
   switch (status) {
     case rpc::CallOutcome::Status::Result:
       // A delivered meter sample's row goes with the outbox's next write (Outbox::delivered():

@@ -97,7 +97,15 @@ void Adapter::send_event() {
                       IdTagInfo info;
                       info.status = AuthorizationStatus::Accepted;
                       if (r.response->idTokenInfo) info = from_v201(*r.response->idTokenInfo);
-                      core_->start_confirmed(pk, station_id, info);
+                      try {
+                        core_->start_confirmed(pk, station_id, info);
+                      } catch (const db::DbError& failure) {
+                        // The verdict is not lost for good: the cache learns at the next answer,
+                        // and the transaction's id is the station's own already.
+                        core_->outbox().count_failure();
+                        log::error("v201", "the CSMS's verdict on transaction " + station_id +
+                                               " cannot be stored: " + std::string(failure.what()));
+                      }
                     }
                     finish(r);
                   });
@@ -160,6 +168,8 @@ void Adapter::send_event() {
         return;
       }
     }
+  } catch (const db::DbError& e) {
+    storage_failed(seq, e);
   } catch (const std::exception& e) {
     // A row that cannot be rendered is a bug or corruption; it must not block the queue forever.
     log::error("v201", "outbox event " + std::to_string(seq) + " cannot be rendered (" + e.what() +
@@ -173,6 +183,30 @@ void Adapter::send_event() {
 void Adapter::event_done(std::int64_t seq, bool meter, rpc::CallOutcome::Status status, const std::string& why,
                          int attempts) {
   sending_ = false;
+  try {
+    settle_event(seq, meter, status, why, attempts);
+  } catch (const db::DbError& e) {
+    storage_failed(seq, e);
+  }
+}
+
+// The store refused what an event's sending asks of it (a full disk, a store held by another
+// writer): the event stays in the queue and is sent again, identical (same seqNo), after a while;
+// the queue never stalls on it (issue 14).
+void Adapter::storage_failed(std::int64_t seq, const db::DbError& e) {
+  sending_ = false;
+  core_->outbox().count_failure();
+  log::error("v201", "outbox event " + std::to_string(seq) + ": the store failed (" + e.what() + "); again in " +
+                         std::to_string(kStorageRetry.count()) + " s");
+  if (retry_timer_ != 0) loop_.cancel(retry_timer_);
+  retry_timer_ = loop_.schedule_after(kStorageRetry, [this] {
+    retry_timer_ = 0;
+    pump();
+  });
+}
+
+void Adapter::settle_event(std::int64_t seq, bool meter, rpc::CallOutcome::Status status, const std::string& why,
+                           int attempts) {
   switch (status) {
     case rpc::CallOutcome::Status::Result:
       // A delivered sample's deletion need not wait for the disk (Outbox::delivered()).

@@ -65,6 +65,10 @@ class Outbox {
   void count_attempt(std::int64_t seq);
   std::size_t size();       // waiting to be sent
   std::size_t discarded();  // kept, never to be sent
+  // A write of the sender that failed (a full disk, a locked or failing store): the sender logs it,
+  // counts it here and tries again later; `ocpp-cpctl status` shows the count (outbox_failures).
+  void count_failure() { ++failures_; }
+  std::size_t failures() const { return failures_; }
   // Told after every append, so the sender can start moving.
   void on_append(std::function<void()> fn) { on_append_ = std::move(fn); }
   void notify() {
@@ -81,6 +85,7 @@ class Outbox {
   std::function<void()> on_append_;
   std::size_t limit_ = 0;  // 0: no limit
   std::size_t thinned_ = 0;
+  std::size_t failures_ = 0;
   std::int64_t delivered_up_to_ = 0;  // every event up to this seq has left the queue
   std::optional<db::Statement> insert_;
   std::optional<db::Statement> number_;

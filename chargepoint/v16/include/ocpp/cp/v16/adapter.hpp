@@ -98,6 +98,19 @@ class Adapter final : public ProtocolAdapter {
   void skip_update(const OutboxEvent& event);
   void send_stop(const OutboxEvent& event);
   void event_done(std::int64_t seq, int attempts, bool meter, rpc::CallOutcome::Status status, const std::string& why);
+  void settle_event(std::int64_t seq, int attempts, bool meter, rpc::CallOutcome::Status status,
+                    const std::string& why);
+  // A StartTransaction.conf whose transactionId could not be stored yet (a full disk).
+  struct PendingConfirm {
+    std::int64_t pk = 0;
+    std::int64_t seq = 0;
+    std::string csms_id;
+    IdTagInfo info;
+  };
+  bool commit_confirm(const PendingConfirm& confirm);
+  void storage_failed(std::int64_t seq, const db::DbError& e);
+  // How long a sender waits before it tries a failed write of the store again.
+  static constexpr std::chrono::seconds kStorageRetry{5};
   void event_failed(std::int64_t seq, int attempts, const std::string& why);
   // authorize.cpp
   using AuthorizeDone = std::function<void(std::optional<IdTagInfo>)>;

@@ -82,6 +82,11 @@ class Adapter final : public ProtocolAdapter {
   void pump();
   void send_event();
   void event_done(std::int64_t seq, bool meter, rpc::CallOutcome::Status status, const std::string& why, int attempts);
+  void settle_event(std::int64_t seq, bool meter, rpc::CallOutcome::Status status, const std::string& why,
+                    int attempts);
+  void storage_failed(std::int64_t seq, const db::DbError& e);
+  // How long the sender waits before it tries a failed write of the store again.
+  static constexpr std::chrono::seconds kStorageRetry{5};
   void register_transaction_handlers();
   // authorization.cpp
   void send_authorize(const std::string& id_tag, const std::string& token_type, AuthorizeDone done);
