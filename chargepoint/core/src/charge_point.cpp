@@ -63,7 +63,7 @@ void ChargePoint::start(bool resume_open_transactions) {
     } else {
       // A connector this pile no longer has (reconfigured): no meter to read, so the last
       // register recorded for it; never left open and unreported (principle 4).
-      close_after_power_loss(record, record.meter_start_wh);
+      close_after_power_loss(record, record.last_register_wh);
     }
   }
   // The hardware may already be in a state (a cable left plugged across the restart).

@@ -69,7 +69,27 @@ std::optional<MeterReading> Connector::read_meter() {
   if (!reading && error_ != ErrorCode::PowerMeterFailure) {
     log::error("core", name(id_) + ": the energy meter does not answer");
   }
+  if (reading && tx_) reading->energy_wh = counted_register(reading->energy_wh);
   return reading;
+}
+
+// Issue 14: a transaction never reports a register lower than one it already reported. A meter
+// that reads lower (replaced, reset, a controller restarted with fresh hardware state, a simulated
+// pile without its state file) is a meter fault: logged, and the session goes on counting from
+// its last good reading, adding what the meter counts from its new value on. Every HAL driver's
+// readings pass here.
+double Connector::counted_register(double raw_wh) {
+  double wh = raw_wh + tx_->register_offset_wh;
+  if (wh + kRegisterTolerance < tx_->last_wh) {
+    log::error("core", name(id_) + ": meter fault: the register reads " + std::to_string(wh) + " Wh, below the " +
+                           std::to_string(tx_->last_wh) + " Wh already counted for transaction " +
+                           std::to_string(tx_->pk) + " (meter replaced or reset?); counting on from " +
+                           std::to_string(tx_->last_wh) + " Wh");
+    tx_->register_offset_wh += tx_->last_wh - wh;
+    wh = tx_->last_wh;
+  }
+  tx_->last_wh = std::max(tx_->last_wh, wh);
+  return wh;
 }
 
 void Connector::show(const std::string& text) { cp_.hal().display().show(id_, text); }
@@ -336,7 +356,8 @@ void Connector::sample(const std::string& context, const std::vector<std::string
       // One commit for both: each fsync is a flash write (bench/RESULTS.md, bytes per hour).
       cp_.store().db().transaction([&] {
         if (!ev.sample.values.empty()) {
-          cp_.record(OutboxKind::Meter, tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt, encode(ev));
+          cp_.record(OutboxKind::Meter, tx_ ? std::optional<std::int64_t>(tx_->pk) : std::nullopt, encode(ev),
+                     tx_ ? std::optional<double>(reading->energy_wh) : std::nullopt);
         }
         if (!stop_sample.values.empty()) cp_.transactions().add_stop_sample(tx_->pk, stop_sample);
       });
@@ -360,8 +381,10 @@ std::optional<TransactionView> Connector::transaction_view() {
   }
   v.id_tag = tx_->id_tag;
   v.offline_code = tx_->offline_code;
+  // What the transaction counts (counted_register()), without logging from a view.
   const auto reading = cp_.hal().connector(id_).read_meter();
-  v.energy_wh = reading ? reading->energy_wh - tx_->start_wh : 0;
+  const double counted = reading ? std::max(tx_->last_wh, reading->energy_wh + tx_->register_offset_wh) : tx_->last_wh;
+  v.energy_wh = counted - tx_->start_wh;
   return v;
 }
 
@@ -372,18 +395,19 @@ std::optional<std::int64_t> Connector::transaction_pk() const {
 bool Connector::resume_after_power_loss(const TransactionRecord& record) {
   auto& hw = cp_.hal().connector(id_);
   if (hw.pilot() == hal::PilotState::A || !operative_ || error_ != ErrorCode::NoError || tx_) return false;
-  const auto reading = read_meter();
+  auto reading = read_meter();
   if (!reading) return false;
   Transaction tx;
   tx.pk = record.pk;
   tx.id_tag = record.id_tag;
   tx.start_wh = record.meter_start_wh;  // the energy counted while we were down belongs to it
-  tx.last_wh = reading->energy_wh;
+  tx.last_wh = record.last_register_wh;  // what its events already carried
   tx.offline_code = record.offline_code;
   tx.token_type = record.id_token_type;
   tx.authorized = !record.id_tag.empty();
   if (record.code_energy_cap_wh) tx.code_cap_wh = record.meter_start_wh + *record.code_energy_cap_wh;
   tx_ = std::move(tx);
+  reading->energy_wh = counted_register(reading->energy_wh);
   power_closed_ = true;
   ev_connected_used_ = true;
   // The transaction goes on where it was: the hardware's state, read again at start, is no
@@ -412,7 +436,14 @@ void Connector::settle_after_start() {
 
 void Connector::close_after_power_loss(const TransactionRecord& record) {
   const auto reading = read_meter();
-  cp_.close_after_power_loss(record, reading ? reading->energy_wh : record.meter_start_wh);
+  // Never below what its events already carried (issue 14: a meter that restarted lower).
+  const double stop_wh = std::max(record.last_register_wh, reading ? reading->energy_wh : record.last_register_wh);
+  if (reading && reading->energy_wh < record.last_register_wh) {
+    log::error("core", name(id_) + ": meter fault: the register reads " + std::to_string(reading->energy_wh) +
+                           " Wh, below the " + std::to_string(record.last_register_wh) + " Wh transaction " +
+                           std::to_string(record.pk) + " already reported; it stops at the latter");
+  }
+  cp_.close_after_power_loss(record, stop_wh);
 }
 
 }  // namespace ocpp::cp

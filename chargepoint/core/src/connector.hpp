@@ -91,7 +91,8 @@ class Connector {
     std::optional<double> energy_cap_wh;  // register value: MaxEnergyOnInvalidId after a refused id
     bool offline_code = false;            // started with a code typed on the keypad
     std::optional<double> code_cap_wh;    // register value at which the code's energy cap stops it
-    double last_wh = 0;                   // the last register read during the transaction
+    double last_wh = 0;                   // the highest register counted for the transaction
+    double register_offset_wh = 0;        // added to the meter's register after it read lower (issue 14)
     ChargingState recorded_state = ChargingState::EVConnected;  // as the last start/update event said
     // 2.0.1 TxStartPoint EVConnected begins a transaction before anyone is authorized; the id
     // comes later (attach_session), or never (EVConnectionTimeOut).
@@ -161,7 +162,10 @@ class Connector {
   std::optional<double> next_limit() const;
   void apply_fault();
   void show(const std::string& text);
+  // The meter's reading, with a transaction's register never going below what it counted.
   std::optional<MeterReading> read_meter();
+  double counted_register(double raw_wh);
+  static constexpr double kRegisterTolerance = 0.01;  // Wh: below this a lower reading is rounding
 
   ChargePoint& cp_;
   ConnectorId id_;

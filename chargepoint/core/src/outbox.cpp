@@ -58,12 +58,16 @@ db::Statement& Outbox::cached(std::optional<db::Statement>& slot, std::string_vi
 }
 
 std::int64_t Outbox::append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload,
-                            bool offline) {
+                            bool offline, std::optional<double> register_wh) {
   std::optional<std::int64_t> seq_no;
   if (transaction_pk) {
-    auto& number = cached(number_, "UPDATE transactions SET next_seq_no=next_seq_no+1 WHERE pk=?1 RETURNING next_seq_no-1");
+    // One statement, on the row the event's commit writes anyway: the seqNo and the highest register.
+    auto& number = cached(number_,
+                          "UPDATE transactions SET next_seq_no=next_seq_no+1, "
+                          "last_register_wh=MAX(COALESCE(last_register_wh, meter_start_wh), COALESCE(?2, meter_start_wh)) "
+                          "WHERE pk=?1 RETURNING next_seq_no-1");
     ResetWhenDone done(number);
-    number.bind(1, *transaction_pk);
+    number.bind(1, *transaction_pk).bind(2, register_wh);
     if (!number.step()) throw db::DbError("outbox: no transaction " + std::to_string(*transaction_pk), 0);
     seq_no = number.int64(0);
   }

@@ -100,6 +100,12 @@ CREATE UNIQUE INDEX transactions_by_station_id ON transactions(station_transacti
 ALTER TABLE outbox ADD COLUMN seq_no INTEGER;              -- per transaction, from 0; NULL without one
 ALTER TABLE outbox ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 5: the highest energy register a transaction's events have carried, so that a meter that
+    // reads lower later (replaced, reset, fresh hardware state after a restart) never makes the
+    // pile report less than it already did (issue 14). Written by the commit that appends the event.
+    R"sql(
+ALTER TABLE transactions ADD COLUMN last_register_wh REAL;
+)sql",
 };
 
 }  // namespace

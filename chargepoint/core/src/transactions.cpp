@@ -1,5 +1,6 @@
 #include "ocpp/cp/transactions.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -11,7 +12,7 @@ namespace {
 constexpr const char* kColumns =
     "SELECT pk, connector_id, id_tag, csms_transaction_id, meter_start_wh, started_at, meter_stop_wh, stopped_at, "
     "stop_reason, stop_id_tag, offline_code, code_energy_cap_wh, station_transaction_id, remote_start_id, "
-    "reservation_id, id_token_type FROM transactions";
+    "reservation_id, id_token_type, last_register_wh FROM transactions";
 
 // A random (version 4) UUID: unique across reboots without any state, 36 characters (2.0.1
 // identifierString). std::random_device reads the kernel's entropy on Linux.
@@ -62,6 +63,7 @@ TransactionRecord read(const db::Statement& st) {
   t.remote_start_id = optional_int32(st, 13);
   t.reservation_id = optional_int32(st, 14);
   t.id_token_type = st.optional_text(15).value_or(t.offline_code ? "KeyCode" : "ISO14443");
+  t.last_register_wh = st.is_null(16) ? t.meter_start_wh : std::max(t.meter_start_wh, st.real(16));
   return t;
 }
 

@@ -145,8 +145,9 @@ class ChargePoint final : public hal::HalListener {
   void set_rules(const TransactionRules& rules) { rules_ = rules; }
   // Appends an outbox event, marked offline when the CSMS cannot hear of it now (2.0.1 `offline`).
   // Call inside the db transaction that records what it is about.
-  std::int64_t record(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload) {
-    return outbox_.append(kind, transaction_pk, payload, !csms_.online());
+  std::int64_t record(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload,
+                      std::optional<double> register_wh = std::nullopt) {
+    return outbox_.append(kind, transaction_pk, payload, !csms_.online(), register_wh);
   }
   Outbox& outbox() { return outbox_; }
   TransactionStore& transactions() { return transactions_; }

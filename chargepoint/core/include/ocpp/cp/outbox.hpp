@@ -50,8 +50,10 @@ class Outbox {
   std::size_t thinned() const { return thinned_; }
   // Stores an event; call inside the db transaction that records what it is about. An event of a
   // transaction takes the transaction's next seqNo in the same commit (2.0.1 E01.FR.07).
+  // `register_wh`: the energy register the event carries, kept as the transaction's highest
+  // (TransactionRecord::last_register_wh) in the same statement.
   std::int64_t append(OutboxKind kind, std::optional<std::int64_t> transaction_pk, const std::string& payload,
-                      bool offline = false);
+                      bool offline = false, std::optional<double> register_wh = std::nullopt);
   // The oldest event neither delivered nor discarded.
   std::optional<OutboxEvent> front();
   // Delivered: it leaves the queue, durably before this returns.

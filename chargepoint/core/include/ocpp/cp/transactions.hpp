@@ -45,6 +45,8 @@ struct TransactionRecord {
   std::optional<std::string> stop_id_tag;
   bool offline_code = false;                 // authorized by an offline charging code typed on the keypad
   std::optional<double> code_energy_cap_wh;  // the energy the code allows, if it binds a cap
+  // The highest energy register its events carried (at least meter_start_wh).
+  double last_register_wh = 0;
   bool open() const { return !stopped_at.has_value(); }
 };
 
