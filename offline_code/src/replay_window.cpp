@@ -57,6 +57,15 @@ ReplayWindow::Check ReplayWindow::accept(std::uint32_t serial) {
   return c;
 }
 
+bool ReplayWindow::release(std::uint32_t serial) {
+  if (check(serial) != Check::Used) return false;
+  const std::uint32_t offset = *highest_ - serial;
+  bits_[offset / 64] &= ~(std::uint64_t{1} << (offset % 64));
+  // H stays the top of the window even when its own bit is freed: lowering it would bring serials
+  // that had left the window (refused as too old) back in as fresh.
+  return true;
+}
+
 std::string ReplayWindow::serialise() const {
   std::string out(kPrefix);
   if (!highest_) return out + "-";
@@ -87,9 +96,9 @@ std::optional<ReplayWindow> ReplayWindow::parse(std::string_view text) {
     if (hi < 0 || lo < 0) return std::nullopt;
     w.bits_[j / 8] |= static_cast<std::uint64_t>(hi * 16 + lo) << (8 * (j % 8));
   }
-  // The highest serial is accepted by definition, and no bit may stand for a serial below 0.
+  // No bit may stand for a serial below 0. H's own bit is clear only when its code was freed
+  // (release()).
   w.highest_ = highest;
-  if (!w.bit(0)) return std::nullopt;
   for (std::uint64_t offset = std::uint64_t{highest} + 1; offset < kWidth; ++offset) {
     if (w.bit(static_cast<std::uint32_t>(offset))) return std::nullopt;
   }

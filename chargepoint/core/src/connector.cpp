@@ -220,7 +220,11 @@ void Connector::authorize_session(Session session) {
 void Connector::end_session() {
   if (!session_) return;
   if (session_->timeout != 0) cp_.loop().cancel(session_->timeout);
+  const Session ended = std::move(*session_);
   session_.reset();
+  // The authorization started nothing: a single-use code is freed again (issue 14; see
+  // docs/offline-code.md §5), a card simply has to be presented again.
+  cp_.authorization().session_abandoned(id_, ended.id_tag, ended.source);
   feed(ConnectorInput::SessionEnded);
 }
 

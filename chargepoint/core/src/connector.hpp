@@ -147,6 +147,7 @@ class Connector {
   void deauthorize(StopReason reason, const std::optional<std::string>& by);
   void end_transaction(StopReason reason, const std::optional<std::string>& by);
   void schedule_tx_timeout();
+  void give_up_code_session();
   // What happens to a transaction when the cable leaves.
   void unplugged_during_transaction();
   // TransactionRules::record_milestones: an update event when the charging state moved on.

@@ -42,6 +42,7 @@ void Connector::try_start(Milestone completed_by) {
     const auto reading = read_meter();
     if (!reading) {
       fault(ErrorCode::PowerMeterFailure, "meter does not answer");
+      give_up_code_session();
       return;
     }
     if (!start) {
@@ -51,15 +52,29 @@ void Connector::try_start(Milestone completed_by) {
       return;
     }
     if (energy) completed_by = Milestone::ChargingStateChanged;
-    if (!begin_transaction(completed_by, *reading)) return;
+    if (!begin_transaction(completed_by, *reading)) {
+      give_up_code_session();
+      return;
+    }
   }
   if (power_wanted && !power_closed_) {
     const auto reading = read_meter();
     if (!reading) {
       fault(ErrorCode::PowerMeterFailure, "meter does not answer");
+      give_up_code_session();
       return;
     }
     close_power_path(*reading);
+  }
+}
+
+void Connector::give_up_code_session() {
+  // A code's session that cannot start now ends, so that its code is free again (end_session):
+  // the driver types it once the pile works, instead of holding a spent code. A card's session
+  // waits for the fault to clear, as it always has.
+  if (session_ && session_->source == IdSource::Keypad) {
+    log::info("core", name(id_) + ": the code's session cannot start; the code is freed for a later try");
+    end_session();
   }
 }
 

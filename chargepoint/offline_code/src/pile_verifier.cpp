@@ -238,4 +238,23 @@ void PileCodeVerifier::used_online(ConnectorId connector, const std::string& cod
   }
 }
 
+void PileCodeVerifier::release_unused(ConnectorId connector, const std::string& code) {
+  try {
+    const auto keys = keys_.usable();
+    if (keys.empty()) return;
+    const auto view = clock_view();
+    const auto verdict = oc::verify(code, keys, charge_point_id_, static_cast<unsigned>(connector), view.now,
+                                    view.trusted, view.tolerance);
+    if (!verdict.fields) return;
+    auto window = store_.window(verdict.fields->key_version);
+    if (!window.release(verdict.fields->serial)) return;
+    store_.put_window(verdict.fields->key_version, window);
+    log::info(kLog, "connector " + std::to_string(connector) + ": code " + masked(code) +
+                        " started no session; it may be used again until it expires");
+  } catch (const std::exception& e) {
+    // Left used: the driver asks the server for a new code; a replay is never made possible.
+    log::error(kLog, std::string("cannot free a code that started no session: ") + e.what());
+  }
+}
+
 }  // namespace ocpp::cp::offline_code

@@ -137,7 +137,11 @@ class TappedConnector final : public hal::ConnectorHardware {
  public:
   TappedConnector(ConnectorId id, hal::ConnectorHardware& inner, std::function<void(ConnectorId, bool)> before)
       : id_(id), inner_(inner), before_contactor_(std::move(before)) {}
-  std::optional<MeterReading> read_meter() override { return inner_.read_meter(); }
+  std::optional<MeterReading> read_meter() override {
+    if (meter_down) return std::nullopt;
+    return inner_.read_meter();
+  }
+  bool meter_down = false;  // the meter stops answering, before any driver reports a fault
   void set_contactor(bool closed) override {
     if (closed != inner_.contactor_closed()) before_contactor_(id_, closed);
     inner_.set_contactor(closed);
@@ -166,6 +170,7 @@ class TappedHal final : public hal::Hal {
   }
   hal::Display& display() override { return pile_.display(); }
   void set_listener(hal::HalListener* listener) override { pile_.set_listener(listener); }
+  TappedConnector& tapped(ConnectorId id) { return *connectors_.at(static_cast<std::size_t>(id - 1)); }
 
  private:
   hal::sim::SimPile& pile_;
@@ -254,6 +259,7 @@ class CoreFixture : public ::testing::Test {
     cache_ = std::make_unique<AuthCache>(store_->db());
     list_ = std::make_unique<LocalAuthList>(store_->db());
     authorizer_ = std::make_unique<Authorizer>(*list_, *cache_, csms_, clock_);
+    if (code_verifier_ != nullptr) authorizer_->set_offline_code_verifier(code_verifier_);
     chain_ = std::make_unique<ChainAuthorization>(*authorizer_, *list_, *cache_, *settings_, clock_, csms_);
     cp_ = std::make_unique<ChargePoint>(loop_, *store_, *hal_, *settings_, *chain_, csms_);
     cp_->set_rules(rules_);
@@ -266,6 +272,8 @@ class CoreFixture : public ::testing::Test {
   bool resume_after_power_loss_ = false;
   // What the protocol adapter would ask of the core (1.6's by default), for the next boot().
   TransactionRules rules_;
+  // The offline-code verifier the Authorizer asks about keypad codes, for the next boot(); none by default.
+  OfflineCodeVerifier* code_verifier_ = nullptr;
 
   // Tears the core down without stopping anything, as a crash or a power cut does. The
   // controller's outputs drop with it: contactors open, current limits 0.

@@ -263,3 +263,26 @@ TEST_F(PileVerifierTest, TheClockPolicyFollowsTheLastSyncAcrossReboots) {
 
 }  // namespace
 }  // namespace ocpp::cp::offline_code
+
+namespace ocpp::cp::offline_code {
+namespace {
+
+// Issue 14, defect 4: a code whose session never started (docs/offline-code.md §5) is freed, durably,
+// and only that serial: a used one stays used, and freeing is no way to replay a code that charged.
+TEST_F(PileVerifierTest, ACodeWhoseSessionNeverStartedIsUsableAgainAcrossAReboot) {
+  install();
+  const auto c = code(9);
+  ASSERT_EQ(type(c).result, Result::Accepted);
+  verifier_->release_unused(1, c);
+  reboot();
+  ASSERT_EQ(type(c).result, Result::Accepted) << "freed, durably";
+  EXPECT_EQ(type(c).result, Result::Rejected) << "and single use again once accepted";
+  // Freeing a serial never recorded, or a code of another connector, changes nothing.
+  const auto other = code(10);
+  verifier_->release_unused(1, other);
+  EXPECT_EQ(type(other).result, Result::Accepted);
+  EXPECT_EQ(type(other).result, Result::Rejected);
+}
+
+}  // namespace
+}  // namespace ocpp::cp::offline_code

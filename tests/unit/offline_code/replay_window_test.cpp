@@ -126,10 +126,30 @@ TEST(ReplayWindow, RefusesDamagedText) {
   EXPECT_FALSE(ReplayWindow::parse("replay/1 -5 " + hex));
   EXPECT_FALSE(ReplayWindow::parse("replay/1 4294967296 " + hex));
   EXPECT_FALSE(ReplayWindow::parse("replay/1 5 g" + hex.substr(1)));
-  // The highest serial's own bit must be set; no bit may stand for a serial below 0.
-  EXPECT_FALSE(ReplayWindow::parse("replay/1 5 " + std::string(256, '0')));
+  // No bit may stand for a serial below 0. The highest serial's own bit is clear only once its code
+  // was freed (release()), which a stored window may show.
   EXPECT_FALSE(ReplayWindow::parse("replay/1 5 41" + std::string(254, '0'))) << "bit 6 = serial -1";
   EXPECT_TRUE(ReplayWindow::parse("replay/1 5 21" + std::string(254, '0')));
+  EXPECT_TRUE(ReplayWindow::parse("replay/1 5 " + std::string(256, '0')));
+}
+
+// A freed serial is fresh again and the window does not move: freeing the highest one brings back
+// nothing that had left the window (docs/offline-code.md §6).
+TEST(ReplayWindow, ReleaseFreesOneSerialAndNeverMovesTheWindow) {
+  ReplayWindow w;
+  ASSERT_EQ(w.accept(10), Check::Fresh);
+  ASSERT_EQ(w.accept(2000), Check::Fresh);
+  EXPECT_EQ(w.check(10), Check::TooOld);
+  EXPECT_TRUE(w.release(2000));
+  EXPECT_EQ(w.check(2000), Check::Fresh);
+  EXPECT_EQ(w.check(10), Check::TooOld) << "still out of the window";
+  EXPECT_FALSE(w.release(1999)) << "never accepted";
+  EXPECT_FALSE(w.release(10)) << "out of the window";
+  const auto round_trip = ReplayWindow::parse(w.serialise());
+  ASSERT_TRUE(round_trip);
+  EXPECT_EQ(*round_trip, w);
+  EXPECT_EQ(w.accept(2000), Check::Fresh);
+  EXPECT_EQ(w.check(2000), Check::Used);
 }
 
 }  // namespace

@@ -20,6 +20,9 @@ class ReplayWindow {
   Check check(std::uint32_t serial) const;
   // Records `serial` if it is fresh; returns what check() said before.
   Check accept(std::uint32_t serial);
+  // Makes a recorded serial fresh again (its session never started, docs/offline-code.md §6);
+  // false when it was not recorded or has left the window. The window does not move.
+  bool release(std::uint32_t serial);
 
   std::optional<std::uint32_t> highest() const { return highest_; }
   bool empty() const { return !highest_; }

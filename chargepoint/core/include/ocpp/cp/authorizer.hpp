@@ -118,6 +118,13 @@ class OfflineCodeVerifier {
   // code of this pile, its serial is used up here too, so that it cannot start a second session
   // offline.
   virtual void used_online(ConnectorId connector, const std::string& code) = 0;
+  // Issue 14: an accepted `code` whose session never started (no cable within ConnectionTimeOut,
+  // the meter or the store failing at the start, the connector taken out of service, the driver
+  // cancelling) is made usable again within its validity.
+  virtual void release_unused(ConnectorId connector, const std::string& code) {
+    (void)connector;
+    (void)code;
+  }
 };
 
 // What recording a CSMS IdTagInfo did (on_csms_id_tag_info).
@@ -140,6 +147,10 @@ class Authorizer {
   void set_options(const AuthorizerOptions& options) { options_ = options; }
   const AuthorizerOptions& options() const { return options_; }
   void set_offline_code_verifier(OfflineCodeVerifier* verifier) { code_verifier_ = verifier; }
+  // A keypad code accepted for `connector` started no session: the verifier frees it again.
+  void release_unused_code(ConnectorId connector, const std::string& code) {
+    if (code_verifier_ != nullptr) code_verifier_->release_unused(connector, code);
+  }
 
   // Decides on a presented identifier; see the chain in authorizer.cpp.
   void authorize(const AuthorizationRequest& request, Done done);

@@ -15,6 +15,9 @@ class ChainAuthorization final : public IdAuthorization {
                  std::function<void(const AuthDecision&)> done) override;
   bool remember(const std::string& id_tag, const IdTagInfo& info, IdSource source = IdSource::Rfid) override;
   bool may_stop(const std::string& owner, const std::string& other) override;
+  void session_abandoned(ConnectorId connector, const std::string& id, IdSource source) override {
+    if (source == IdSource::Keypad) authorizer_.release_unused_code(connector, id);
+  }
 
  private:
   void apply_settings();

@@ -36,6 +36,12 @@ class IdAuthorization {
   virtual bool remember(const std::string& id_tag, const IdTagInfo& info, IdSource source = IdSource::Rfid) = 0;
   // Whether `other` may stop a transaction started by `owner` (same id or same parent, 1.6 §3.5.4).
   virtual bool may_stop(const std::string& owner, const std::string& other) = 0;
+  // An authorization that ended without a transaction: a single-use keypad code is freed again.
+  virtual void session_abandoned(ConnectorId connector, const std::string& id, IdSource source) {
+    (void)connector;
+    (void)id;
+    (void)source;
+  }
 };
 
 // The protocol adapter, as the core sees it.

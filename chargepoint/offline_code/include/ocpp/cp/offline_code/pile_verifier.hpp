@@ -39,6 +39,8 @@ class PileCodeVerifier final : public OfflineCodeVerifier {
   void authorize_code(ConnectorId connector, const std::string& code, bool online,
                       std::function<void(CodeVerdict)> done) override;
   void used_online(ConnectorId connector, const std::string& code) override;
+  // Its session never started: the serial is fresh again, durably (docs/offline-code.md §5).
+  void release_unused(ConnectorId connector, const std::string& code) override;
 
   // The clock was just set from the CSMS (or NTP): §7, the sync time and the time floor are
   // persisted, at most once an hour to spare the flash.
