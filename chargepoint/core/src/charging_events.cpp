@@ -190,6 +190,10 @@ std::string encode(const UpdateEvent& e) {
     w.Key("reason");
     w.String(std::string(to_string(*e.reason)).c_str());
   }
+  if (e.register_wh) {
+    w.Key("register_wh");
+    w.Double(*e.register_wh);
+  }
   w.EndObject();
   return finish(b);
 }
@@ -260,6 +264,7 @@ UpdateEvent decode_update(const std::string& payload) {
   }
   if (d.HasMember("remote_start_id")) e.remote_start_id = static_cast<std::int32_t>(num(d, "remote_start_id"));
   if (d.HasMember("reason")) e.reason = reason_in(str(d, "reason"));
+  if (d.HasMember("register_wh")) e.register_wh = num(d, "register_wh");
   return e;
 }
 

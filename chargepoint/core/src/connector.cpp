@@ -53,9 +53,10 @@ void Connector::record_update(Milestone milestone) {
   ev.at = cp_.now();
   ev.milestone = milestone;
   ev.charging_state = charging_state_of(fsm_.status(), plugged_);
+  ev.register_wh = milestone_register();
   tx_->recorded_state = ev.charging_state;
   try {
-    cp_.store().db().transaction([&] { cp_.record(OutboxKind::Update, tx_->pk, encode(ev)); });
+    cp_.store().db().transaction([&] { cp_.record(OutboxKind::Update, tx_->pk, encode(ev), ev.register_wh); });
     cp_.outbox().notify();
   } catch (const db::DbError& e) {
     // A milestone is not worth stopping for: the transaction's start, samples and stop carry the
@@ -78,6 +79,13 @@ std::optional<MeterReading> Connector::read_meter() {
 // pile without its state file) is a meter fault: logged, and the session goes on counting from
 // its last good reading, adding what the meter counts from its new value on. Every HAL driver's
 // readings pass here.
+std::optional<double> Connector::milestone_register() {
+  // Issue 11: each milestone with a meter snapshot. A meter that does not answer now leaves it out
+  // (read_meter() logs that); the milestone itself is still worth recording.
+  const auto reading = read_meter();
+  return reading ? std::optional<double>(reading->energy_wh) : std::nullopt;
+}
+
 double Connector::counted_register(double raw_wh) {
   double wh = raw_wh + tx_->register_offset_wh;
   if (wh + kRegisterTolerance < tx_->last_wh) {

@@ -166,6 +166,7 @@ class Connector {
   // The meter's reading, with a transaction's register never going below what it counted.
   std::optional<MeterReading> read_meter();
   double counted_register(double raw_wh);
+  std::optional<double> milestone_register();
   static constexpr double kRegisterTolerance = 0.01;  // Wh: below this a lower reading is rounding
 
   ChargePoint& cp_;

@@ -147,12 +147,13 @@ void Connector::attach_session() {
   if (tx_->timeout != 0) cp_.loop().cancel(tx_->timeout);
   tx_->timeout = 0;
   UpdateEvent ev{id_, cp_.now(), s.source == IdSource::Remote ? Milestone::RemoteStart : Milestone::Authorized,
-                 charging_state_of(fsm_.status(), plugged_), s.id_tag, s.token_type, s.remote_start_id, std::nullopt};
+                 charging_state_of(fsm_.status(), plugged_), s.id_tag, s.token_type, s.remote_start_id, std::nullopt,
+                 milestone_register()};
   try {
     // The id and its milestone commit together: a restart finds the transaction with its driver.
     cp_.store().db().transaction([&] {
       cp_.transactions().set_id_tag(tx_->pk, s.id_tag, s.token_type, tx_->offline_code);
-      cp_.record(OutboxKind::Update, tx_->pk, encode(ev));
+      cp_.record(OutboxKind::Update, tx_->pk, encode(ev), ev.register_wh);
     });
   } catch (const db::DbError& e) {
     log::error("core", name(id_) + ": the id of transaction " + std::to_string(tx_->pk) + " not stored: " + e.what());
@@ -234,10 +235,10 @@ void Connector::deauthorize(StopReason reason, const std::optional<std::string>&
                         std::string(to_string(reason)) + "); it ends at the next stop point");
   // The milestone says where energy stands now: the power path is open, the EV still there.
   UpdateEvent ev{id_, cp_.now(), Milestone::Deauthorized, plugged_ ? ChargingState::EVConnected : ChargingState::Idle,
-                 std::nullopt, {}, std::nullopt, reason};
+                 std::nullopt, {}, std::nullopt, reason, milestone_register()};
   tx_->recorded_state = ev.charging_state;
   try {
-    cp_.store().db().transaction([&] { cp_.record(OutboxKind::Update, tx_->pk, encode(ev)); });
+    cp_.store().db().transaction([&] { cp_.record(OutboxKind::Update, tx_->pk, encode(ev), ev.register_wh); });
   } catch (const db::DbError& e) {
     log::error("core", name(id_) + ": milestone Deauthorized not stored: " + e.what());
   }

@@ -154,6 +154,7 @@ void Adapter::boot() {
         // B01.FR.05 / G01: every connector's status after registration; older ones held offline
         // would only repeat them.
         pending_status_.clear();
+        sent_status_.clear();  // a new registration: every connector's status, changed or not
         core_->report_statuses();
         offline_since_.reset();  // just reported: no second round for the absence before it
         went_online();
@@ -193,6 +194,7 @@ void Adapter::went_online() {
   auto pending = std::move(pending_status_);
   pending_status_.clear();
   if (long_absence) {
+    sent_status_.clear();
     core_->report_statuses();
   } else {
     for (const auto& [connector, s] : pending) send_status_now(connector, s.status, s.at);

@@ -22,16 +22,22 @@ void Adapter::send_status(ConnectorId connector, ConnectorStatus status, ErrorCo
   send_status_now(connector, status, at);
 }
 
-void Adapter::send_status_now(ConnectorId connector, ConnectorStatus status, SystemTime at) {
+void Adapter::send_status_now(ConnectorId connector, ConnectorStatus status, SystemTime at, bool force) {
   (void)status;
   const auto where = topology_.located(connector);
   if (!where) return;
+  // G01.FR.01: the connector's availability; the detail of a session goes in TransactionEvent's
+  // chargingState. Read now, so that a status held while offline is the current one. The core
+  // reports each change of its detailed status; 2.0.1's coarse one is sent when it changed
+  // (Preparing, Charging and Finishing are all Occupied), or when asked (F06.FR.12).
+  const auto availability = to_v201(core_->availability(connector));
+  const auto last = sent_status_.find(connector);
+  if (!force && last != sent_status_.end() && last->second == availability) return;
+  sent_status_[connector] = availability;
   m::StatusNotificationRequest req;
   req.evseId = where->first;
   req.connectorId = where->second;
-  // G01.FR.01: the connector's availability; the detail of a session goes in TransactionEvent's
-  // chargingState. Read now, so that a status held while offline is the current one.
-  req.connectorStatus = to_v201(core_->availability(connector));
+  req.connectorStatus = availability;
   req.timestamp = DateTime(at);
   rpc::call(client_->rpc(), req);
 }

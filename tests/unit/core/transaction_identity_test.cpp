@@ -170,10 +170,14 @@ TEST_F(TransactionIdentity, MilestonesWithinATransactionAreEventsWhenTheRulesAsk
   ASSERT_EQ(pile().unplug(1), "");
   loop_.run_pending();
   std::vector<std::pair<Milestone, ChargingState>> seen;
+  const double start = all_transactions().at(0).meter_start_wh;
   for (const auto& e : events_of(OutboxKind::Update)) {
     EXPECT_EQ(e.transaction_pk, pk);
     const auto u = decode_update(e.payload);
     seen.emplace_back(u.milestone, u.charging_state);
+    // Each milestone with its meter snapshot (issue 11).
+    ASSERT_TRUE(u.register_wh.has_value());
+    EXPECT_GE(*u.register_wh, start);
   }
   // The start found the EV not asking yet (SuspendedEV); start_charging() then let it charge.
   const std::vector<std::pair<Milestone, ChargingState>> expected{

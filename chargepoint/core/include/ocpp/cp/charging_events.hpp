@@ -59,6 +59,8 @@ struct UpdateEvent {
   std::optional<std::int32_t> remote_start_id;
   // Deauthorized: why (Local, Remote, DeAuthorized).
   std::optional<StopReason> reason;
+  // The meter at that moment (the energy register, Wh), when it answered.
+  std::optional<double> register_wh;
 };
 
 struct MeterEvent {

@@ -24,6 +24,7 @@
 #include "ocpp/cp/synced_clock.hpp"
 #include "ocpp/cp/topology.hpp"
 #include "ocpp/transport/ocpp_client.hpp"
+#include "ocpp/v201/messages.hpp"
 
 namespace ocpp::cp::v201 {
 
@@ -104,7 +105,7 @@ class Adapter final : public ProtocolAdapter {
   void register_remote_control_handlers();
   // availability.cpp
   void register_availability_handlers();
-  void send_status_now(ConnectorId connector, ConnectorStatus status, SystemTime at);
+  void send_status_now(ConnectorId connector, ConnectorStatus status, SystemTime at, bool force = false);
   // security_events.cpp
   void send_security_events();
   void register_misc_handlers();
@@ -139,6 +140,8 @@ class Adapter final : public ProtocolAdapter {
     SystemTime at;
   };
   std::map<ConnectorId, PendingStatus> pending_status_;
+  // The availability last sent per connector (G01: a notification when it changes).
+  std::map<ConnectorId, ocpp::v201::ConnectorStatusEnumType> sent_status_;
   struct PendingReset {
     bool hard = false;
     bool probe_sent = false;
