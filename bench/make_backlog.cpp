@@ -3,24 +3,32 @@
 // backlog"). It runs the real core (ChargePoint with its connectors, transactions, metering and
 // outbox, the real authorization chain, the simulated pile) on a ManualClock, with a CSMS link that
 // is never up: every connector plugs, an id tag from the local list starts a transaction offline
-// (1.6 §3.5.2 LocalAuthorizeOffline), the clock moves on by the given number of days while
-// MeterValueSampleInterval fires, then each transaction is stopped at the local stop button.
-// Nothing is written with SQL of its own: every row is the core's (principle 3, the outbox stores
-// events), so a daemon started on the file replays exactly what a pile would have queued.
+// (1.6 §3.5.2 LocalAuthorizeOffline; 2.0.1 C13 AuthCtrlr.LocalAuthorizeOffline), the clock moves on
+// by the given number of days while MeterValueSampleInterval (2.0.1 SampledDataCtrlr.TxUpdatedInterval)
+// fires, then each transaction is stopped at the local stop button. Nothing is written with SQL of
+// its own: every row is the core's (principle 3, the outbox stores events), so a daemon started on
+// the file replays exactly what a pile would have queued.
+//
+// With --ocpp 2.0.1 the core runs as the 2.0.1 adapter sets it up: the 2.0.1 settings registered
+// (v201::all_setting_specs()) and its TransactionRules (station-made transactionId, milestones as
+// events numbered with their seqNo, TxStartPoint and TxStopPoint), so the file is the one a 2.0.1
+// pile writes, and the daemon replays it as TransactionEvents.
 //
 // The transactions are stopped rather than left open: an open transaction would be closed by the
 // daemon's power-loss rule at its start (or resumed, by configuration), which is another rule's
 // test; stopped, the backlog is a fixed list of events whose every value (meterStop included) is
 // known before the replay.
 //
-// Prints a JSON summary on standard output (the database, the transactions with their local pk,
-// connector, id tag, meter start and stop, and the outbox's event counts). Exit status 0, 1 when
-// the database cannot be written or the core did not do what was asked, 2 for bad arguments.
+// Prints a JSON summary on standard output (the database, the version, the transactions with their
+// local pk, connector, id tag, station id, meter start and stop, and the outbox's event counts).
+// Exit status 0, 1 when the database cannot be written or the core did not do what was asked, 2 for
+// bad arguments.
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +43,7 @@
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/store.hpp"
+#include "ocpp/cp/v201/device_model_settings.hpp"
 #include "ocpp/hal/sim/sim_pile.hpp"
 
 namespace {
@@ -55,6 +64,8 @@ transaction running on every connector, by running the charge point core on a si
   --sampled-data LIST      MeterValuesSampledData (default Energy.Active.Import.Register)
   --power-w W              what each simulated EV draws (default 3700)
   --start RFC3339          when the period starts (default: DAYS days before now, whole minute)
+  --ocpp 1.6|2.0.1         the protocol version whose pile writes the file (default 1.6); the
+                           daemon that replays it must be configured with the same ocpp_version
   --help
 Prints a JSON summary on standard output.
 )";
@@ -83,6 +94,7 @@ struct Options {
   std::string sampled_data = "Energy.Active.Import.Register";
   double power_w = 3700;
   std::optional<SystemTime> start;
+  std::string ocpp = "1.6";
 };
 
 Options parse(int argc, char** argv) {
@@ -110,6 +122,9 @@ Options parse(int argc, char** argv) {
       o.sampled_data = value;
     } else if (arg == "--power-w") {
       o.power_w = number(arg, value, 0, 1e6);
+    } else if (arg == "--ocpp") {
+      if (value != "1.6" && value != "2.0.1") usage_error("--ocpp must be 1.6 or 2.0.1, got \"" + value + "\"");
+      o.ocpp = value;
     } else if (arg == "--start") {
       o.start = parse_rfc3339(value);
       if (!o.start) usage_error("--start: \"" + value + "\" is not an RFC 3339 date-time");
@@ -143,6 +158,26 @@ void require(const std::string& refused, const std::string& what) {
   if (!refused.empty()) fail(what + " was refused by the simulated pile: " + refused);
 }
 
+// The rules the 2.0.1 adapter gives the core (v201::Adapter::apply_transaction_points, which needs
+// a link to exist): the station names its transactions, each milestone is a TransactionEvent
+// Updated, and TxStartPoint / TxStopPoint place the start and the stop (E01-E03, E06).
+cp::TransactionRules v201_rules(const cp::Settings& settings) {
+  cp::TransactionRules rules;
+  rules.station_names_transactions = true;
+  rules.record_milestones = true;
+  const auto points = [&settings](const char* name) {
+    std::set<cp::TxPoint> out;
+    for (const auto& member : settings.get_list(name)) {
+      cp::TxPoint p{};
+      if (cp::from_string(member, p)) out.insert(p);
+    }
+    return out;
+  };
+  rules.start_points = points("tx_start_point");
+  rules.stop_points = points("tx_stop_point");
+  return rules;
+}
+
 std::int64_t count(db::Database& db, const char* sql) {
   auto st = db.prepare(sql);
   st.step();
@@ -158,7 +193,8 @@ int run(const Options& o) {
   ManualEventLoop loop(clock);
 
   cp::Store store(o.output);
-  cp::Settings settings(store.db(), cp::core_setting_specs());
+  const bool v201 = o.ocpp == "2.0.1";
+  cp::Settings settings(store.db(), v201 ? cp::v201::all_setting_specs() : cp::core_setting_specs());
   // As the configuration file's ocpp_config gives them (not persisted: the file holds only what
   // the pile wrote while offline).
   for (const auto& [name, value] : {std::pair<const char*, std::string>{"meter_value_sample_interval_s", std::to_string(o.interval_s)},
@@ -188,6 +224,7 @@ int run(const Options& o) {
   cp::Authorizer authorizer(list, cache, csms, clock);
   cp::ChainAuthorization chain(authorizer, list, cache, settings, clock, csms);
   cp::ChargePoint core(loop, store, pile, settings, chain, csms);
+  if (v201) core.set_rules(v201_rules(settings));  // before start(), as the daemon binds its adapter
   pile.set_listener(&core);
   core.start();
   loop.run_pending();
@@ -227,6 +264,8 @@ int run(const Options& o) {
   w.StartObject();
   w.Key("database");
   w.String(o.output.c_str());
+  w.Key("ocpp");
+  w.String(o.ocpp.c_str());
   w.Key("days");
   w.Double(o.days);
   w.Key("interval_s");
@@ -243,6 +282,8 @@ int run(const Options& o) {
     w.Int(t->connector);
     w.Key("id_tag");
     w.String(t->id_tag.c_str());
+    w.Key("station_id");  // 2.0.1's transactionId; 1.6 ignores it
+    w.String(t->station_id.c_str());
     w.Key("meter_start_wh");
     w.Double(t->meter_start_wh);
     w.Key("meter_stop_wh");
@@ -262,6 +303,8 @@ int run(const Options& o) {
   w.Int64(count(store.db(), "SELECT COUNT(*) FROM outbox WHERE kind='start'"));
   w.Key("meter");
   w.Int64(count(store.db(), "SELECT COUNT(*) FROM outbox WHERE kind='meter'"));
+  w.Key("update");  // milestones within a transaction: 2.0.1 only
+  w.Int64(count(store.db(), "SELECT COUNT(*) FROM outbox WHERE kind='update'"));
   w.Key("stop");
   w.Int64(count(store.db(), "SELECT COUNT(*) FROM outbox WHERE kind='stop'"));
   w.EndObject();
