@@ -1,12 +1,12 @@
 // The baseline of the idle footprint measurement (bench/run_idle.sh, bench/RESULTS.md): the least a
 // WebSocket OCPP client can be on this machine. A libwebsockets 4.1 context with OpenSSL initialised
 // (LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT), one client connection to ws://HOST:PORT/ID with
-// subprotocol ocpp1.6, and nothing else: it sends no OCPP message and answers none. libwebsockets
+// subprotocol ocpp1.6 (or the one --subprotocol names, e.g. ocpp2.0.1), and nothing else: it sends no OCPP message and answers none. libwebsockets
 // itself still answers WebSocket pings, as any client must to stay connected. It links
 // libwebsockets and OpenSSL only, none of the project's libraries, so that the difference between
 // ocpp-chargepoint and this program is what the project adds.
 //
-// usage: bench_bare_ws_client [--no-client-tls-context] HOST PORT ID
+// usage: bench_bare_ws_client [--no-client-tls-context] [--subprotocol NAME] HOST PORT ID
 //
 // By default the context has the default vhost, and lws 4.1 gives that vhost a client TLS context
 // when OpenSSL is initialised: SSL_CTX_new plus the system CA bundle, whether or not the connection
@@ -61,7 +61,7 @@ int callback(lws* /*wsi*/, lws_callback_reasons reason, void* /*user*/, void* in
 }
 
 // The local protocol name is ours; the subprotocol requested from the server is set on the
-// connection (ocpp1.6), as the project's WsClient does.
+// connection (ocpp1.6 unless --subprotocol says otherwise), as the project's WsClient does.
 lws_protocols kProtocols[] = {
     {"bare-ocpp-client", callback, 0, 0, 0, nullptr, 0},
     {nullptr, nullptr, 0, 0, 0, nullptr, 0},
@@ -72,12 +72,19 @@ lws_protocols kProtocols[] = {
 int main(int argc, char** argv) {
   int arg = 1;
   bool client_tls_context = true;
-  if (arg < argc && std::string(argv[arg]) == "--no-client-tls-context") {
-    client_tls_context = false;
-    ++arg;
+  std::string subprotocol = "ocpp1.6";
+  for (; arg < argc; ++arg) {
+    const std::string option = argv[arg];
+    if (option == "--no-client-tls-context") {
+      client_tls_context = false;
+    } else if (option == "--subprotocol" && arg + 1 < argc) {
+      subprotocol = argv[++arg];
+    } else {
+      break;
+    }
   }
   if (argc - arg != 3) {
-    std::fprintf(stderr, "usage: bench_bare_ws_client [--no-client-tls-context] HOST PORT ID\n");
+    std::fprintf(stderr, "usage: bench_bare_ws_client [--no-client-tls-context] [--subprotocol NAME] HOST PORT ID\n");
     return 2;
   }
   const std::string host = argv[arg];
@@ -134,7 +141,7 @@ int main(int argc, char** argv) {
   ci.path = path.c_str();
   ci.host = host.c_str();
   ci.origin = host.c_str();
-  ci.protocol = "ocpp1.6";
+  ci.protocol = subprotocol.c_str();
   ci.local_protocol_name = kProtocols[0].name;
   ci.ssl_connection = 0;
   if (lws_client_connect_via_info(&ci) == nullptr) {

@@ -4,19 +4,23 @@
 // none of the project's libraries, and does nothing with a frame but answer it: no JSON parse, no
 // validation, no storage. What a replay costs above this is what the two programs do per message.
 //
-//   bench_ws_pingpong serve ANSWERS_FILE
-//       listens on 127.0.0.1 (a free port, printed as "listening PORT") with subprotocol ocpp1.6 and
-//       answers every CALL with the next answer recorded for its action (cycling), the CALL's message
-//       id put in place of the recorded one. ANSWERS_FILE has one line per answer: the action, a tab,
-//       the answer frame. A CALL of an action without answers gets a CALLERROR NotImplemented.
-//       Because it answers by action, it can also stand in for the CSMS in front of
-//       ocpp-chargepoint (the charge point's own cost, without the CSMS's). Runs until its client
-//       has gone, or SIGTERM/SIGINT; then prints "tx_messages N seconds S": the StartTransaction,
-//       MeterValues and StopTransaction calls it answered, and the time from the first of them
-//       received to the last answer written.
-//   bench_ws_pingpong client PORT CALLS_FILE
-//       connects to ws://127.0.0.1:PORT/pingpong (subprotocol ocpp1.6), sends line i of CALLS_FILE,
-//       waits for the answer, then sends line i + 1; prints
+//   bench_ws_pingpong serve [ANSWERS_FILE]
+//       listens on 127.0.0.1 (a free port, printed as "listening PORT") with subprotocols ocpp1.6
+//       and ocpp2.0.1 and answers every CALL with the next answer recorded for its action (cycling),
+//       the CALL's message id put in place of the recorded one. ANSWERS_FILE has one line per
+//       answer: the action, a tab, the answer frame. An action without recorded answers that a
+//       charge point sends while it replays (BootNotification, Heartbeat, StatusNotification,
+//       MeterValues, 1.6 StartTransaction and StopTransaction, 2.0.1 TransactionEvent) gets a
+//       minimal valid answer of its own (Accepted, the time the server started); any other action
+//       a CALLERROR NotImplemented. Because it answers by action, it can also stand in for the
+//       CSMS in front of ocpp-chargepoint (the charge point's own cost, without the CSMS's), in
+//       either version. Runs until its client has gone, or SIGTERM/SIGINT; then prints
+//       "tx_messages N seconds S": the transaction messages it answered (1.6 StartTransaction,
+//       MeterValues and StopTransaction; 2.0.1 TransactionEvent), and the time from the first of
+//       them received to the last answer written.
+//   bench_ws_pingpong client PORT CALLS_FILE [SUBPROTOCOL]
+//       connects to ws://127.0.0.1:PORT/pingpong (subprotocol ocpp1.6, or SUBPROTOCOL), sends line
+//       i of CALLS_FILE, waits for the answer, then sends line i + 1; prints
 //       "frames N seconds S per_second R bytes_sent B bytes_received B" and exits 0.
 //
 // OCPP-J frames are compact JSON, without newlines. Both sides use libwebsockets the way the
@@ -30,6 +34,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <string>
@@ -118,8 +123,35 @@ std::string_view quoted(std::string_view frame, int n) {
   return {};
 }
 
+// The transaction messages of a replay: 1.6 StartTransaction, MeterValues, StopTransaction; 2.0.1
+// TransactionEvent (a 2.0.1 pile sends MeterValues only outside transactions, and its replay has none).
 bool is_tx(std::string_view action) {
-  return action == "StartTransaction" || action == "MeterValues" || action == "StopTransaction";
+  return action == "StartTransaction" || action == "MeterValues" || action == "StopTransaction" ||
+         action == "TransactionEvent";
+}
+
+// Minimal valid answers (1.6 and 2.0.1 alike, where both have the action) for what a charge point
+// sends while it connects and replays, used when the answers file has none for the action.
+void add_default_answers() {
+  char now[32];
+  const std::time_t t = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  std::strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%S.000Z", &utc);
+  const std::string time = now;
+  const std::pair<const char*, std::string> defaults[] = {
+      {"BootNotification", R"(",{"currentTime":")" + time + R"(","interval":300,"status":"Accepted"}])"},
+      {"Heartbeat", R"(",{"currentTime":")" + time + R"("}])"},
+      {"StatusNotification", R"(",{}])"},
+      {"MeterValues", R"(",{}])"},
+      {"StartTransaction", R"(",{"idTagInfo":{"status":"Accepted"},"transactionId":1}])"},
+      {"StopTransaction", R"(",{}])"},
+      {"TransactionEvent", R"(",{}])"},
+  };
+  for (const auto& [action, tail] : defaults) {
+    Answers& a = g_state.answers[action];
+    if (a.list.empty()) a.list.push_back({"[3,\"", tail});
+  }
 }
 
 void prepare_answer(std::string_view call) {
@@ -199,6 +231,7 @@ int client_callback(lws* wsi, lws_callback_reasons reason, void*, void* in, std:
 
 lws_protocols kServerProtocols[] = {
     {"ocpp1.6", server_callback, 0, 0, 0, nullptr, 0},
+    {"ocpp2.0.1", server_callback, 0, 0, 0, nullptr, 0},
     {nullptr, nullptr, 0, 0, 0, nullptr, 0},
 };
 lws_protocols kClientProtocols[] = {
@@ -241,18 +274,24 @@ bool load_answers(const char* path) {
 }
 
 int usage() {
-  std::fprintf(stderr, "usage: bench_ws_pingpong serve ANSWERS_FILE | client PORT CALLS_FILE\n");
+  std::fprintf(stderr, "usage: bench_ws_pingpong serve [ANSWERS_FILE] | client PORT CALLS_FILE [SUBPROTOCOL]\n");
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) return usage();
+  if (argc < 2) return usage();
   const std::string role = argv[1];
   const bool serving = role == "serve";
-  if (!(serving && argc == 3) && !(role == "client" && argc == 4)) return usage();
-  if (serving ? !load_answers(argv[2]) : !load_calls(argv[3])) return 1;
+  if (!(serving && (argc == 2 || argc == 3)) && !(role == "client" && (argc == 4 || argc == 5))) return usage();
+  if (serving) {
+    if (argc == 3 && !load_answers(argv[2])) return 1;
+    add_default_answers();
+  } else if (!load_calls(argv[3])) {
+    return 1;
+  }
+  const char* subprotocol = !serving && argc == 5 ? argv[4] : "ocpp1.6";
   int port = 0;
   if (!serving) {
     port = std::atoi(argv[2]);
@@ -294,7 +333,7 @@ int main(int argc, char** argv) {
     ci.path = "/pingpong";
     ci.host = "127.0.0.1";
     ci.origin = "127.0.0.1";
-    ci.protocol = "ocpp1.6";
+    ci.protocol = subprotocol;
     ci.local_protocol_name = kClientProtocols[0].name;
     if (lws_client_connect_via_info(&ci) == nullptr) {
       std::fprintf(stderr, "bench_ws_pingpong: cannot connect to 127.0.0.1:%d\n", port);
