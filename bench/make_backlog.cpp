@@ -158,25 +158,6 @@ void require(const std::string& refused, const std::string& what) {
   if (!refused.empty()) fail(what + " was refused by the simulated pile: " + refused);
 }
 
-// The rules the 2.0.1 adapter gives the core (v201::Adapter::apply_transaction_points, which needs
-// a link to exist): the station names its transactions, each milestone is a TransactionEvent
-// Updated, and TxStartPoint / TxStopPoint place the start and the stop (E01-E03, E06).
-cp::TransactionRules v201_rules(const cp::Settings& settings) {
-  cp::TransactionRules rules;
-  rules.station_names_transactions = true;
-  rules.record_milestones = true;
-  const auto points = [&settings](const char* name) {
-    std::set<cp::TxPoint> out;
-    for (const auto& member : settings.get_list(name)) {
-      cp::TxPoint p{};
-      if (cp::from_string(member, p)) out.insert(p);
-    }
-    return out;
-  };
-  rules.start_points = points("tx_start_point");
-  rules.stop_points = points("tx_stop_point");
-  return rules;
-}
 
 std::int64_t count(db::Database& db, const char* sql) {
   auto st = db.prepare(sql);
@@ -224,7 +205,7 @@ int run(const Options& o) {
   cp::Authorizer authorizer(list, cache, csms, clock);
   cp::ChainAuthorization chain(authorizer, list, cache, settings, clock, csms);
   cp::ChargePoint core(loop, store, pile, settings, chain, csms);
-  if (v201) core.set_rules(v201_rules(settings));  // before start(), as the daemon binds its adapter
+  if (v201) core.set_rules(cp::v201::transaction_rules(settings));  // before start(), as the daemon binds its adapter
   pile.set_listener(&core);
   core.start();
   loop.run_pending();

@@ -4,6 +4,7 @@
 
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/v201/device_model.hpp"
+#include "ocpp/cp/v201/device_model_settings.hpp"
 #include "live.hpp"
 #include "ocpp/offline_code/keys.hpp"
 #include "ocpp/rpc/typed.hpp"
@@ -79,22 +80,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
 // The core's rules for 2.0.1: the station names its transactions (the transactionId is the
 // Charging Station's), each milestone within one is a TransactionEvent Updated, and TxCtrlr's
 // TxStartPoint / TxStopPoint say where transactions begin and end (E01-E03, E06).
-void Adapter::apply_transaction_points() {
-  TransactionRules rules;
-  rules.station_names_transactions = true;
-  rules.record_milestones = true;
-  auto points = [](const std::vector<std::string>& names) {
-    std::set<TxPoint> out;
-    for (const auto& n : names) {
-      TxPoint p{};
-      if (from_string(n, p)) out.insert(p);
-    }
-    return out;
-  };
-  rules.start_points = points(settings_.get_list("tx_start_point"));
-  rules.stop_points = points(settings_.get_list("tx_stop_point"));
-  core_->set_rules(rules);
-}
+void Adapter::apply_transaction_points() { core_->set_rules(transaction_rules(settings_)); }
 
 void Adapter::start() {
   offline_since_ = loop_.clock().steady_now();

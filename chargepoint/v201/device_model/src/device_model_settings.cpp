@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -144,6 +145,23 @@ std::vector<SettingSpec> all_setting_specs() {
   const auto& own = setting_specs();
   all.insert(all.end(), own.begin(), own.end());
   return all;
+}
+
+TransactionRules transaction_rules(const Settings& settings) {
+  TransactionRules rules;
+  rules.station_names_transactions = true;
+  rules.record_milestones = true;
+  const auto points = [&settings](const char* name) {
+    std::set<TxPoint> out;
+    for (const auto& n : settings.get_list(name)) {
+      TxPoint p{};
+      if (from_string(n, p)) out.insert(p);
+    }
+    return out;
+  };
+  rules.start_points = points("tx_start_point");
+  rules.stop_points = points("tx_stop_point");
+  return rules;
 }
 
 }  // namespace ocpp::cp::v201

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/settings.hpp"
 
 namespace ocpp::cp::v201 {
@@ -16,6 +17,11 @@ const std::vector<SettingSpec>& setting_specs();
 
 // core_setting_specs() followed by setting_specs(): what a 2.0.1 charge point registers.
 std::vector<SettingSpec> all_setting_specs();
+
+// The rules a 2.0.1 pile gives its core: the station names its transactions, each milestone is a
+// TransactionEvent Updated, and TxCtrlr.TxStartPoint / TxStopPoint place the start and the stop
+// (E01-E03, E06). Read from `settings` (all_setting_specs()) now.
+TransactionRules transaction_rules(const Settings& settings);
 
 // BasicAuthPassword's length (2.0.1 passwordString; A01): 16 to 40 characters.
 constexpr std::size_t kMinBasicAuthPassword = 16;
