@@ -105,13 +105,24 @@ void Csms::register_v201(transport::Session& session) {
     const std::optional<std::string> reason = req.transactionInfo.stoppedReason
                                                   ? std::optional<std::string>(to_string(*req.transactionInfo.stoppedReason))
                                                   : std::nullopt;
-    const int connector = req.evse && req.evse->connectorId ? *req.evse->connectorId : 0;
-    const std::optional<int> evse = req.evse ? std::optional<int>(req.evse->id) : std::nullopt;
-    store_.upsert_transaction_v201(cp, tx, connector, evse, token, std::string(to_string(req.eventType)),
-                                   req.timestamp.str(), energy_wh(req.meterValue), reason);
-    if (req.meterValue) {
-      for (const auto& mv : *req.meterValue) store_.add_meter_values(cp, tx, connector, serialize(mv));
+    // E01.FR.16: the EVSE comes in the first event only; later ones are the same transaction's.
+    std::optional<int> evse = req.evse ? std::optional<int>(req.evse->id) : std::nullopt;
+    int connector = req.evse && req.evse->connectorId ? *req.evse->connectorId : 0;
+    if (!req.evse) {
+      if (const auto known = store_.transaction(cp, tx)) {
+        connector = known->connector_id;
+        evse = known->evse_id;
+      }
     }
+    // The event and its meter values in one commit: a replayed backlog costs one fsync per event,
+    // as 1.6's MeterValues do (it was two).
+    store_.in_transaction([&] {
+      store_.upsert_transaction_v201(cp, tx, connector, evse, token, std::string(to_string(req.eventType)),
+                                     req.timestamp.str(), energy_wh(req.meterValue), reason);
+      if (req.meterValue) {
+        for (const auto& mv : *req.meterValue) store_.add_meter_values(cp, tx, connector, serialize(mv));
+      }
+    });
     v201::TransactionEventResponse res;
     if (token) {
       // A code is bound to the transaction it authorizes (single use), judged at the start's time.

@@ -3,6 +3,7 @@
 // (with how often each start and stop was received, so replays are visible) and meter values; and,
 // in the same file, the tables of the offline code's server side (server/schema.hpp).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +47,9 @@ struct TransactionRecord {
 class Store {
  public:
   explicit Store(const std::string& path);
+  // Runs `fn` as one durable commit (the store's own calls inside nest as savepoints): what one
+  // OCPP message records is written with one fsync, not one per table.
+  void in_transaction(const std::function<void()>& fn) { db_.transaction(fn); }
 
   void record_boot(const ChargePointRecord& cp, const std::string& at);
   std::optional<ChargePointRecord> charge_point(const std::string& id);
