@@ -70,9 +70,11 @@ test('a transactionId that cannot be stored at once is kept, stored later, and t
   daemon = start('ocpp-chargepoint', ['--config', cfg.file]);
   try {
     await waitForAsync(async () => (await cpctl(cfg.socket, 'status')).json?.registration === 'Accepted', 'registration');
+    // The EV is ready before the card: no command of ours is in flight while the pile's loop waits
+    // on the locked database (SQLite's busy timeout).
     await cpctlOk(cfg.socket, 'plug', 1);
-    await cpctlOk(cfg.socket, 'present-id', 1, 'TAG-1');
     await cpctlOk(cfg.socket, 'ev', 1, 'charge');
+    await cpctlOk(cfg.socket, 'present-id', 1, 'TAG-1');
     await waitFor(() => lock !== null, 'the StartTransaction', 10000);
     // Past the store's busy timeout the commit has failed; then the database is writable again.
     await waitFor(() => /transactionId 4242 of transaction \d+ cannot be stored/.test(daemon.err), 'the failure', 15000);
