@@ -2,6 +2,9 @@
 # Installs what the build and the tests need: Debian packages (apt-get) and the npm test peers.
 # Idempotent and quiet when everything is already there. Both README commands call it.
 # chromium (with a font to render text) is the real browser of the driver pages' test (tests/browser).
+# `setup.sh --fuzz` (tools/fuzz.sh) also installs clang 14 and its runtime libraries, which hold
+# libFuzzer and the sanitizers for clang (libclang-rt-14-dev is only recommended by clang-14, and
+# recommends are not installed here).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -14,6 +17,9 @@ packages=(
 # Node.js runs the independent test peers (npm package ocpp-rpc). A machine that already has a
 # node with npm (e.g. from another repository) keeps it; otherwise Debian's nodejs and npm.
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang-14 libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -62,8 +62,10 @@ void clear_stale_socket(const std::string& path) {
   log::info(kLog, "replaced the stale control socket file " + path);
 }
 
-// {"command": "...", "args": ["...", ...]}; returns an empty string when well-formed, else why not.
-std::string parse_request(const std::string& line, std::string& command, std::vector<std::string>& args) {
+}  // namespace
+
+// Declared in the header, so that it can be fuzzed without a socket (tests/fuzz/control_socket_fuzz.cpp).
+std::string parse_control_request(const std::string& line, std::string& command, std::vector<std::string>& args) {
   rapidjson::Document doc;
   // Nesting is bounded before the document is built (a 64 KiB line of "[" would overflow the stack).
   if (const auto error = parse_json(doc, line)) {
@@ -90,6 +92,8 @@ std::string parse_request(const std::string& line, std::string& command, std::ve
   }
   return {};
 }
+
+namespace {
 
 // A code typed at the keypad is a secret until it is used (docs/offline-code.md §8: whoever reads it
 // can charge with it): the log shows it as its last digits only.
@@ -376,7 +380,7 @@ void ControlSocket::dispatch(const std::shared_ptr<Connection>& c, const std::st
   if (line.find_first_not_of(" \t\r") == std::string::npos) return;  // blank lines are not requests
   std::string command;
   std::vector<std::string> args;
-  const std::string problem = parse_request(line, command, args);
+  const std::string problem = parse_control_request(line, command, args);
   if (!problem.empty()) {
     log::info(kLog, "malformed request: " + problem);
     answer(*c, render_reply(ControlReply::refused("malformed request: " + problem)));

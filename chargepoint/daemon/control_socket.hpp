@@ -57,6 +57,12 @@ struct ControlSocketOptions {
   std::size_t max_connections = 16;
 };
 
+// Parses one request line {"command": "...", "args": ["...", ...]} (the line without its newline):
+// returns "" and sets `command` and `args` when it is one, else says why not (the reason of the
+// "malformed request: ..." answer). Pure: the socket calls it for each line, the fuzz target
+// (tests/fuzz) calls it without a socket.
+std::string parse_control_request(const std::string& line, std::string& command, std::vector<std::string>& args);
+
 // Renders an answer line (without the newline): {"ok":true,...fields} or {"ok":false,"reason":...}.
 // Fields that are not a JSON object turn the answer into a refusal that says so.
 std::string render_reply(const ControlReply& reply);

@@ -38,6 +38,10 @@ class HttpApi {
   HttpApi(transport::LwsLoop& loop, Csms& csms, const std::string& host, int port, server::UserAccounts users);
   ~HttpApi();
   int port() const { return server_.port(); }
+  // One request to its response, as the HTTP server hands it over; without the network for the
+  // fuzz target (tests/fuzz/csms_http_fuzz.cpp). Answers through `respond`, at once except for a
+  // call to a connected charge point (answered when it replies).
+  void handle(const HttpRequest& request, const Responder& respond);
 
  private:
   struct Caller {
@@ -45,7 +49,6 @@ class HttpApi {
     server::Role role;
   };
 
-  void handle(const HttpRequest& request, const Responder& respond);
   // The caller of an /api/ request, or nullopt once it has been answered 401 or 429.
   std::optional<Caller> authenticate(const HttpRequest& request, const Responder& respond);
   // A driver's requests (any role may make them); false when the request is none of them.

@@ -16,6 +16,11 @@ namespace messages::detail {
 void parse_document(std::string_view json, rapidjson::Document& doc);
 // Compact JSON text of `v`; throws JsonError for a number that JSON cannot carry (NaN, infinity).
 std::string write_compact(const rapidjson::Value& v);
+// Equal as JSON values: object members in any order, but members of one name (JSON lets a name
+// repeat, RFC 8259 §4) compared in the order they come. RapidJSON's == looks a member up by its
+// name and finds only the first, so an object with a name repeated with two values is not even
+// equal to itself (found by the messages_v201 fuzz target: a DataTransfer's data, kept as it came).
+bool same_json(const rapidjson::Value& a, const rapidjson::Value& b);
 }  // namespace messages::detail
 
 template <class T>
