@@ -143,7 +143,7 @@ Options parse(int argc, char** argv) {
 class UnreachableCsms final : public cp::CsmsLink, public cp::CsmsAuthorize {
  public:
   bool online() const override { return false; }
-  void send_status(cp::ConnectorId, cp::ConnectorStatus, cp::ErrorCode, const std::string&, SystemTime) override {}
+  void send_status(cp::ConnectorId, const cp::ConnectorState&, cp::ErrorCode, const std::string&, SystemTime) override {}
   void authorize(const std::string&, std::function<void(std::optional<cp::IdTagInfo>)> done) override {
     done(std::nullopt);
   }

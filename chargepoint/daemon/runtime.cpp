@@ -282,13 +282,15 @@ struct Runtime::Parts final : ControlHandler {
       w.StartObject();
       w.Key("id");
       w.Int(v.id);
+      // One word for people, then the state it sums up (the same for both versions).
       w.Key("status");
-      w.String(std::string(to_string(v.status)).c_str());
-      // The coarse view both versions share (2.0.1 reports these two; 1.6 the status above).
+      w.String(std::string(summary(v.state)).c_str());
       w.Key("availability");
-      w.String(std::string(to_string(v.availability)).c_str());
+      w.String(std::string(to_string(v.state.availability)).c_str());
       w.Key("charging_state");
-      w.String(std::string(to_string(v.charging_state)).c_str());
+      w.String(std::string(to_string(v.state.charging)).c_str());
+      w.Key("session");
+      w.String(std::string(to_string(v.state.session)).c_str());
       w.Key("error_code");
       w.String(std::string(to_string(v.error)).c_str());
       if (sim != nullptr) {

@@ -78,21 +78,21 @@ void ChargePoint::start(bool resume_open_transactions) {
   outbox_.notify();
 }
 
-ConnectorStatus ChargePoint::status(ConnectorId id) const {
-  if (id == 0) return pile_status();
-  return connectors_.at(static_cast<std::size_t>(id - 1))->status();
+ConnectorState ChargePoint::state(ConnectorId id) const {
+  if (id == 0) return pile_state();
+  return connectors_.at(static_cast<std::size_t>(id - 1))->state();
 }
 
-Availability ChargePoint::availability(ConnectorId id) const {
-  if (id == 0) return availability_of(pile_status(), false);
-  const auto& c = *connectors_.at(static_cast<std::size_t>(id - 1));
-  return availability_of(c.status(), c.plugged());
-}
-
-ConnectorStatus ChargePoint::pile_status() const {
-  // 1.6 §4.9: connector 0 is Available, Unavailable or Faulted.
-  if (pile_error_ != ErrorCode::NoError) return ConnectorStatus::Faulted;
-  return pile_operative_ ? ConnectorStatus::Available : ConnectorStatus::Unavailable;
+ConnectorState ChargePoint::pile_state() const {
+  // The station as a whole (1.6 §4.9 connector 0; 2.0.1 ChargingStation.AvailabilityState): no
+  // session of its own, only Available, Unavailable or Faulted.
+  ConnectorState s;
+  if (pile_error_ != ErrorCode::NoError) {
+    s.availability = Availability::Faulted;
+  } else if (!pile_operative_) {
+    s.availability = Availability::Unavailable;
+  }
+  return s;
 }
 
 // --- hardware ---
@@ -337,7 +337,7 @@ void ChargePoint::connector_status_changed(ConnectorId id) {
 }
 
 void ChargePoint::report_status(ConnectorId id, bool force) {
-  const ConnectorStatus s = status(id);
+  const ConnectorState s = state(id);
   ErrorCode e = pile_error_;
   std::string info;
   if (id != 0) {
@@ -349,7 +349,7 @@ void ChargePoint::report_status(ConnectorId id, bool force) {
   // Changes only, unless asked (1.6 §5.17: a triggered StatusNotification is sent even unchanged).
   if (!force && previous != reported_.end() && previous->second == std::make_pair(s, e)) return;
   reported_[id] = {s, e};
-  log::info("core", "connector " + std::to_string(id) + " is " + std::string(to_string(s)) +
+  log::info("core", "connector " + std::to_string(id) + " is " + std::string(summary(s)) + " (" + describe(s) + ")" +
                         (e == ErrorCode::NoError ? "" : " (" + std::string(to_string(e)) + ")"));
   csms_.send_status(id, s, e, info, now());
 }
@@ -358,7 +358,7 @@ void ChargePoint::local_list_conflict(const std::string& id_tag) {
   // 1.6 §3.5.3: the charge point SHOULD send StatusNotification for connector 0 with errorCode
   // LocalListConflict. It is an event, not a state: the next change of the pile reports NoError
   // again (reported_ remembers the conflict so that it is a change).
-  const ConnectorStatus s = status(0);
+  const ConnectorState s = state(0);
   reported_[0] = {s, ErrorCode::LocalListConflict};
   log::warn("core", "local list conflict for " + id_tag + ": reported to the CSMS");
   csms_.send_status(0, s, ErrorCode::LocalListConflict, "id " + id_tag.substr(0, 40), now());
@@ -401,10 +401,8 @@ std::vector<ConnectorView> ChargePoint::view() {
   for (auto& c : connectors_) {
     ConnectorView v;
     v.id = c->id();
-    v.status = c->status();
+    v.state = c->state();
     v.plugged = c->plugged();
-    v.availability = availability_of(v.status, v.plugged);
-    v.charging_state = charging_state_of(v.status, v.plugged);
     v.error = c->error();
     v.transaction = c->transaction_view();
     out.push_back(std::move(v));

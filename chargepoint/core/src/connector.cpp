@@ -31,7 +31,7 @@ bool Connector::usable() const {
 }
 
 void Connector::feed(ConnectorInput input) {
-  const ConnectorStatus before = fsm_.status();
+  const ConnectorState before = fsm_.state();
   if (fsm_.process(input) != before && batch_depth_ == 0) {
     cp_.connector_status_changed(id_);
     record_charging_state();
@@ -40,7 +40,7 @@ void Connector::feed(ConnectorInput input) {
 
 void Connector::record_charging_state() {
   if (!tx_ || !cp_.rules().record_milestones || resuming_) return;
-  const ChargingState now = charging_state_of(fsm_.status(), plugged_);
+  const ChargingState now = fsm_.state().charging;
   if (now == tx_->recorded_state) return;
   tx_->recorded_state = now;
   record_update(Milestone::ChargingStateChanged);
@@ -52,7 +52,7 @@ void Connector::record_update(Milestone milestone) {
   ev.connector = id_;
   ev.at = cp_.now();
   ev.milestone = milestone;
-  ev.charging_state = charging_state_of(fsm_.status(), plugged_);
+  ev.charging_state = fsm_.state().charging;
   ev.register_wh = milestone_register();
   tx_->recorded_state = ev.charging_state;
   try {
@@ -167,7 +167,7 @@ void Connector::present(const std::string& id, IdSource source,
   }
   if (!operative_ || error_ != ErrorCode::NoError) {
     show("Out of service");
-    answer(false, "connector " + std::to_string(id_) + " is " + std::string(to_string(status())));
+    answer(false, "connector " + std::to_string(id_) + " is " + std::string(summary(state())));
     return;
   }
   if (session_) {
@@ -443,7 +443,7 @@ bool Connector::resume_after_power_loss(const TransactionRecord& record) {
 void Connector::settle_after_start() {
   if (!resuming_) return;
   resuming_ = false;
-  if (tx_) tx_->recorded_state = charging_state_of(fsm_.status(), plugged_);
+  if (tx_) tx_->recorded_state = fsm_.state().charging;
 }
 
 void Connector::close_after_power_loss(const TransactionRecord& record) {

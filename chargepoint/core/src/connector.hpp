@@ -40,7 +40,7 @@ class Connector {
   Connector& operator=(const Connector&) = delete;
 
   ConnectorId id() const { return id_; }
-  ConnectorStatus status() const { return fsm_.status(); }
+  ConnectorState state() const { return fsm_.state(); }
   ErrorCode error() const { return error_; }
   const std::string& error_info() const { return error_info_; }
   bool has_transaction() const { return tx_.has_value(); }
@@ -186,7 +186,7 @@ class Connector {
   bool operative_ = true;
   bool authorizing_ = false;
   int batch_depth_ = 0;
-  ConnectorStatus batch_from_ = ConnectorStatus::Available;
+  ConnectorState batch_from_;
   std::optional<Session> session_;
   std::optional<Transaction> tx_;
   std::optional<PendingStop> pending_stop_;
@@ -195,14 +195,14 @@ class Connector {
 // Runs `fn`, whose inputs make one event: the status is reported once, after the last of them.
 template <class Fn>
 void Connector::batched(Fn&& fn) {
-  if (batch_depth_++ == 0) batch_from_ = fsm_.status();
+  if (batch_depth_++ == 0) batch_from_ = fsm_.state();
   try {
     fn();
   } catch (...) {
     --batch_depth_;
     throw;
   }
-  if (--batch_depth_ == 0 && fsm_.status() != batch_from_) {
+  if (--batch_depth_ == 0 && fsm_.state() != batch_from_) {
     cp_.connector_status_changed(id_);
     record_charging_state();
   }

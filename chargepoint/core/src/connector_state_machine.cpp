@@ -1,7 +1,7 @@
 // The connector status machine in Boost.MSM (functor front-end). This is the only file that includes
 // MSM: build-notes, "Boost.MSM compile cost". Boost 1.74's MSM needs C++17 with GCC 12.
 //
-// Shape (each status is a state; rule numbers are those of the header):
+// Shape (each state names what the header's rules derive; rule numbers are those of the header):
 //
 //   Connector                      rules 1-2, and which of 3 or 4 applies
 //   |- Derive (choice)             anonymous transitions, one per rule, mutually exclusive
@@ -306,7 +306,8 @@ std::string_view to_string(ConnectorInput input) {
   return "?";
 }
 
-struct ConnectorStateMachine::Impl {
+class ConnectorStateMachine::Impl {
+ public:
   Inputs inputs;
   Connector machine;
 
@@ -340,24 +341,50 @@ struct ConnectorStateMachine::Impl {
     }
   }
 
-  // The status is the active leaf state. A Derive choice is never active between two events: the
-  // guards of each choice cover every combination of inputs.
-  ConnectorStatus status() const {
-    if (is_in<st::Faulted>(machine)) return ConnectorStatus::Faulted;
-    if (is_in<st::Unavailable>(machine)) return ConnectorStatus::Unavailable;
+  // The state is read from the active leaf state and the inputs. A Derive choice is never active
+  // between two events: the guards of each choice cover every combination of inputs.
+  ConnectorState state() const {
+    ConnectorState s;
+    s.availability = availability();
+    s.charging = charging_state();
+    // The session, whatever rule 1 or 2 shows on top of it (a fault during a transaction).
+    if (inputs.transaction) {
+      s.session = SessionPhase::Transaction;
+    } else if (inputs.finishing) {
+      s.session = SessionPhase::Finishing;
+    } else if (inputs.plugged || inputs.authorized) {
+      s.session = SessionPhase::Preparing;
+    }
+    s.energy_withheld = inputs.transaction && !inputs.energy_offered;
+    return s;
+  }
+
+ private:
+  Availability availability() const {
+    if (is_in<st::Faulted>(machine)) return Availability::Faulted;
+    if (is_in<st::Unavailable>(machine)) return Availability::Unavailable;
+    if (is_in<InTransaction>(machine)) return Availability::Occupied;
+    const auto& idle = machine.get_state<const Idle&>();
+    if (is_in<st::Finishing>(idle)) return Availability::Occupied;
+    // An id authorized before the cable is in leaves the connector free for the eye (2.0.1 G01:
+    // Occupied means an EV is connected or a transaction runs).
+    if (is_in<st::Preparing>(idle)) return inputs.plugged ? Availability::Occupied : Availability::Available;
+    if (is_in<st::Reserved>(idle)) return Availability::Reserved;
+    if (is_in<st::Available>(idle)) return Availability::Available;
+    throw std::logic_error("connector state machine rests in a Derive choice: a guard gap");
+  }
+
+  // No EV, no energy state: a transaction that goes on after the cable left is Idle (2.0.1 E10).
+  ChargingState charging_state() const {
+    if (!inputs.plugged) return ChargingState::Idle;
     if (is_in<InTransaction>(machine)) {
       const auto& tx = machine.get_state<const InTransaction&>();
-      if (is_in<st::Charging>(tx)) return ConnectorStatus::Charging;
-      if (is_in<st::SuspendedEV>(tx)) return ConnectorStatus::SuspendedEV;
-      if (is_in<st::SuspendedEVSE>(tx)) return ConnectorStatus::SuspendedEVSE;
-    } else if (is_in<Idle>(machine)) {
-      const auto& idle = machine.get_state<const Idle&>();
-      if (is_in<st::Finishing>(idle)) return ConnectorStatus::Finishing;
-      if (is_in<st::Preparing>(idle)) return ConnectorStatus::Preparing;
-      if (is_in<st::Reserved>(idle)) return ConnectorStatus::Reserved;
-      if (is_in<st::Available>(idle)) return ConnectorStatus::Available;
+      if (is_in<st::Charging>(tx)) return ChargingState::Charging;
+      if (is_in<st::SuspendedEV>(tx)) return ChargingState::SuspendedEV;
+      if (is_in<st::SuspendedEVSE>(tx)) return ChargingState::SuspendedEVSE;
+      throw std::logic_error("connector state machine rests in a Derive choice: a guard gap");
     }
-    throw std::logic_error("connector state machine rests in a Derive choice: a guard gap");
+    return ChargingState::EVConnected;
   }
 };
 
@@ -366,12 +393,12 @@ ConnectorStateMachine::~ConnectorStateMachine() = default;
 ConnectorStateMachine::ConnectorStateMachine(ConnectorStateMachine&&) noexcept = default;
 ConnectorStateMachine& ConnectorStateMachine::operator=(ConnectorStateMachine&&) noexcept = default;
 
-ConnectorStatus ConnectorStateMachine::process(ConnectorInput input) {
+ConnectorState ConnectorStateMachine::process(ConnectorInput input) {
   impl_->inputs.record(input);  // first the new level, so that the guards read it
   impl_->dispatch(input);
-  return impl_->status();
+  return impl_->state();
 }
 
-ConnectorStatus ConnectorStateMachine::status() const { return impl_->status(); }
+ConnectorState ConnectorStateMachine::state() const { return impl_->state(); }
 
 }  // namespace ocpp::cp

@@ -147,7 +147,7 @@ void Connector::attach_session() {
   if (tx_->timeout != 0) cp_.loop().cancel(tx_->timeout);
   tx_->timeout = 0;
   UpdateEvent ev{id_, cp_.now(), s.source == IdSource::Remote ? Milestone::RemoteStart : Milestone::Authorized,
-                 charging_state_of(fsm_.status(), plugged_), s.id_tag, s.token_type, s.remote_start_id, std::nullopt,
+                 fsm_.state().charging, s.id_tag, s.token_type, s.remote_start_id, std::nullopt,
                  milestone_register()};
   try {
     // The id and its milestone commit together: a restart finds the transaction with its driver.

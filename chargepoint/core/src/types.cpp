@@ -27,18 +27,6 @@ bool value_of(const std::array<std::pair<E, std::string_view>, N>& table, std::s
   return false;
 }
 
-constexpr std::array<std::pair<ConnectorStatus, std::string_view>, 9> kStatus{{
-    {ConnectorStatus::Available, "Available"},
-    {ConnectorStatus::Preparing, "Preparing"},
-    {ConnectorStatus::Charging, "Charging"},
-    {ConnectorStatus::SuspendedEV, "SuspendedEV"},
-    {ConnectorStatus::SuspendedEVSE, "SuspendedEVSE"},
-    {ConnectorStatus::Finishing, "Finishing"},
-    {ConnectorStatus::Reserved, "Reserved"},
-    {ConnectorStatus::Unavailable, "Unavailable"},
-    {ConnectorStatus::Faulted, "Faulted"},
-}};
-
 constexpr std::array<std::pair<StopReason, std::string_view>, 15> kReasons{{
     {StopReason::Local, "Local"},
     {StopReason::Remote, "Remote"},
@@ -81,6 +69,13 @@ constexpr std::array<std::pair<ChargingState, std::string_view>, 5> kChargingSta
     {ChargingState::SuspendedEVSE, "SuspendedEVSE"},
 }};
 
+constexpr std::array<std::pair<SessionPhase, std::string_view>, 4> kSession{{
+    {SessionPhase::None, "None"},
+    {SessionPhase::Preparing, "Preparing"},
+    {SessionPhase::Transaction, "Transaction"},
+    {SessionPhase::Finishing, "Finishing"},
+}};
+
 }  // namespace
 
 std::string_view to_string(Registration r) {
@@ -95,33 +90,29 @@ std::string_view to_string(Registration r) {
 
 std::string_view to_string(Availability a) { return name_of(kAvailability, a); }
 std::string_view to_string(ChargingState c) { return name_of(kChargingState, c); }
+std::string_view to_string(SessionPhase p) { return name_of(kSession, p); }
 
-Availability availability_of(ConnectorStatus status, bool plugged) {
-  switch (status) {
-    case ConnectorStatus::Available: return Availability::Available;
-    case ConnectorStatus::Reserved: return Availability::Reserved;
-    case ConnectorStatus::Unavailable: return Availability::Unavailable;
-    case ConnectorStatus::Faulted: return Availability::Faulted;
-    // An id authorized before the cable is in leaves the connector free for the eye (2.0.1: Occupied
-    // means an EV is connected or a transaction runs).
-    case ConnectorStatus::Preparing: return plugged ? Availability::Occupied : Availability::Available;
-    case ConnectorStatus::Charging:
-    case ConnectorStatus::SuspendedEV:
-    case ConnectorStatus::SuspendedEVSE:
-    case ConnectorStatus::Finishing: return Availability::Occupied;
+std::string_view summary(const ConnectorState& s) {
+  // A fault or an out-of-service connector is what a driver notices first, even during a
+  // transaction; then the session; a free connector is Reserved or Available.
+  if (s.availability == Availability::Faulted) return "Faulted";
+  if (s.availability == Availability::Unavailable) return "Unavailable";
+  switch (s.session) {
+    case SessionPhase::Transaction:
+      if (s.energy_withheld) return "SuspendedEVSE";
+      return s.charging == ChargingState::Charging ? "Charging" : "SuspendedEV";
+    case SessionPhase::Finishing: return "Finishing";
+    case SessionPhase::Preparing: return "Preparing";
+    case SessionPhase::None: break;
   }
-  return Availability::Available;
+  return s.availability == Availability::Reserved ? "Reserved" : "Available";
 }
 
-ChargingState charging_state_of(ConnectorStatus status, bool plugged) {
-  // No EV, no energy state: a transaction that goes on after the cable left is Idle (2.0.1 E10).
-  if (!plugged) return ChargingState::Idle;
-  switch (status) {
-    case ConnectorStatus::Charging: return ChargingState::Charging;
-    case ConnectorStatus::SuspendedEV: return ChargingState::SuspendedEV;
-    case ConnectorStatus::SuspendedEVSE: return ChargingState::SuspendedEVSE;
-    default: return ChargingState::EVConnected;
-  }
+std::string describe(const ConnectorState& s) {
+  std::string out = std::string(to_string(s.availability)) + ", " + std::string(to_string(s.charging));
+  if (s.session != SessionPhase::None) out += ", session " + std::string(to_string(s.session));
+  if (s.energy_withheld) out += ", energy withheld";
+  return out;
 }
 
 std::string default_token_type(IdSource source) {
@@ -133,7 +124,6 @@ std::string default_token_type(IdSource source) {
   return "Central";
 }
 
-std::string_view to_string(ConnectorStatus s) { return name_of(kStatus, s); }
 std::string_view to_string(StopReason r) { return name_of(kReasons, r); }
 std::string_view to_string(AuthorizationStatus s) { return name_of(kAuth, s); }
 bool from_string(std::string_view text, AuthorizationStatus& out) { return value_of(kAuth, text, out); }

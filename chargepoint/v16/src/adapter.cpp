@@ -11,7 +11,12 @@ namespace ocpp::cp::v16 {
 
 Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Identity identity, Settings& settings,
                  SyncedClock& clock)
-    : loop_(loop), identity_(std::move(identity)), settings_(settings), clock_(clock), alive_(std::make_shared<bool>(true)) {
+    : loop_(loop),
+      identity_(std::move(identity)),
+      settings_(settings),
+      clock_(clock),
+      offline_(loop, settings, "v16"),
+      alive_(std::make_shared<bool>(true)) {
   options.version = ProtocolVersion::v16;
   encrypted_ = options.security_profile >= 2;
   options.ping_interval = std::chrono::seconds(settings_.get_int("websocket_ping_interval_s"));
@@ -39,9 +44,6 @@ Adapter::~Adapter() {
     if (t != 0) loop_.cancel(t);
   }
   if (reset_ && reset_->deadline != 0) loop_.cancel(reset_->deadline);
-  for (const auto& p : parked_authorize_) {
-    if (p->deadline != 0) loop_.cancel(p->deadline);
-  }
 }
 
 void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) {
@@ -58,7 +60,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
 }
 
 void Adapter::start() {
-  offline_since_ = loop_.clock().steady_now();
+  offline_.link_lost();  // start-up counts as a link just lost
   client_->start();
 }
 void Adapter::stop() { client_->stop(); }
@@ -76,7 +78,7 @@ void Adapter::on_connected() {
 }
 
 void Adapter::on_disconnected() {
-  if (!offline_since_) offline_since_ = loop_.clock().steady_now();
+  offline_.link_lost();
   // booting_ and sending_ are not cleared here: every CALL not answered on the lost connection
   // (in flight or queued) has already completed with Disconnected (OcppClient), and its callback
   // cleared its flag and scheduled the retry. Clearing them here as well let a message be sent
@@ -118,6 +120,7 @@ void Adapter::boot() {
         if (res.interval > 0) settings_.set("heartbeat_interval_s", std::to_string(res.interval));
         // Every status is reported now; older ones held while offline would only repeat them.
         pending_status_.clear();
+        sent_status_.clear();  // a new registration: every connector's status, changed or not
         core_->report_statuses();
         went_online();
         break;
@@ -145,13 +148,12 @@ void Adapter::schedule_boot(std::chrono::seconds after) {
 }
 
 void Adapter::went_online() {
-  offline_since_.reset();
   schedule_heartbeat();
-  send_parked_authorizations();
+  offline_.link_up();  // the Authorize requests that waited for the link go now
   // Statuses that changed while the link was down.
   auto pending = std::move(pending_status_);
   pending_status_.clear();
-  for (const auto& [connector, s] : pending) send_status(connector, s.status, s.error, s.info, s.at);
+  for (const auto& [connector, s] : pending) send_status(connector, s.state, s.error, s.info, s.at);
   pump();
   send_security_events();
 }

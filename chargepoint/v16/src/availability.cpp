@@ -9,15 +9,21 @@ namespace ocpp::cp::v16 {
 
 namespace m = ocpp::v16;
 
-void Adapter::send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
-                          SystemTime at) {
+void Adapter::send_status(ConnectorId connector, const ConnectorState& state, ErrorCode error,
+                          const std::string& info, SystemTime at) {
   if (!online()) {
-    pending_status_[connector] = PendingStatus{status, error, info, at};
+    pending_status_[connector] = PendingStatus{state, error, info, at};
     return;
   }
+  // §4.9: a status is sent when it changed; the same status again tells the CSMS nothing.
+  const m::StatusNotificationStatus status = to_v16(state);
+  const auto said = std::make_pair(std::string(m::to_string(status)), error);
+  const auto last = sent_status_.find(connector);
+  if (last != sent_status_.end() && last->second == said) return;
+  sent_status_[connector] = said;
   m::StatusNotificationRequest req;
   req.connectorId = connector;
-  req.status = to_v16(status);
+  req.status = status;
   req.errorCode = to_v16(error);
   if (!info.empty()) req.info = info.substr(0, 50);
   req.timestamp = DateTime(at);

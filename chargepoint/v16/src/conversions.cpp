@@ -7,10 +7,24 @@ namespace ocpp::cp::v16 {
 
 namespace m = ocpp::v16;
 
-m::StatusNotificationStatus to_v16(ConnectorStatus s) {
-  m::StatusNotificationStatus out = m::StatusNotificationStatus::Available;
-  m::from_string(to_string(s), out);  // the neutral names are 1.6's
-  return out;
+// 1.6 §4.9 ChargePointStatus, one value for the whole state: a fault or an inoperative connector
+// first (Faulted, Unavailable), then the session (Preparing, Finishing; during a transaction
+// Charging, SuspendedEVSE when the pile withholds energy, else SuspendedEV: the EV does not draw or
+// is unplugged), then a free connector (Reserved, Available). Connector 0 has only the first and
+// the last.
+m::StatusNotificationStatus to_v16(const ConnectorState& s) {
+  using S = m::StatusNotificationStatus;
+  if (s.availability == Availability::Faulted) return S::Faulted;
+  if (s.availability == Availability::Unavailable) return S::Unavailable;
+  switch (s.session) {
+    case SessionPhase::Transaction:
+      if (s.energy_withheld) return S::SuspendedEVSE;
+      return s.charging == ChargingState::Charging ? S::Charging : S::SuspendedEV;
+    case SessionPhase::Finishing: return S::Finishing;
+    case SessionPhase::Preparing: return S::Preparing;
+    case SessionPhase::None: break;
+  }
+  return s.availability == Availability::Reserved ? S::Reserved : S::Available;
 }
 
 m::ErrorCode to_v16(ErrorCode e) {

@@ -6,7 +6,7 @@
 
 namespace ocpp::cp::v16 {
 
-ocpp::v16::StatusNotificationStatus to_v16(ConnectorStatus s);
+ocpp::v16::StatusNotificationStatus to_v16(const ConnectorState& s);
 ocpp::v16::ErrorCode to_v16(ErrorCode e);
 ocpp::v16::Reason to_v16(StopReason r);
 ocpp::v16::IdTagInfo to_v16(const IdTagInfo& info);

@@ -85,10 +85,12 @@ void Adapter::register_trigger_handlers() {
         break;
       case m::RequestedMessage::StatusNotification:
         send = [this, connector] {
-          // A triggered status is sent even when it has not changed.
+          // §5.17: a triggered status is sent even when it has not changed.
           if (connector) {
+            sent_status_.erase(*connector);
             core_->report_status(*connector, true);
           } else {
+            sent_status_.clear();
             core_->report_statuses();
           }
         };

@@ -21,6 +21,7 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
       settings_(settings),
       clock_(clock),
       topology_(std::move(topology)),
+      offline_(loop, settings, "v201"),
       alive_(std::make_shared<bool>(true)) {
   options.version = ProtocolVersion::v201;
   security_profile_ = options.security_profile;
@@ -54,9 +55,6 @@ Adapter::~Adapter() {
     if (t != 0) loop_.cancel(t);
   }
   if (reset_ && reset_->deadline != 0) loop_.cancel(reset_->deadline);
-  for (const auto& p : parked_authorize_) {
-    if (p->deadline != 0) loop_.cancel(p->deadline);
-  }
 }
 
 void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) {
@@ -83,7 +81,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
 void Adapter::apply_transaction_points() { core_->set_rules(transaction_rules(settings_)); }
 
 void Adapter::start() {
-  offline_since_ = loop_.clock().steady_now();
+  offline_.link_lost();  // start-up counts as a link just lost
   client_->start();
 }
 
@@ -101,7 +99,7 @@ void Adapter::on_connected() {
 }
 
 void Adapter::on_disconnected() {
-  if (!offline_since_) offline_since_ = loop_.clock().steady_now();
+  offline_.link_lost();
   // booting_ and sending_ are cleared by their calls' callbacks, which complete with Disconnected.
   if (heartbeat_timer_ != 0) {
     loop_.cancel(heartbeat_timer_);
@@ -142,7 +140,8 @@ void Adapter::boot() {
         pending_status_.clear();
         sent_status_.clear();  // a new registration: every connector's status, changed or not
         core_->report_statuses();
-        offline_since_.reset();  // just reported: no second round for the absence before it
+        // Just reported: no second round for the absence before it.
+        offline_.link_up();
         went_online();
         break;
       case m::RegistrationStatusEnumType::Pending:
@@ -173,17 +172,17 @@ void Adapter::schedule_boot(std::chrono::seconds after) {
 void Adapter::went_online() {
   // B04.FR.01/02: back after longer than OfflineThreshold, the station reports every connector's
   // status; after a shorter absence, only those that changed meanwhile.
-  const bool long_absence = offline_since_ && loop_.clock().steady_now() - *offline_since_ >= offline_threshold();
-  offline_since_.reset();
+  const auto since = offline_.offline_since();
+  const bool long_absence = since && loop_.clock().steady_now() - *since >= offline_.threshold();
   schedule_heartbeat();
-  send_parked_authorizations();
+  offline_.link_up();  // the Authorize requests that waited for the link go now
   auto pending = std::move(pending_status_);
   pending_status_.clear();
   if (long_absence) {
     sent_status_.clear();
     core_->report_statuses();
   } else {
-    for (const auto& [connector, s] : pending) send_status_now(connector, s.status, s.at);
+    for (const auto& [connector, at] : pending) send_status_now(connector, at);
   }
   pump();
   send_security_events();

@@ -8,28 +8,28 @@ namespace ocpp::cp::v201 {
 
 namespace m = ocpp::v201;
 
-void Adapter::send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
-                          SystemTime at) {
+void Adapter::send_status(ConnectorId connector, const ConnectorState& state, ErrorCode error,
+                          const std::string& info, SystemTime at) {
+  (void)state;  // read again when the message goes (send_status_now)
   (void)error;
   (void)info;
   // 2.0.1 reports connectors only: StatusNotification has no station-level form (evseId 0 is not
   // an EVSE), and a fault's details are the device model's (NotifyEvent), not this message's.
   if (connector == 0) return;
   if (!online()) {
-    pending_status_[connector] = PendingStatus{status, at};
+    pending_status_[connector] = at;
     return;
   }
-  send_status_now(connector, status, at);
+  send_status_now(connector, at);
 }
 
-void Adapter::send_status_now(ConnectorId connector, ConnectorStatus status, SystemTime at, bool force) {
-  (void)status;
+void Adapter::send_status_now(ConnectorId connector, SystemTime at, bool force) {
   const auto where = topology_.located(connector);
   if (!where) return;
   // G01.FR.01: the connector's availability; the detail of a session goes in TransactionEvent's
   // chargingState. Read now, so that a status held while offline is the current one. The core
-  // reports each change of its detailed status; 2.0.1's coarse one is sent when it changed
-  // (Preparing, Charging and Finishing are all Occupied), or when asked (F06.FR.12).
+  // reports each change of the connector's state; its availability is sent when it changed (a
+  // session's every phase is Occupied), or when asked (F06.FR.12).
   const auto availability = to_v201(core_->availability(connector));
   const auto last = sent_status_.find(connector);
   if (!force && last != sent_status_.end() && last->second == availability) return;

@@ -83,7 +83,7 @@ void Adapter::register_remote_control_handlers() {
           res.status = m::TriggerMessageStatusEnumType::Rejected;
           return res;
         }
-        send = [this, connector] { send_status_now(*connector, core_->status(*connector), core_->now(), true); };
+        send = [this, connector] { send_status_now(*connector, core_->now(), true); };
         break;
       case m::MessageTriggerEnumType::MeterValues:
       case m::MessageTriggerEnumType::TransactionEvent:

@@ -9,7 +9,7 @@ namespace ocpp::cp {
 namespace {
 
 using namespace core_test;
-using S = ConnectorStatus;
+using S = Word;
 
 class ChargePointRemoteStart : public CoreFixture {};
 

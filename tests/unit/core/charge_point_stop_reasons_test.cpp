@@ -8,7 +8,7 @@ namespace ocpp::cp {
 namespace {
 
 using namespace core_test;
-using S = ConnectorStatus;
+using S = Word;
 
 class ChargePointStop : public CoreFixture {
  protected:

@@ -15,11 +15,24 @@
 #include <utility>
 #include <vector>
 
+#include "status_words.hpp"
+
 namespace ocpp::cp {
 namespace {
 
 using In = ConnectorInput;
-using S = ConnectorStatus;
+using S = Word;
+
+// The machine read as words (summary() of its state): the view of the rules the header states.
+class Machine {
+ public:
+  S process(In input) { return word_of(machine_.process(input)); }
+  S status() const { return word_of(machine_.state()); }
+  ConnectorState state() const { return machine_.state(); }
+
+ private:
+  ConnectorStateMachine machine_;
+};
 
 constexpr std::array<In, 16> kAllInputs{
     In::Plugged,        In::Unplugged,          In::EvReady,        In::EvSuspended,
@@ -29,7 +42,7 @@ constexpr std::array<In, 16> kAllInputs{
 };
 
 // Feeds the inputs in order and returns the status after the last one.
-S feed(ConnectorStateMachine& machine, std::initializer_list<In> inputs) {
+S feed(Machine& machine, std::initializer_list<In> inputs) {
   for (In input : inputs) machine.process(input);
   return machine.status();
 }
@@ -42,73 +55,76 @@ std::string names(const std::vector<In>& inputs) {
 
 }  // namespace
 
-// gtest prints statuses by name (internal linkage: other test files of unit_core may do the same).
-static void PrintTo(ConnectorStatus s, std::ostream* os) { *os << to_string(s); }
-
 namespace {
 
 // ---------------------------------------------------------------------------------------------
 // The transitions a driver or the CSMS sees (1.6 §4.9 StatusNotification).
 
 TEST(ConnectorStateMachine, StartsAvailable) {
-  ConnectorStateMachine m;
+  Machine m;
   EXPECT_EQ(m.status(), S::Available);
 }
 
 TEST(ConnectorStateMachine, PluggingInPreparesAndUnpluggingMakesAvailableAgain) {
-  ConnectorStateMachine m;
+  Machine m;
   EXPECT_EQ(m.process(In::Plugged), S::Preparing);
   EXPECT_EQ(m.process(In::Unplugged), S::Available);
 }
 
 TEST(ConnectorStateMachine, IdPresentedFirstPreparesAndThePlugKeepsItPreparing) {
-  ConnectorStateMachine m;
+  Machine m;
   EXPECT_EQ(m.process(In::SessionAuthorized), S::Preparing);
+  // One word, two states: free for the eye until the EV is there (2.0.1 G01 Available, then
+  // Occupied), so the core reports the plug although the word stays.
+  EXPECT_EQ(m.state().availability, Availability::Available);
+  EXPECT_EQ(m.state().session, SessionPhase::Preparing);
   EXPECT_EQ(m.process(In::Plugged), S::Preparing);
+  EXPECT_EQ(m.state().availability, Availability::Occupied);
+  EXPECT_EQ(m.state().charging, ChargingState::EVConnected);
 }
 
 TEST(ConnectorStateMachine, ConnectionTimeOutWithoutCableMakesAvailable) {
-  ConnectorStateMachine m;
+  Machine m;
   EXPECT_EQ(m.process(In::SessionAuthorized), S::Preparing);
   EXPECT_EQ(m.process(In::SessionEnded), S::Available);
 }
 
 TEST(ConnectorStateMachine, CancelledSessionKeepsPreparingWhileTheCableIsIn) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::SessionAuthorized});
   EXPECT_EQ(m.process(In::SessionEnded), S::Preparing);
   EXPECT_EQ(m.process(In::Unplugged), S::Available);
 }
 
 TEST(ConnectorStateMachine, UnpluggingAfterTheIdKeepsPreparingUntilTheSessionEnds) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::SessionAuthorized, In::Plugged});
   EXPECT_EQ(m.process(In::Unplugged), S::Preparing);
   EXPECT_EQ(m.process(In::SessionEnded), S::Available);
 }
 
 TEST(ConnectorStateMachine, TransactionWithTheEvReadyCharges) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::SessionAuthorized, In::EvReady});
   EXPECT_EQ(m.process(In::TransactionStarted), S::Charging);
 }
 
 TEST(ConnectorStateMachine, TransactionWaitsForTheEvThenCharges) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::SessionAuthorized});
   EXPECT_EQ(m.process(In::TransactionStarted), S::SuspendedEV);  // pilot B: EV not asking yet
   EXPECT_EQ(m.process(In::EvReady), S::Charging);
 }
 
 TEST(ConnectorStateMachine, EvSuspendingAndResuming) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::EvReady, In::TransactionStarted});
   EXPECT_EQ(m.process(In::EvSuspended), S::SuspendedEV);
   EXPECT_EQ(m.process(In::EvReady), S::Charging);
 }
 
 TEST(ConnectorStateMachine, EnergyWithheldSuspendsOnTheEvseSideWhateverTheEvDoes) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::EvReady, In::TransactionStarted});
   EXPECT_EQ(m.process(In::EnergyWithheld), S::SuspendedEVSE);
   EXPECT_EQ(m.process(In::EvSuspended), S::SuspendedEVSE);
@@ -119,7 +135,7 @@ TEST(ConnectorStateMachine, EnergyWithheldSuspendsOnTheEvseSideWhateverTheEvDoes
 }
 
 TEST(ConnectorStateMachine, TransactionStoppedWithTheCableInFinishesUntilUnplugged) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::EvReady, In::TransactionStarted});
   EXPECT_EQ(m.process(In::TransactionStopped), S::Finishing);
   EXPECT_EQ(m.process(In::EvSuspended), S::Finishing);
@@ -128,14 +144,14 @@ TEST(ConnectorStateMachine, TransactionStoppedWithTheCableInFinishesUntilUnplugg
 }
 
 TEST(ConnectorStateMachine, UnpluggingDuringATransactionSuspendsItAndItsStopMakesAvailable) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::EvReady, In::TransactionStarted});
   EXPECT_EQ(m.process(In::Unplugged), S::SuspendedEV);
   EXPECT_EQ(m.process(In::TransactionStopped), S::Available);
 }
 
 TEST(ConnectorStateMachine, NewUserInFinishingPrepares) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::TransactionStarted, In::TransactionStopped});
   ASSERT_EQ(m.status(), S::Finishing);
   EXPECT_EQ(m.process(In::SessionAuthorized), S::Preparing);
@@ -144,7 +160,7 @@ TEST(ConnectorStateMachine, NewUserInFinishingPrepares) {
 }
 
 TEST(ConnectorStateMachine, ReservedUntilItsCableOrIdArrives) {
-  ConnectorStateMachine m;
+  Machine m;
   EXPECT_EQ(m.process(In::Reserved), S::Reserved);
   EXPECT_EQ(m.process(In::Plugged), S::Preparing);
   EXPECT_EQ(m.process(In::Unplugged), S::Reserved);
@@ -154,13 +170,13 @@ TEST(ConnectorStateMachine, ReservedUntilItsCableOrIdArrives) {
 }
 
 TEST(ConnectorStateMachine, TransactionUsesTheReservation) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Reserved, In::Plugged, In::TransactionStarted, In::TransactionStopped});
   EXPECT_EQ(m.process(In::Unplugged), S::Available);
 }
 
 TEST(ConnectorStateMachine, InoperativeMakesUnavailableAndOperativeRestoresTheDerivedStatus) {
-  ConnectorStateMachine m;
+  Machine m;
   EXPECT_EQ(m.process(In::Inoperative), S::Unavailable);
   EXPECT_EQ(m.process(In::Plugged), S::Unavailable);
   EXPECT_EQ(m.process(In::Operative), S::Preparing);
@@ -174,7 +190,7 @@ TEST(ConnectorStateMachine, InoperativeMakesUnavailableAndOperativeRestoresTheDe
 // follows as soon as the transaction stops, even with the cable still in; operative again before
 // the cable is removed shows Finishing.
 TEST(ConnectorStateMachine, InoperativeDuringATransactionTakesEffectWhenItStops) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::EvReady, In::TransactionStarted});
   EXPECT_EQ(m.process(In::Inoperative), S::Charging);
   EXPECT_EQ(m.process(In::EvSuspended), S::SuspendedEV);
@@ -185,7 +201,7 @@ TEST(ConnectorStateMachine, InoperativeDuringATransactionTakesEffectWhenItStops)
 }
 
 TEST(ConnectorStateMachine, InoperativeDuringATransactionThenUnpluggedBeforeTheStop) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::EvReady, In::TransactionStarted, In::Inoperative, In::Unplugged});
   ASSERT_EQ(m.status(), S::SuspendedEV);
   EXPECT_EQ(m.process(In::TransactionStopped), S::Unavailable);
@@ -193,7 +209,7 @@ TEST(ConnectorStateMachine, InoperativeDuringATransactionThenUnpluggedBeforeTheS
 }
 
 TEST(ConnectorStateMachine, TransactionStartedWhileInoperativeShowsTheTransaction) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Inoperative, In::Plugged, In::EvReady});
   ASSERT_EQ(m.status(), S::Unavailable);
   EXPECT_EQ(m.process(In::TransactionStarted), S::Charging);  // rule 2 holds only without one
@@ -214,7 +230,7 @@ class FaultFromEveryStatus : public ::testing::TestWithParam<Reach> {};
 
 TEST_P(FaultFromEveryStatus, FaultsAndReturnsToTheDerivedStatusOnClear) {
   const Reach& reach = GetParam();
-  ConnectorStateMachine m;
+  Machine m;
   for (In input : reach.path) m.process(input);
   ASSERT_EQ(m.status(), reach.status) << names(reach.path);
   EXPECT_EQ(m.process(In::FaultRaised), S::Faulted);
@@ -238,28 +254,28 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 TEST(ConnectorStateMachine, FaultOutranksEverythingAndTheInputsDecideAfterIt) {
-  ConnectorStateMachine m;
+  Machine m;
   EXPECT_EQ(m.process(In::FaultRaised), S::Faulted);
   EXPECT_EQ(feed(m, {In::Plugged, In::SessionAuthorized, In::TransactionStarted, In::EvReady}), S::Faulted);
   EXPECT_EQ(m.process(In::FaultCleared), S::Charging);  // plugged, transaction, EV ready
 }
 
 TEST(ConnectorStateMachine, FaultOutranksInoperativeWhichFollowsWhenItClears) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Inoperative, In::FaultRaised});
   ASSERT_EQ(m.status(), S::Faulted);
   EXPECT_EQ(m.process(In::FaultCleared), S::Unavailable);
 }
 
 TEST(ConnectorStateMachine, TransactionStoppedDuringAFaultFinishesAfterIt) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::EvReady, In::TransactionStarted, In::FaultRaised, In::TransactionStopped});
   ASSERT_EQ(m.status(), S::Faulted);
   EXPECT_EQ(m.process(In::FaultCleared), S::Finishing);
 }
 
 TEST(ConnectorStateMachine, InputsThatChangeNothingAreHarmless) {
-  ConnectorStateMachine m;
+  Machine m;
   EXPECT_EQ(feed(m, {In::Unplugged, In::Unplugged, In::TransactionStopped, In::SessionEnded,
                      In::ReservationEnded, In::Operative, In::EnergyOffered, In::FaultCleared,
                      In::EvSuspended}),
@@ -269,18 +285,18 @@ TEST(ConnectorStateMachine, InputsThatChangeNothingAreHarmless) {
 }
 
 TEST(ConnectorStateMachine, EvReadyWhileUnpluggedIsIgnored) {
-  ConnectorStateMachine m;
+  Machine m;
   EXPECT_EQ(m.process(In::EvReady), S::Available);
   EXPECT_EQ(feed(m, {In::Plugged, In::TransactionStarted}), S::SuspendedEV);
 }
 
 TEST(ConnectorStateMachine, AMovedMachineKeepsItsStatus) {
-  ConnectorStateMachine m;
+  Machine m;
   feed(m, {In::Plugged, In::EvReady, In::TransactionStarted});
-  ConnectorStateMachine moved(std::move(m));
+  Machine moved(std::move(m));
   EXPECT_EQ(moved.status(), S::Charging);
   EXPECT_EQ(moved.process(In::EvSuspended), S::SuspendedEV);
-  ConnectorStateMachine other;
+  Machine other;
   other = std::move(moved);
   EXPECT_EQ(other.process(In::TransactionStopped), S::Finishing);
 }
@@ -362,6 +378,39 @@ struct Reference {
     return S::Available;
   }
 
+  // The whole version-neutral state (types.hpp), from the same rules.
+  ConnectorState derive_state() const {
+    ConnectorState st;
+    if (fault) {
+      st.availability = Availability::Faulted;
+    } else if (inoperative && !tx_running) {
+      st.availability = Availability::Unavailable;
+    } else if (tx_running || stopped_with_cable_in || cable_in) {
+      st.availability = Availability::Occupied;  // G01: an EV is there or a transaction runs
+    } else if (!id_waiting_for_tx && reservation) {
+      st.availability = Availability::Reserved;
+    }
+    if (cable_in) {
+      st.charging = ChargingState::EVConnected;
+      if (tx_running && !fault) {
+        if (!evse_offers_energy) {
+          st.charging = ChargingState::SuspendedEVSE;
+        } else {
+          st.charging = ev_asks_for_energy ? ChargingState::Charging : ChargingState::SuspendedEV;
+        }
+      }
+    }
+    if (tx_running) {
+      st.session = SessionPhase::Transaction;
+    } else if (stopped_with_cable_in) {
+      st.session = SessionPhase::Finishing;
+    } else if (cable_in || id_waiting_for_tx) {
+      st.session = SessionPhase::Preparing;
+    }
+    st.energy_withheld = tx_running && !evse_offers_energy;
+    return st;
+  }
+
   std::uint32_t key() const {
     const bool bits[] = {cable_in,           ev_asks_for_energy, id_waiting_for_tx,
                          tx_running,         stopped_with_cable_in, evse_offers_energy,
@@ -388,7 +437,7 @@ TEST(ConnectorStateMachineProperty, RandomInputSequencesMatchTheRules) {
     std::mt19937_64 rng(seed);
     std::uniform_int_distribution<std::size_t> pick(0, kAllInputs.size() - 1);
     std::uniform_int_distribution<int> length(1, kMaxLength);
-    ConnectorStateMachine machine;
+    Machine machine;
     Reference reference;
     std::vector<In> history;
     const int n = length(rng);
@@ -426,9 +475,10 @@ TEST(ConnectorStateMachineProperty, EveryReachableCombinationOfInputsMatchesTheR
       std::vector<In> longer = path;
       longer.push_back(input);
 
-      ConnectorStateMachine machine;
+      Machine machine;
       for (In step : longer) machine.process(step);
       ASSERT_EQ(machine.status(), next.derive()) << "inputs: " << names(longer);
+      ASSERT_EQ(machine.state(), next.derive_state()) << "inputs: " << names(longer);
 
       if (path_to.emplace(next.key(), longer).second) todo.push({next, longer});
     }

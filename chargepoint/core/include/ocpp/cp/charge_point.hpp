@@ -39,9 +39,7 @@ struct TransactionView {
 
 struct ConnectorView {
   ConnectorId id = 0;
-  ConnectorStatus status = ConnectorStatus::Available;
-  Availability availability = Availability::Available;
-  ChargingState charging_state = ChargingState::Idle;
+  ConnectorState state;
   bool plugged = false;
   ErrorCode error = ErrorCode::NoError;
   std::optional<TransactionView> transaction;
@@ -138,9 +136,9 @@ class ChargePoint final : public hal::HalListener {
   int connector_count() const { return static_cast<int>(connectors_.size()); }
   bool valid_connector(ConnectorId id) const { return id >= 1 && id <= connector_count(); }
   std::vector<ConnectorView> view();
-  ConnectorStatus status(ConnectorId id) const;
-  // The coarse view of a connector (0: the pile as a whole).
-  Availability availability(ConnectorId id) const;
+  // The state of a connector (0: the pile as a whole, whose availability alone means something).
+  ConnectorState state(ConnectorId id) const;
+  Availability availability(ConnectorId id) const { return state(id).availability; }
   const TransactionRules& rules() const { return rules_; }
   void set_rules(const TransactionRules& rules) { rules_ = rules; }
   // Appends an outbox event, marked offline when the CSMS cannot hear of it now (2.0.1 `offline`).
@@ -174,7 +172,7 @@ class ChargePoint final : public hal::HalListener {
   bool connector_flag(ConnectorId id);
   void load_availability();
   void schedule_aligned_sample();
-  ConnectorStatus pile_status() const;
+  ConnectorState pile_state() const;
 
   EventLoop& loop_;
   Store& store_;
@@ -190,7 +188,7 @@ class ChargePoint final : public hal::HalListener {
   ErrorCode pile_error_ = ErrorCode::NoError;
   TimerId aligned_timer_ = 0;
   TransactionRules rules_;
-  std::map<ConnectorId, std::pair<ConnectorStatus, ErrorCode>> reported_;
+  std::map<ConnectorId, std::pair<ConnectorState, ErrorCode>> reported_;
   std::map<ConnectorId, TimerId> status_timers_;
 };
 

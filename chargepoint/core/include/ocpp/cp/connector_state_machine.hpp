@@ -1,9 +1,11 @@
 #pragma once
-// The status of one connector, derived from its inputs (1.6 §4.9 StatusNotification, ChargePointStatus;
-// the 2.0.1 adapter maps it to ConnectorStatusEnumType plus chargingState). Nobody sets a status by
-// hand: the hardware, the authorization and transaction rules and the CSMS report what changed, and
-// the state machine (Boost.MSM, kept in connector_state_machine.cpp so that only one file pays its
-// compile cost) is the status.
+// The state of one connector (ConnectorState, types.hpp), derived from its inputs. Nobody sets a
+// state by hand: the hardware, the authorization and transaction rules and the CSMS report what
+// changed, and the state machine (Boost.MSM, kept in connector_state_machine.cpp so that only one
+// file pays its compile cost) is the state. Its nine leaf states are the situations a driver can
+// tell apart; state() reads the version-neutral ConnectorState from the leaf and the inputs, and
+// each adapter renders that in its version (1.6 §4.9 ChargePointStatus; 2.0.1 G01
+// ConnectorStatusEnumType and E01 chargingState).
 //
 // Derivation, in priority order:
 //   1. Faulted while a fault is present, whatever else holds.
@@ -13,6 +15,9 @@
 //   4. No transaction: Finishing after a transaction stopped while the cable stays plugged (until it
 //      is removed), else Preparing while plugged or while a session is authorized, else Reserved while
 //      reserved, else Available.
+// The leaf gives the availability (Faulted, Unavailable, Reserved, Available; Occupied for the
+// others while an EV is there or a transaction runs) and the charging state; the session phase and
+// the EVSE's withholding come from the inputs, so a fault during a transaction still tells it.
 //
 // How each input is read (inputs are levels, not counts, so a repeated input changes nothing):
 //   - EvReady / EvSuspended (control pilot C / B) mean something only while plugged: they are
@@ -69,12 +74,12 @@ class ConnectorStateMachine {
   ConnectorStateMachine(const ConnectorStateMachine&) = delete;
   ConnectorStateMachine& operator=(const ConnectorStateMachine&) = delete;
 
-  // Feeds one input; returns the status afterwards. An input that changes nothing is harmless.
-  ConnectorStatus process(ConnectorInput input);
-  ConnectorStatus status() const;
+  // Feeds one input; returns the state afterwards. An input that changes nothing is harmless.
+  ConnectorState process(ConnectorInput input);
+  ConnectorState state() const;
 
  private:
-  struct Impl;
+  class Impl;
   std::unique_ptr<Impl> impl_;
 };
 

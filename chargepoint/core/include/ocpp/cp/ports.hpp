@@ -54,9 +54,11 @@ class CsmsLink {
   // that dropped a moment ago may come back before a driver notices (the adapter's offline
   // threshold), and meanwhile an authorization waits for it.
   virtual bool acting_offline() const { return !online(); }
-  // StatusNotification (1.6) / StatusNotification + NotifyEvent (2.0.1). Not transaction data: a
-  // status that cannot be sent now is superseded by the next one.
-  virtual void send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error,
+  // A connector's state changed (or was asked for): StatusNotification in either version, rendered
+  // by the adapter, which sends it when its version's view of the state changed. Not transaction
+  // data: a status that cannot be sent now is superseded by the next one. Connector 0 is the
+  // station (only its availability and error mean something).
+  virtual void send_status(ConnectorId connector, const ConnectorState& state, ErrorCode error,
                            const std::string& info, SystemTime at) = 0;
 };
 

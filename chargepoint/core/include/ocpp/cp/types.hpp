@@ -15,33 +15,47 @@ using hal::ConnectorId;
 using hal::ErrorCode;
 using hal::MeterReading;
 
-// What a connector is doing, in detail: the status machine's output (connector_state_machine.hpp).
-// It tells apart the moments of a session a driver sees (preparing, charging, suspended by the EV or
-// by the pile, finishing). The 1.6 adapter reports it as it is (ChargePointStatus has the same
-// values); the 2.0.1 adapter reports availability_of() and charging_state_of() below.
-enum class ConnectorStatus {
-  Available,
-  Preparing,
-  Charging,
-  SuspendedEV,
-  SuspendedEVSE,
-  Finishing,
-  Reserved,
-  Unavailable,
-  Faulted,
-};
-std::string_view to_string(ConnectorStatus s);
-
-// Whether a connector can be used (2.0.1 ConnectorStatusEnumType and AvailabilityState; 1.6 has no
-// such coarse view). Occupied: a cable is plugged in or a transaction runs.
+// Whether a connector can be used. Occupied: an EV is connected or a transaction runs (2.0.1 Part 2
+// G01: ConnectorStatusEnumType; a driver's id authorized before the cable leaves it Available).
 enum class Availability { Available, Occupied, Reserved, Unavailable, Faulted };
 std::string_view to_string(Availability a);
-Availability availability_of(ConnectorStatus status, bool plugged);
 
-// Where energy stands in a session (2.0.1 ChargingStateEnumType).
+// Where energy stands: Idle without an EV (also in a transaction that goes on after the cable left,
+// 2.0.1 E10), EVConnected with an EV and no energy offered for a transaction, else whether it flows
+// or which side holds it back.
 enum class ChargingState { Idle, EVConnected, Charging, SuspendedEV, SuspendedEVSE };
 std::string_view to_string(ChargingState c);
-ChargingState charging_state_of(ConnectorStatus status, bool plugged);
+
+// Where the session on a connector stands, which neither of the two above says: a session being
+// set up (a cable in, or an id authorized, no transaction yet), a transaction running, or one that
+// has ended while the cable is still in.
+enum class SessionPhase { None, Preparing, Transaction, Finishing };
+std::string_view to_string(SessionPhase p);
+
+// The state of a connector (or of the station, connector 0: only its availability), derived from its
+// inputs by its state machine (connector_state_machine.hpp). Each adapter renders it in its version:
+// 1.6 as one ChargePointStatus (§4.9), 2.0.1 as ConnectorStatusEnumType (G01) plus the
+// transaction's chargingState (E01-E03).
+struct ConnectorState {
+  Availability availability = Availability::Available;
+  ChargingState charging = ChargingState::Idle;
+  SessionPhase session = SessionPhase::None;
+  // The EVSE holds energy back (a current limit of 0, an id refused after an offline start), even
+  // when no EV is there to be told (charging is then Idle).
+  bool energy_withheld = false;
+
+  bool operator==(const ConnectorState& o) const {
+    return availability == o.availability && charging == o.charging && session == o.session &&
+           energy_withheld == o.energy_withheld;
+  }
+  bool operator!=(const ConnectorState& o) const { return !(*this == o); }
+};
+// One word for people: the `status` of `ocpp-cpctl status`, log lines and refusals (Available,
+// Preparing, Charging, SuspendedEV, SuspendedEVSE, Finishing, Reserved, Unavailable, Faulted).
+// It names what the driver sees, most telling part first; no protocol message is made from it.
+std::string_view summary(const ConnectorState& s);
+// The state as a line for logs: "Occupied, Charging, transaction".
+std::string describe(const ConnectorState& s);
 
 // Why a transaction stopped: the union of 1.6 Reason and 2.0.1 ReasonEnumType that this pile can
 // cause. Each adapter spells it in its version (1.6 has no Timeout or StoppedByEV: Other; 2.0.1 has

@@ -25,6 +25,7 @@
 
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/cp/charge_point.hpp"
+#include "ocpp/cp/offline_threshold.hpp"
 #include "ocpp/cp/ports.hpp"
 #include "ocpp/cp/protocol_adapter.hpp"
 #include "ocpp/cp/settings.hpp"
@@ -66,7 +67,7 @@ class Adapter final : public ProtocolAdapter {
   // Offline for longer than OfflineThreshold (authorize.cpp).
   bool acting_offline() const override;
   // StatusNotification; held while offline, the latest per connector (availability.cpp).
-  void send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
+  void send_status(ConnectorId connector, const ConnectorState& state, ErrorCode error, const std::string& info,
                    SystemTime at) override;
 
   // The Authorize round trip for the authorization chain: nullopt when the CSMS cannot be asked
@@ -115,8 +116,6 @@ class Adapter final : public ProtocolAdapter {
   // authorize.cpp
   using AuthorizeDone = std::function<void(std::optional<IdTagInfo>)>;
   void send_authorize(const std::string& id_tag, AuthorizeDone done);
-  void send_parked_authorizations();
-  std::chrono::milliseconds offline_threshold() const;
   // security_event_sender.cpp
   void send_security_events();
   // remote_control.cpp
@@ -150,12 +149,15 @@ class Adapter final : public ProtocolAdapter {
   bool sending_ = false;
   // Statuses that could not be sent while offline: the latest of each connector, sent on return.
   struct PendingStatus {
-    ConnectorStatus status;
+    ConnectorState state;
     ErrorCode error;
     std::string info;
     SystemTime at;
   };
   std::map<ConnectorId, PendingStatus> pending_status_;
+  // What the CSMS last heard of each connector: the core reports every change of its state, and
+  // several states read as one 1.6 status (an EV plugged in while an authorized session waits).
+  std::map<ConnectorId, std::pair<std::string, ErrorCode>> sent_status_;
   // A Reset waits (boundedly) until what was sent before the restart has reached the CSMS.
   struct PendingReset {
     bool hard = false;
@@ -167,14 +169,8 @@ class Adapter final : public ProtocolAdapter {
   bool encrypted_ = false;  // security profile 2 or 3
   bool allow_plaintext_secrets_ = false;
   SecurityEvents* security_events_ = nullptr;
-  // Since when the link has been down (set at start and on each loss; cleared when online).
-  std::optional<SteadyTime> offline_since_;
-  struct ParkedAuthorize {
-    std::string id_tag;
-    AuthorizeDone done;
-    TimerId deadline = 0;
-  };
-  std::vector<std::shared_ptr<ParkedAuthorize>> parked_authorize_;
+  // OfflineThreshold: since when the link is down, and the Authorize requests waiting for it.
+  OfflineThreshold offline_;
   bool sending_security_event_ = false;
   std::shared_ptr<bool> alive_;
 };

@@ -19,6 +19,7 @@
 
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/cp/charge_point.hpp"
+#include "ocpp/cp/offline_threshold.hpp"
 #include "ocpp/cp/protocol_adapter.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/synced_clock.hpp"
@@ -56,7 +57,7 @@ class Adapter final : public ProtocolAdapter {
   // CsmsLink
   bool online() const override;
   bool acting_offline() const override;
-  void send_status(ConnectorId connector, ConnectorStatus status, ErrorCode error, const std::string& info,
+  void send_status(ConnectorId connector, const ConnectorState& state, ErrorCode error, const std::string& info,
                    SystemTime at) override;
 
   // CsmsAuthorize: C01 Authorize, bounded by OfflineThreshold (authorization.cpp).
@@ -91,8 +92,6 @@ class Adapter final : public ProtocolAdapter {
   void register_transaction_handlers();
   // authorization.cpp
   void send_authorize(const std::string& id_tag, const std::string& token_type, AuthorizeDone done);
-  void send_parked_authorizations();
-  std::chrono::milliseconds offline_threshold() const;
   void register_authorization_handlers();
   // device_model_rpc.cpp
   void register_device_model_handlers();
@@ -105,7 +104,7 @@ class Adapter final : public ProtocolAdapter {
   void register_remote_control_handlers();
   // availability.cpp
   void register_availability_handlers();
-  void send_status_now(ConnectorId connector, ConnectorStatus status, SystemTime at, bool force = false);
+  void send_status_now(ConnectorId connector, SystemTime at, bool force = false);
   // security_events.cpp
   void send_security_events();
   void register_misc_handlers();
@@ -135,11 +134,8 @@ class Adapter final : public ProtocolAdapter {
   bool allow_plaintext_secrets_ = false;
   // Statuses that could not be sent while offline: the latest of each connector, sent on return
   // (B04.FR.01: after a longer absence every connector's status is sent anyway).
-  struct PendingStatus {
-    ConnectorStatus status;
-    SystemTime at;
-  };
-  std::map<ConnectorId, PendingStatus> pending_status_;
+  // Only the time is kept: the availability is read when the message goes.
+  std::map<ConnectorId, SystemTime> pending_status_;
   // The availability last sent per connector (G01: a notification when it changes).
   std::map<ConnectorId, ocpp::v201::ConnectorStatusEnumType> sent_status_;
   struct PendingReset {
@@ -151,15 +147,8 @@ class Adapter final : public ProtocolAdapter {
   // B12 Reset OnIdle: waits for the running transactions to end.
   bool reset_when_idle_ = false;
   std::function<void(bool)> on_reset_;
-  std::optional<SteadyTime> offline_since_;
-  struct ParkedAuthorize {
-    std::string id_tag;
-    std::string token_type;
-    AuthorizeDone done;
-    TimerId deadline = 0;
-  };
-  std::vector<std::shared_ptr<ParkedAuthorize>> parked_authorize_;
-  // F06.FR.07: a triggered TransactionEvent per connector, sent ahead of the outbox.
+  // OfflineThreshold: since when the link is down, and the Authorize requests waiting for it.
+  OfflineThreshold offline_;
   std::shared_ptr<bool> alive_;
 };
 
