@@ -275,10 +275,14 @@ UnlockAnswer ChargePoint::unlock(ConnectorId connector) {
                                                                          : UnlockAnswer::UnlockFailed;
 }
 
-void ChargePoint::stop_all(StopReason reason) {
+int ChargePoint::stop_all(StopReason reason, const std::optional<std::string>& by) {
+  int stopped = 0;
   for (auto& c : connectors_) {
-    if (c->has_transaction()) c->stop(reason);
+    if (!c->has_transaction()) continue;
+    c->stop(reason, by);
+    ++stopped;
   }
+  return stopped;
 }
 
 void ChargePoint::reset(bool hard, std::function<void()> then) {

@@ -155,6 +155,8 @@ void Connector::present(const std::string& id, IdSource source,
     if (cp_.authorization().may_stop(tx_->id_tag, id)) {
       stop(StopReason::Local, id);
       answer(true, "transaction stopped");
+    } else if (master_pass_configured()) {
+      present_to_busy_connector(id, source, std::move(done));  // C16: it may be the master pass
     } else {
       show("This session belongs to another card");
       answer(false, "connector " + std::to_string(id_) + " is charging for another id");
@@ -192,6 +194,10 @@ void Connector::present(const std::string& id, IdSource source,
       }
       return;
     }
+    if (is_master_pass(d.info)) {
+      use_master_pass(id, done);
+      return;
+    }
     log::info("core", name(id_) + ": " + id + " authorized (" + d.source + ")");
     Session session = remote.value_or(Session{});
     session.id_tag = id;
@@ -201,6 +207,37 @@ void Connector::present(const std::string& id, IdSource source,
     authorize_session(std::move(session));
     if (done) done(true, "authorized (" + d.source + ")");
   });
+}
+
+// 2.0.1 C16 (AuthCtrlr.MasterPassGroupId, setting master_pass_group_id): an id of the master pass
+// group stops every transaction of the station and never starts one (C16.FR.01, C16.FR.03; this
+// pile has no screen to choose transactions on, so all of them stop). The group is only known once
+// the id is authorized (local list, cache or the CSMS's answer), so at a connector busy with
+// another driver's transaction the id is authorized first when a master pass group is set.
+bool Connector::master_pass_configured() const { return !cp_.settings().get("master_pass_group_id").empty(); }
+
+bool Connector::is_master_pass(const IdTagInfo& info) const {
+  const std::string group = cp_.settings().get("master_pass_group_id");
+  return !group.empty() && info.parent_id_tag == group;
+}
+
+void Connector::present_to_busy_connector(const std::string& id, IdSource source,
+                                          std::function<void(bool, const std::string&)> done) {
+  cp_.authorization().authorize(id_, id, source, [this, id, done](const AuthDecision& d) {
+    if (d.accepted && is_master_pass(d.info)) {
+      use_master_pass(id, done);
+      return;
+    }
+    show("This session belongs to another card");
+    if (done) done(false, "connector " + std::to_string(id_) + " is charging for another id");
+  });
+}
+
+void Connector::use_master_pass(const std::string& id, const std::function<void(bool, const std::string&)>& done) {
+  const int stopped = cp_.stop_all(StopReason::MasterPass, id);
+  log::info("core", name(id_) + ": master pass " + id + " stopped " + std::to_string(stopped) + " transaction(s)");
+  show(stopped > 0 ? "Master pass: charging stopped" : "Master pass: nothing to stop");
+  if (done) done(stopped > 0, "master pass: " + std::to_string(stopped) + " transaction(s) stopped");
 }
 
 void Connector::authorize_session(Session session) {

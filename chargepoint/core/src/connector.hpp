@@ -154,6 +154,12 @@ class Connector {
   void record_charging_state();
   void record_update(Milestone milestone);
   void end_session();
+  // C16 master pass (connector.cpp).
+  bool master_pass_configured() const;
+  bool is_master_pass(const IdTagInfo& info) const;
+  void present_to_busy_connector(const std::string& id, IdSource source,
+                                 std::function<void(bool, const std::string&)> done);
+  void use_master_pass(const std::string& id, const std::function<void(bool, const std::string&)>& done);
   void schedule_sample();
   void schedule_cap_check(const std::optional<MeterReading>& reading);
   // Stops the transaction at its code's energy cap; withholds energy once MaxEnergyOnInvalidId is

@@ -153,6 +153,9 @@ std::vector<SettingSpec> make_core_specs() {
   s.push_back(S::boolean("allow_offline_tx_for_unknown_id", false,
                          "Offline, start a transaction for an id found neither in the local list nor the cache."));
   s.push_back(S::boolean("authorization_cache_enabled", true, "Keep the authorization cache."));
+  s.push_back(S::string("master_pass_group_id", "", 36,
+                        "Group id of the master pass: an id of this group stops every transaction and starts none "
+                        "(empty: no master pass)."));
   s.push_back(S::boolean("authorize_remote_start", false,
                          "Authorize the id of a remote start request like a local one before starting."));
   s.push_back(S::boolean("local_auth_list_enabled", true, "Use the local authorization list."));

@@ -27,7 +27,7 @@ bool value_of(const std::array<std::pair<E, std::string_view>, N>& table, std::s
   return false;
 }
 
-constexpr std::array<std::pair<StopReason, std::string_view>, 15> kReasons{{
+constexpr std::array<std::pair<StopReason, std::string_view>, 16> kReasons{{
     {StopReason::Local, "Local"},
     {StopReason::Remote, "Remote"},
     {StopReason::EVDisconnected, "EVDisconnected"},
@@ -42,6 +42,7 @@ constexpr std::array<std::pair<StopReason, std::string_view>, 15> kReasons{{
     {StopReason::TimeLimitReached, "TimeLimitReached"},
     {StopReason::Timeout, "Timeout"},
     {StopReason::StoppedByEV, "StoppedByEV"},
+    {StopReason::MasterPass, "MasterPass"},
     {StopReason::Other, "Other"},
 }};
 

@@ -43,6 +43,7 @@ m::ReasonEnumType to_v201(StopReason r) {
     case StopReason::TimeLimitReached: return m::ReasonEnumType::TimeLimitReached;
     case StopReason::Timeout: return m::ReasonEnumType::Timeout;
     case StopReason::StoppedByEV: return m::ReasonEnumType::StoppedByEV;
+    case StopReason::MasterPass: return m::ReasonEnumType::MasterPass;
     case StopReason::Other: return m::ReasonEnumType::Other;
   }
   return m::ReasonEnumType::Other;
@@ -51,7 +52,8 @@ m::ReasonEnumType to_v201(StopReason r) {
 m::TriggerReasonEnumType trigger_of(StopReason r) {
   switch (r) {
     // E06: a driver's own stop (card, code, or the pile's stop button) is StopAuthorized.
-    case StopReason::Local: return m::TriggerReasonEnumType::StopAuthorized;
+    case StopReason::Local:
+    case StopReason::MasterPass: return m::TriggerReasonEnumType::StopAuthorized;  // C16: an id stopped it
     case StopReason::Remote: return m::TriggerReasonEnumType::RemoteStop;
     case StopReason::EVDisconnected: return m::TriggerReasonEnumType::EVCommunicationLost;
     case StopReason::DeAuthorized: return m::TriggerReasonEnumType::Deauthorized;

@@ -430,5 +430,67 @@ TEST_F(ChargePointStop, PileFaultStopsEverythingAndClearsOnlyItself) {
   EXPECT_EQ(status(2), S::Available);
 }
 
+// 2.0.1 C16: an id of the master pass group stops every transaction of the station, whichever
+// connector it is presented at, and starts none (C16.FR.01, C16.FR.03).
+TEST_F(ChargePointStop, MasterPassStopsEveryTransactionAndStartsNone) {
+  set("master_pass_group_id", "MASTER");
+  boot();
+  const auto pk1 = start_charging(1, "TAG-1");
+  const auto pk2 = start_charging(2, "TAG-2");
+  advance(5min);
+  csms_.known["SERVICE"] = AuthorizationStatus::Accepted;
+  csms_.groups["SERVICE"] = "MASTER";
+  csms_.known["TAG-3"] = AuthorizationStatus::Accepted;
+  csms_.groups["TAG-3"] = "FLEET";
+
+  // Another driver's id at a busy connector still stops nothing.
+  bool accepted = true;
+  cp().present(1, "TAG-3", IdSource::Rfid, [&](bool a, const std::string&) { accepted = a; });
+  EXPECT_FALSE(accepted);
+  EXPECT_TRUE(stops().empty());
+
+  std::string reason;
+  cp().present(1, "SERVICE", IdSource::Rfid, [&](bool a, const std::string& r) {
+    accepted = a;
+    reason = r;
+  });
+  EXPECT_TRUE(accepted);
+  EXPECT_EQ(reason, "master pass: 2 transaction(s) stopped");
+  const auto all = stops();
+  ASSERT_EQ(all.size(), 2u);
+  for (const auto& e : all) {
+    EXPECT_EQ(e.reason, StopReason::MasterPass);
+    EXPECT_EQ(e.id_tag, std::optional<std::string>("SERVICE"));
+  }
+  EXPECT_EQ(cp().transactions().get(pk1)->stop_reason, StopReason::MasterPass);
+  EXPECT_EQ(cp().transactions().get(pk2)->stop_reason, StopReason::MasterPass);
+  EXPECT_FALSE(sim(1).contactor_closed());
+  EXPECT_FALSE(sim(2).contactor_closed());
+
+  // At a free connector with the cable in, the master pass starts nothing.
+  ASSERT_EQ(pile().unplug(1), "");
+  ASSERT_EQ(pile().plug(1), "");
+  cp().present(1, "SERVICE", IdSource::Rfid, [&](bool a, const std::string& r) {
+    accepted = a;
+    reason = r;
+  });
+  EXPECT_FALSE(accepted);
+  EXPECT_EQ(reason, "master pass: 0 transaction(s) stopped");
+  EXPECT_FALSE(tx(1).has_value());
+  EXPECT_FALSE(sim(1).contactor_closed());
+}
+
+// Without a master pass group, a group id is only a group id.
+TEST_F(ChargePointStop, NoMasterPassGroupMeansNoMasterPass) {
+  boot();
+  start_charging(1, "TAG-1");
+  csms_.known["SERVICE"] = AuthorizationStatus::Accepted;
+  csms_.groups["SERVICE"] = "MASTER";
+  bool accepted = true;
+  cp().present(1, "SERVICE", IdSource::Rfid, [&](bool a, const std::string&) { accepted = a; });
+  EXPECT_FALSE(accepted);
+  EXPECT_TRUE(stops().empty());
+}
+
 }  // namespace
 }  // namespace ocpp::cp

@@ -84,6 +84,7 @@ class FakeCsms final : public CsmsLink, public CsmsAuthorize {
         const auto it = known.find(id_tag);
         IdTagInfo info;
         info.status = it == known.end() ? AuthorizationStatus::Invalid : it->second;
+        if (const auto group = groups.find(id_tag); group != groups.end()) info.parent_id_tag = group->second;
         done(info);
         return;
       }
@@ -133,6 +134,7 @@ class FakeCsms final : public CsmsLink, public CsmsAuthorize {
   bool online_ = true;
   Mode mode = Mode::Answer;
   std::map<std::string, AuthorizationStatus> known;
+  std::map<std::string, std::string> groups;  // the group id (parent id tag) answered with an id
   std::vector<StatusReport> statuses;
   std::vector<std::string> authorize_requests;
   std::deque<std::function<void(std::optional<IdTagInfo>)>> held;

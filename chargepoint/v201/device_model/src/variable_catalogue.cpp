@@ -75,6 +75,8 @@ void add_metering_and_auth(std::vector<VariableDef>& v) {
   v.push_back(mapped(M::ReadWrite, "AuthCtrlr", "LocalPreAuthorize", T::boolean, "local_pre_authorize"));
   v.push_back(mapped(M::ReadWrite, "AuthCtrlr", "OfflineTxForUnknownIdEnabled", T::boolean,
                      "allow_offline_tx_for_unknown_id"));
+  // C16: an id whose group id is this one stops every transaction and starts none.
+  v.push_back(mapped(M::ReadWrite, "AuthCtrlr", "MasterPassGroupId", T::string, "master_pass_group_id"));
 }
 
 void add_clock_and_device_data(std::vector<VariableDef>& v) {

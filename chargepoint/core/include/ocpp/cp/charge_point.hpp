@@ -117,8 +117,9 @@ class ChargePoint final : public hal::HalListener {
   bool remote_stop(const std::string& csms_transaction_id);
   AvailabilityAnswer change_availability(ConnectorId connector, bool operative);
   UnlockAnswer unlock(ConnectorId connector);
-  // Stops every running transaction with `reason` (durably; reported when the link allows).
-  void stop_all(StopReason reason);
+  // Stops every running transaction with `reason` (durably; reported when the link allows), `by`
+  // the id that asked when one did; returns how many it stopped.
+  int stop_all(StopReason reason, const std::optional<std::string>& by = std::nullopt);
   // Stops every transaction with SoftReset/HardReset, then calls `then` (the daemon restarts).
   void reset(bool hard, std::function<void()> then);
   // The CSMS assigned its transactionId (1.6 StartTransaction.conf) and judged the id tag.

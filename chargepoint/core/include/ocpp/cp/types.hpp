@@ -75,6 +75,7 @@ enum class StopReason {
   TimeLimitReached,
   Timeout,      // 2.0.1 EVConnectionTimeOut: authorized, but no EV within the time allowed
   StoppedByEV,  // 2.0.1: the EV ended the session
+  MasterPass,   // 2.0.1 C16: a master pass stopped it (1.6 has no master pass: Other)
   Other,        // keep last: readers loop up to it
 };
 std::string_view to_string(StopReason r);
