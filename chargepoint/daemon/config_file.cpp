@@ -484,6 +484,55 @@ void read_connection(const ObjectReader& top, Config& config) {
   }
 }
 
+// 2.0.1 ConnectorEnumType: what `evses[].connectors[].type` may say.
+constexpr std::string_view kConnectorTypes[] = {
+    "cCCS1",       "cCCS2",       "cG105",       "cTesla",      "cType1",    "cType2",      "s309-1P-16A",
+    "s309-1P-32A", "s309-3P-16A", "s309-3P-32A", "sBS1361",     "sCEE-7-7",  "sType2",      "sType3",
+    "Other1PhMax16A", "Other1PhOver16A", "Other3Ph", "Pan", "wInductive", "wResonant", "Undetermined", "Unknown"};
+
+ConnectorInfo read_connector(const rapidjson::Value& v, const std::string& path, int id, int evse_phases) {
+  const ObjectReader r(v, path, {"type", "phases"});
+  ConnectorInfo c;
+  c.id = id;
+  if (auto t = r.string("type")) {
+    if (std::find(std::begin(kConnectorTypes), std::end(kConnectorTypes), *t) == std::end(kConnectorTypes)) {
+      fail(r.key_path("type"), "not an OCPP 2.0.1 connector type (cType2, cCCS2, sType2, ...), got " + quoted(*t));
+    }
+    c.type = *t;
+  }
+  c.phases = r.integer("phases", 1, 3).value_or(evse_phases);
+  if (c.phases > evse_phases) fail(r.key_path("phases"), "more phases than its EVSE has (" + std::to_string(evse_phases) + ")");
+  return c;
+}
+
+// `evses`: the pile's EVSEs and their connectors (docs/configuration.md, "EVSEs and connectors").
+// The alternative to `connectors: N`, which is N EVSEs of one connector each.
+void read_evses(const ObjectReader& top, Config& config) {
+  const rapidjson::Value* v = top.find("evses");
+  if (v == nullptr) return;
+  if (top.find("connectors") != nullptr) fail("evses", "give either connectors or evses, not both");
+  if (!v->IsArray() || v->Empty()) fail("evses", "expected a non-empty array of EVSEs, got " + shown(*v));
+  int total = 0;
+  for (rapidjson::SizeType i = 0; i < v->Size(); ++i) {
+    const std::string path = "evses[" + std::to_string(i) + "]";
+    const ObjectReader r((*v)[i], path, {"connectors", "phases", "max_power_w"});
+    EvseInfo evse;
+    evse.id = static_cast<int>(i) + 1;
+    evse.phases = r.integer("phases", 1, 3).value_or(3);
+    if (auto p = r.non_negative_number("max_power_w")) evse.max_power_w = *p;
+    const rapidjson::Value& list = r.required("connectors");
+    if (!list.IsArray() || list.Empty()) fail(r.key_path("connectors"), "expected a non-empty array, got " + shown(list));
+    for (rapidjson::SizeType j = 0; j < list.Size(); ++j) {
+      const std::string cpath = r.key_path("connectors") + "[" + std::to_string(j) + "]";
+      evse.connectors.push_back(read_connector(list[j], cpath, static_cast<int>(j) + 1, evse.phases));
+    }
+    total += static_cast<int>(evse.connectors.size());
+    if (total > kMaxConnectors) fail(path, "more than " + std::to_string(kMaxConnectors) + " connectors in all");
+    config.evses.push_back(std::move(evse));
+  }
+  config.connectors = total;
+}
+
 void read_local(const ObjectReader& top, Config& config) {
   if (auto s = top.path("database")) config.database = *s;
   if (auto s = top.path("control_socket")) {
@@ -492,6 +541,7 @@ void read_local(const ObjectReader& top, Config& config) {
     config.control_socket = *s;
   }
   if (auto n = top.integer("connectors", 1, kMaxConnectors)) config.connectors = *n;
+  read_evses(top, config);
   if (auto b = top.boolean("resume_transactions_after_power_loss")) config.resume_transactions_after_power_loss = *b;
   if (auto n = top.integer("outbox_max_events", 100, 10000000)) config.outbox_max_events = *n;
   read_hal(top, config);
@@ -548,7 +598,7 @@ Config parse_config(std::string_view json) {
   }
   const ObjectReader top(doc, "",
                          {"charge_point_id", "ocpp_version", "csms_url", "security_profile", "basic_auth_password", "tls",
-                          "database", "control_socket", "connectors", "resume_transactions_after_power_loss",
+                          "database", "control_socket", "connectors", "evses", "resume_transactions_after_power_loss",
                           "outbox_max_events", "hal",
                           "ocpp_config", "offline_code", "log"});
   Config config;

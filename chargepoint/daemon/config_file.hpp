@@ -16,6 +16,7 @@
 
 #include "ocpp/common/log.hpp"
 #include "ocpp/common/version.hpp"
+#include "ocpp/cp/topology.hpp"
 #include "ocpp/hal/modbus/modbus_pile.hpp"
 
 namespace ocpp::cp::daemon {
@@ -81,7 +82,11 @@ struct Config {
   // A development default next to the database in the working directory; an installed daemon is
   // configured with e.g. /run/ocpp-chargepoint/control.sock (a folder its service creates).
   std::string control_socket = "chargepoint.sock";
-  int connectors = 2;
+  int connectors = 2;  // in all: the sum over `evses` when they are given
+  // `evses`: EVSEs with their connectors (2.0.1 Part 1 §7). Empty: `connectors` EVSEs with one
+  // connector each. topology() is what the core and the 2.0.1 adapter are given.
+  std::vector<EvseInfo> evses;
+  Topology topology() const { return evses.empty() ? Topology::uniform(connectors) : Topology{evses}; }
   // After a crash or power cut, a transaction that was open goes on when its cable is still in
   // (true), or is stopped with reason PowerLoss (false). Either way it is reported once.
   bool resume_transactions_after_power_loss = false;

@@ -108,7 +108,7 @@ struct Runtime::Parts final : ControlHandler {
     if (is_v201(c)) {
       return std::make_unique<v201::Adapter>(loop, client_options(c),
                                              v201::Identity{"OcppStack", model, c.charge_point_id, OCPP_VERSION}, settings,
-                                             clock, Topology::uniform(c.connectors));
+                                             clock, c.topology());
     }
     return std::make_unique<v16::Adapter>(loop, client_options(c),
                                           v16::Identity{"OcppStack", model, c.charge_point_id, OCPP_VERSION}, settings,
@@ -130,6 +130,7 @@ struct Runtime::Parts final : ControlHandler {
         core(loop, store, *hal, settings, chain, *adapter),
         code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id) {
     hal->set_listener(&core);
+    core.set_topology(c.topology());
     adapter->bind(core, local_list, cache);
     adapter->bind_security_events(security_events);
     wire_offline_code(c);

@@ -1,6 +1,7 @@
 #include "ocpp/cp/charge_point.hpp"
 
 #include <ctime>
+#include <stdexcept>
 
 #include "connector.hpp"
 #include "ocpp/common/log.hpp"
@@ -42,8 +43,37 @@ ChargePoint::ChargePoint(EventLoop& loop, Store& store, hal::Hal& hal, Settings&
       auth_(auth),
       csms_(csms),
       transactions_(store.db()),
-      outbox_(store.db()) {
+      outbox_(store.db()),
+      topology_(Topology::uniform(hal.connector_count())) {
   for (ConnectorId id = 1; id <= hal.connector_count(); ++id) connectors_.push_back(std::make_unique<Connector>(*this, id));
+}
+
+void ChargePoint::set_topology(Topology topology) {
+  if (topology.connector_count() != connector_count()) {
+    throw std::invalid_argument("the topology has " + std::to_string(topology.connector_count()) +
+                                " connectors, the hardware " + std::to_string(connector_count()));
+  }
+  topology_ = std::move(topology);
+  for (const auto& c : connectors_) update_siblings(c->id());
+}
+
+void ChargePoint::update_siblings(ConnectorId changed) {
+  const auto where = topology_.located(changed);
+  if (!where) return;
+  const EvseInfo* evse = topology_.evse(where->first);
+  if (evse == nullptr || evse->connectors.size() < 2) return;
+  // Each connector of the EVSE is out of service while another one of it is in use. A connector
+  // taken out this way is not in use itself, so two cables plugged at once leave the first one
+  // in service and the second one out, and the rule settles.
+  for (const auto& c : evse->connectors) {
+    const ConnectorId id = *topology_.flat(evse->id, c.id);
+    bool other_in_use = false;
+    for (const auto& o : evse->connectors) {
+      const ConnectorId other = *topology_.flat(evse->id, o.id);
+      if (other != id && connectors_[static_cast<std::size_t>(other - 1)]->in_use()) other_in_use = true;
+    }
+    connectors_[static_cast<std::size_t>(id - 1)]->set_sibling_busy(other_in_use);
+  }
 }
 
 ChargePoint::~ChargePoint() {
@@ -323,6 +353,12 @@ void ChargePoint::close_after_power_loss(const TransactionRecord& record, double
 // --- status reporting ---
 
 void ChargePoint::connector_status_changed(ConnectorId id) {
+  report_after_minimum_duration(id);
+  // Then the other connectors of its EVSE, so that the CSMS hears of the cause first.
+  if (id != 0) update_siblings(id);
+}
+
+void ChargePoint::report_after_minimum_duration(ConnectorId id) {
   const auto minimum = settings_.get_int("minimum_status_duration_s");
   const auto it = status_timers_.find(id);
   if (it != status_timers_.end()) {

@@ -27,7 +27,7 @@ Connector::~Connector() {
 }
 
 bool Connector::usable() const {
-  return operative_ && error_ == ErrorCode::NoError && !tx_ && !pending_stop_;
+  return in_service() && error_ == ErrorCode::NoError && !tx_ && !pending_stop_;
 }
 
 void Connector::feed(ConnectorInput input) {
@@ -167,8 +167,8 @@ void Connector::present(const std::string& id, IdSource source,
     answer(false, "connector " + std::to_string(id_) + " is still authorizing another id");
     return;
   }
-  if (!operative_ || error_ != ErrorCode::NoError) {
-    show("Out of service");
+  if (!in_service() || error_ != ErrorCode::NoError) {
+    show(sibling_busy_ ? "In use: another connector of this charger" : "Out of service");
     answer(false, "connector " + std::to_string(id_) + " is " + std::string(summary(state())));
     return;
   }
@@ -360,9 +360,27 @@ void Connector::apply_fault() {
 
 void Connector::set_operative(bool operative) {
   if (operative == operative_) return;
+  const bool before = in_service();
   operative_ = operative;
-  feed(operative ? ConnectorInput::Operative : ConnectorInput::Inoperative);
-  if (!operative) {
+  service_changed(before);
+}
+
+// 2.0.1 Part 1 §7: an EVSE delivers energy to one EV at a time, so while one of its connectors is
+// in use the others are out of service (Unavailable), and back when it is free again.
+void Connector::set_sibling_busy(bool busy) {
+  if (busy == sibling_busy_) return;
+  const bool before = in_service();
+  sibling_busy_ = busy;
+  service_changed(before);
+}
+
+bool Connector::in_use() const { return in_service() && (tx_ || state().session != SessionPhase::None); }
+
+void Connector::service_changed(bool before) {
+  const bool now = in_service();
+  if (now == before) return;
+  feed(now ? ConnectorInput::Operative : ConnectorInput::Inoperative);
+  if (!now) {
     end_session();
     show("Unavailable");
   } else {
@@ -443,7 +461,7 @@ std::optional<std::int64_t> Connector::transaction_pk() const {
 
 bool Connector::resume_after_power_loss(const TransactionRecord& record) {
   auto& hw = cp_.hal().connector(id_);
-  if (hw.pilot() == hal::PilotState::A || !operative_ || error_ != ErrorCode::NoError || tx_) return false;
+  if (hw.pilot() == hal::PilotState::A || !in_service() || error_ != ErrorCode::NoError || tx_) return false;
   auto reading = read_meter();
   if (!reading) return false;
   Transaction tx;

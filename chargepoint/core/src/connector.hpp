@@ -70,6 +70,10 @@ class Connector {
   void stop(StopReason reason, const std::optional<std::string>& by = std::nullopt);
   void confirm_start(const IdTagInfo& info);
   void set_operative(bool operative);  // effective availability (pile and connector)
+  // Another connector of the same EVSE is in use (charge_point.cpp, update_siblings).
+  void set_sibling_busy(bool busy);
+  // In service and taken: a session (cable, id, transaction, or one finishing) holds it.
+  bool in_use() const;
   bool unlock();
   void sample(const std::string& context, const std::vector<std::string>& measurands, bool for_stop_data);
   void aligned_sample();
@@ -190,6 +194,10 @@ class Connector {
   bool ev_connected_used_ = false;  // this plug-in already began a transaction (TxStartPoint EVConnected)
   bool ev_ready_ = false;
   bool operative_ = true;
+  bool sibling_busy_ = false;
+  // Operative, and no other connector of its EVSE in use: the machine's Operative input.
+  bool in_service() const { return operative_ && !sibling_busy_; }
+  void service_changed(bool before);
   bool authorizing_ = false;
   int batch_depth_ = 0;
   ConnectorState batch_from_;

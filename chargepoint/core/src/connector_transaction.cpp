@@ -19,12 +19,12 @@ bool Connector::starts_at(TxPoint p) const { return cp_.rules().start_points.cou
 bool Connector::stops_at(TxPoint p) const { return cp_.rules().stop_points.count(p) != 0; }
 
 bool Connector::takes_remote_start() const {
-  if (!operative_ || error_ != ErrorCode::NoError || pending_stop_ || session_ || authorizing_) return false;
+  if (!in_service() || error_ != ErrorCode::NoError || pending_stop_ || session_ || authorizing_) return false;
   return !tx_ || !tx_->authorized;
 }
 
 void Connector::try_start(Milestone completed_by) {
-  if (pending_stop_ || !operative_ || error_ != ErrorCode::NoError) return;
+  if (pending_stop_ || !in_service() || error_ != ErrorCode::NoError) return;
   // A remote start stays a remote start when the cable comes after it (2.0.1: the first event
   // after RequestStartTransaction carries triggerReason RemoteStart).
   if (completed_by == Milestone::EvConnected && session_ && session_->source == IdSource::Remote) {

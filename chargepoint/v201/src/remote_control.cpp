@@ -20,9 +20,15 @@ void Adapter::register_remote_control_handlers() {
     if (registration_ != Registration::Accepted) return res;
     RemoteStartRequest start;
     if (req.evseId) {
+      // F01: the EVSE's connector that takes the start (the one whose cable is in, when the EVSE
+      // has several: the others are out of service while it is in use), else its first.
       const auto flat = topology_.flat(*req.evseId, 1);
       if (!flat) return res;
       start.connector = *flat;
+      for (const auto& c : topology_.evse(*req.evseId)->connectors) {
+        const ConnectorId id = *topology_.flat(*req.evseId, c.id);
+        if (core_->state(id).session == SessionPhase::Preparing) start.connector = id;
+      }
     }
     start.id_tag = req.idToken.idToken.str();
     start.id_token_type = std::string(m::to_string(req.idToken.type));

@@ -36,6 +36,59 @@ TEST_F(ChargePointAvailability, IdleConnectorBecomesUnavailableAtOnce) {
   EXPECT_EQ(cp().change_availability(9, false), AvailabilityAnswer::Rejected);
 }
 
+// One EVSE with two connectors (a socket and a tethered cable): it powers one EV at a time, so the
+// connector in use puts the other out of service until it is free again (2.0.1 Part 1 §7).
+TEST_F(ChargePointAvailability, ConnectorsOfOneEvseAreUsedOneAtATime) {
+  boot();
+  Topology t;
+  t.evses.push_back(EvseInfo{1, {ConnectorInfo{1, "sType2", 3}, ConnectorInfo{2, "cCCS2", 3}}, 3, 22080});
+  cp().set_topology(t);
+  csms_.known["TAG-1"] = AuthorizationStatus::Accepted;
+  csms_.known["TAG-2"] = AuthorizationStatus::Accepted;
+
+  ASSERT_EQ(pile().plug(1), "");
+  EXPECT_EQ(status(1), S::Preparing);
+  EXPECT_EQ(status(2), S::Unavailable);
+  EXPECT_EQ(csms_.last_of(2)->status, S::Unavailable);
+  // A cable in the other one at the same time starts nothing there.
+  ASSERT_EQ(pile().plug(2), "");
+  bool accepted = true;
+  std::string reason;
+  cp().present(2, "TAG-2", IdSource::Rfid, [&](bool a, const std::string& r) {
+    accepted = a;
+    reason = r;
+  });
+  EXPECT_FALSE(accepted);
+  EXPECT_EQ(reason, "connector 2 is Unavailable");
+  EXPECT_FALSE(cp().remote_start(2, "TAG-2"));
+  EXPECT_EQ(status(1), S::Preparing);  // the first one keeps its session
+
+  // The first driver charges; when the cable leaves, the second connector is free again, and the
+  // EV already plugged in there shows.
+  ASSERT_EQ(pile().present_id(1, "TAG-1"), "");
+  ASSERT_EQ(pile().ev_charge(1), "");
+  EXPECT_EQ(status(1), S::Charging);
+  EXPECT_EQ(status(2), S::Unavailable);
+  ASSERT_EQ(pile().press_stop(1), "");
+  EXPECT_EQ(status(2), S::Unavailable) << "Finishing still holds the EVSE";
+  ASSERT_EQ(pile().unplug(1), "");
+  EXPECT_EQ(status(1), S::Unavailable);
+  EXPECT_EQ(status(2), S::Preparing);
+  ASSERT_EQ(pile().present_id(2, "TAG-2"), "");
+  ASSERT_EQ(pile().ev_charge(2), "");
+  EXPECT_EQ(status(2), S::Charging);
+  EXPECT_TRUE(tx(2).has_value());
+}
+
+// Separate EVSEs (the default, `connectors: N`) never hold each other.
+TEST_F(ChargePointAvailability, SeparateEvsesAreIndependent) {
+  boot();
+  ASSERT_EQ(pile().plug(1), "");
+  EXPECT_EQ(status(2), S::Available);
+  Topology t = Topology::uniform(3);
+  EXPECT_THROW(cp().set_topology(t), std::invalid_argument);
+}
+
 // During a transaction: Scheduled, the transaction goes on, and the change applies when it stops.
 TEST_F(ChargePointAvailability, DuringATransactionItIsScheduled) {
   boot();

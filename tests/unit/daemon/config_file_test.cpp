@@ -111,6 +111,36 @@ TEST_F(ConfigFileTest, DefaultsOfAMinimalConfiguration) {
   EXPECT_FALSE(c.log.syslog);
 }
 
+// EVSEs with their connectors instead of `connectors: N`: the connectors are counted across them,
+// and the topology the core and the 2.0.1 adapter get is what the file says.
+TEST_F(ConfigFileTest, EvsesDescribeTheTopology) {
+  const Config c = parse_config(with(R"("evses": [
+      {"connectors": [{"type": "cType2"}, {"type": "cCCS2", "phases": 3}], "max_power_w": 50000},
+      {"connectors": [{"type": "sType2", "phases": 1}], "phases": 1}])"));
+  EXPECT_EQ(c.connectors, 3);
+  const Topology t = c.topology();
+  ASSERT_EQ(t.evses.size(), 2u);
+  EXPECT_EQ(t.evses[0].connectors.size(), 2u);
+  EXPECT_EQ(t.evses[0].connectors[1].type, "cCCS2");
+  EXPECT_DOUBLE_EQ(t.evses[0].max_power_w, 50000);
+  EXPECT_EQ(t.evses[1].phases, 1);
+  EXPECT_EQ(t.evses[1].connectors[0].phases, 1);
+  EXPECT_EQ(t.flat(2, 1), std::optional<ConnectorId>(3));
+  // Without `evses`, `connectors: N` is N EVSEs of one connector each.
+  EXPECT_EQ(parse_config(kMinimal).topology().evses.size(), 2u);
+}
+
+TEST_F(ConfigFileTest, WrongEvsesAreRefusedWithTheirPath) {
+  refusal(with(R"("connectors": 2, "evses": [{"connectors": [{}]}])"), "evses: give either connectors or evses, not both");
+  refusal(with(R"("evses": [])"), "evses: expected a non-empty array of EVSEs, got []");
+  refusal(with(R"("evses": [{"connectors": []}])"), "evses[0].connectors: expected a non-empty array, got []");
+  refusal(with(R"("evses": [{"connectors": [{"type": "Type2"}]}])"),
+          R"(evses[0].connectors[0].type: not an OCPP 2.0.1 connector type (cType2, cCCS2, sType2, ...), got "Type2")");
+  refusal(with(R"("evses": [{"phases": 1, "connectors": [{"phases": 3}]}])"),
+          "evses[0].connectors[0].phases: more phases than its EVSE has (1)");
+  refusal(with(R"("evses": [{"connectors": [{"kind": "x"}]}])"), "evses[0].connectors[0].kind: unknown key");
+}
+
 TEST_F(ConfigFileTest, UnknownKeysAreRefusedWithTheirPath) {
   EXPECT_EQ(refusal(with(R"("conectors": 2)"), "conectors: unknown key (did you mean connectors?)"), "conectors");
   EXPECT_EQ(refusal(with(R"("colour": "blue")"), "colour: unknown key"), "colour");

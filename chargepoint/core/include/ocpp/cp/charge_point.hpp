@@ -18,6 +18,7 @@
 #include "ocpp/cp/ports.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/store.hpp"
+#include "ocpp/cp/topology.hpp"
 #include "ocpp/cp/transactions.hpp"
 #include "ocpp/hal/hal.hpp"
 
@@ -140,6 +141,11 @@ class ChargePoint final : public hal::HalListener {
   // The state of a connector (0: the pile as a whole, whose availability alone means something).
   ConnectorState state(ConnectorId id) const;
   Availability availability(ConnectorId id) const { return state(id).availability; }
+  // What the pile is made of: N EVSEs of one connector each until told otherwise. Connectors of one
+  // EVSE share its power path: one in use puts the others out of service. Throws
+  // std::invalid_argument when the topology's connectors are not the hardware's.
+  void set_topology(Topology topology);
+  const Topology& topology() const { return topology_; }
   const TransactionRules& rules() const { return rules_; }
   void set_rules(const TransactionRules& rules) { rules_ = rules; }
   // Appends an outbox event, marked offline when the CSMS cannot hear of it now (2.0.1 `offline`).
@@ -174,6 +180,8 @@ class ChargePoint final : public hal::HalListener {
   void load_availability();
   void schedule_aligned_sample();
   ConnectorState pile_state() const;
+  void update_siblings(ConnectorId changed);
+  void report_after_minimum_duration(ConnectorId id);
 
   EventLoop& loop_;
   Store& store_;
@@ -189,6 +197,7 @@ class ChargePoint final : public hal::HalListener {
   ErrorCode pile_error_ = ErrorCode::NoError;
   TimerId aligned_timer_ = 0;
   TransactionRules rules_;
+  Topology topology_;
   std::map<ConnectorId, std::pair<ConnectorState, ErrorCode>> reported_;
   std::map<ConnectorId, TimerId> status_timers_;
 };
