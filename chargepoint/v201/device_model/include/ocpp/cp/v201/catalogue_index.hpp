@@ -36,7 +36,8 @@ class CatalogueIndex {
   bool has_component(const EntryAddress& where) const;
 
  private:
-  // Open addressing with linear probing; a slot holds an entry's position + 1, 0 when empty.
+  // Open addressing with linear probing; a slot holds an entry's position + 1, 0 when empty. Both
+  // tables have the size table_for() gives for all entries, so slot() serves both.
   static std::vector<std::uint32_t> table_for(std::size_t count);
   std::size_t slot(std::uint64_t hash) const { return static_cast<std::size_t>(hash) & (variables_.size() - 1); }
 
