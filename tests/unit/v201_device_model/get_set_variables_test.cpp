@@ -144,8 +144,8 @@ TEST(V201Variables, AControllerHasOnlyTheActualAttribute) {
       EXPECT_EQ(put.attributeType, type);
     }
   }
-  EXPECT_EQ(get(p, component("OCPPCommCtrlr"), variable("HeartbeatInterval"), AttributeEnumType::Actual).attributeStatus,
-            GetVariableStatusEnumType::Accepted);
+  const auto actual = get(p, component("OCPPCommCtrlr"), variable("HeartbeatInterval"), AttributeEnumType::Actual);
+  EXPECT_EQ(actual.attributeStatus, GetVariableStatusEnumType::Accepted);
   EXPECT_EQ(p.settings.get("heartbeat_interval_s"), "300");  // unchanged
   EXPECT_EQ(p.settings.get("offline_threshold_s"), "5");
 }

@@ -91,7 +91,8 @@ DeviceModel::Lookup DeviceModel::find(const ComponentType& component, const Vari
   // No component of this charging station has an instance.
   if (component.instance && !component.instance->empty()) return found;
   const EntryAddress where{component.name.str(), evse_of(component), connector_of(component)};
-  found.entry = index_.find(where, variable.name.str(), variable.instance ? variable.instance->str() : std::string_view());
+  const std::string_view instance = variable.instance ? std::string_view(variable.instance->str()) : std::string_view();
+  found.entry = index_.find(where, variable.name.str(), instance);
   found.component_known = found.entry != nullptr || index_.has_component(where);
   return found;
 }

@@ -49,8 +49,8 @@ std::size_t component(const ComponentType& c) {
 }
 
 std::size_t variable(const VariableType& v) {
-  return member("variable",
-                kObject + custom(v.customData) + member("name", text(v.name.str())) + optional_text("instance", v.instance));
+  return member("variable", kObject + custom(v.customData) + member("name", text(v.name.str())) +
+                                optional_text("instance", v.instance));
 }
 
 std::size_t attribute_type(const std::optional<AttributeEnumType>& a) {
