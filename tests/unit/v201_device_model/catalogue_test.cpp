@@ -15,6 +15,7 @@
 namespace ocpp::cp::v201 {
 namespace {
 
+using ocpp::v201::AttributeEnumType;
 using ocpp::v201::DataEnumType;
 using ocpp::v201::MutabilityEnumType;
 
@@ -57,6 +58,25 @@ TEST(V201Catalogue, TypesAgreeWithTheSettingsAndOnlySettingsAreWritable) {
     // A secret is write-only, and write-only is only for secrets.
     EXPECT_EQ(spec->secret, d.mutability == MutabilityEnumType::WriteOnly) << d.variable;
   }
+}
+
+// Part 1 §4.3: controllers use only Actual. An attribute besides Actual is read-only: writing one
+// needs a store of its own and a block that honours it, which DeviceModel::set_variables lacks.
+TEST(V201Catalogue, OnlyPhysicalQuantitiesHaveAttributesBesidesActual) {
+  int more = 0;
+  for (const auto& d : variable_defs()) {
+    std::set<AttributeEnumType> types{AttributeEnumType::Actual};
+    for (const auto& a : d.more_attributes) {
+      ++more;
+      EXPECT_NE(d.scope, Scope::Station) << d.component << "." << d.variable;
+      EXPECT_EQ(a.mutability, MutabilityEnumType::ReadOnly) << d.component << "." << d.variable;
+      EXPECT_NE(a.source, Source::Setting) << d.component << "." << d.variable;
+      EXPECT_TRUE(types.insert(a.type).second) << d.component << "." << d.variable << " repeats an attribute";
+      EXPECT_EQ(attribute_mutability(d, a.type), a.mutability);
+    }
+    EXPECT_EQ(attribute_mutability(d, AttributeEnumType::Actual), d.mutability);
+  }
+  EXPECT_EQ(more, 1);  // EVSE.Power's MaxSet
 }
 
 TEST(V201Catalogue, SettingsOf201RegisterBesideTheCoreOnes) {

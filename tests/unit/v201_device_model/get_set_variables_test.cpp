@@ -129,17 +129,79 @@ TEST(V201Variables, UnknownComponentAndUnknownVariable) {
             SetVariableStatusEnumType::UnknownVariable);
 }
 
-TEST(V201Variables, OnlyTheActualAttributeIsSupported) {
+// Part 1 §4.3: controllers use only Actual. OCTT TC_B_34_CS / TC_B_37_CS (B06.FR.08, B05.FR.06):
+// OCPPCommCtrlr.OfflineThreshold's Target is NotSupportedAttributeType.
+TEST(V201Variables, AControllerHasOnlyTheActualAttribute) {
   Pile p;
   for (const auto type : {AttributeEnumType::Target, AttributeEnumType::MinSet, AttributeEnumType::MaxSet}) {
-    EXPECT_EQ(get(p, component("OCPPCommCtrlr"), variable("HeartbeatInterval"), type).attributeStatus,
+    for (const auto* name : {"OfflineThreshold", "HeartbeatInterval"}) {
+      const auto got = get(p, component("OCPPCommCtrlr"), variable(name), type);
+      EXPECT_EQ(got.attributeStatus, GetVariableStatusEnumType::NotSupportedAttributeType) << name;
+      EXPECT_EQ(got.attributeType, type);
+      EXPECT_FALSE(got.attributeValue);
+      const auto put = set(p, component("OCPPCommCtrlr"), variable(name), "7", true, type);
+      EXPECT_EQ(put.attributeStatus, SetVariableStatusEnumType::NotSupportedAttributeType) << name;
+      EXPECT_EQ(put.attributeType, type);
+    }
+  }
+  const auto actual = get(p, component("OCPPCommCtrlr"), variable("HeartbeatInterval"), AttributeEnumType::Actual);
+  EXPECT_EQ(actual.attributeStatus, GetVariableStatusEnumType::Accepted);
+  EXPECT_EQ(p.settings.get("heartbeat_interval_s"), "300");  // unchanged
+  EXPECT_EQ(p.settings.get("offline_threshold_s"), "5");
+}
+
+// EVSE.Power: Actual is what the EVSE delivers now, MaxSet the most it is set to deliver (the
+// topology's maximum, also its maxLimit); both read-only, and it has no Target or MinSet.
+TEST(V201Variables, EvsePowerHasItsMaxSetAttribute) {
+  Pile p;
+  const auto max_set = get(p, component("EVSE", 2), variable("Power"), AttributeEnumType::MaxSet);
+  EXPECT_EQ(max_set.attributeStatus, GetVariableStatusEnumType::Accepted);
+  EXPECT_EQ(max_set.attributeType, AttributeEnumType::MaxSet);
+  ASSERT_TRUE(max_set.attributeValue);
+  EXPECT_EQ(max_set.attributeValue->str(), "22080");
+  EXPECT_EQ(get(p, component("EVSE", 2), variable("Power")).attributeValue->str(), "2001");  // Actual
+  for (const auto type : {AttributeEnumType::Target, AttributeEnumType::MinSet}) {
+    EXPECT_EQ(get(p, component("EVSE", 1), variable("Power"), type).attributeStatus,
               GetVariableStatusEnumType::NotSupportedAttributeType);
-    EXPECT_EQ(set(p, component("OCPPCommCtrlr"), variable("HeartbeatInterval"), "5", true, type).attributeStatus,
+    EXPECT_EQ(set(p, component("EVSE", 1), variable("Power"), "1000", true, type).attributeStatus,
               SetVariableStatusEnumType::NotSupportedAttributeType);
   }
-  EXPECT_EQ(get(p, component("OCPPCommCtrlr"), variable("HeartbeatInterval"), AttributeEnumType::Actual).attributeStatus,
-            GetVariableStatusEnumType::Accepted);
-  EXPECT_NE(p.settings.get("heartbeat_interval_s"), "5");
+  const auto write = set(p, component("EVSE", 1), variable("Power"), "7000", true, AttributeEnumType::MaxSet);
+  EXPECT_EQ(write.attributeStatus, SetVariableStatusEnumType::Rejected);
+  ASSERT_TRUE(write.attributeStatusInfo);
+  EXPECT_EQ(write.attributeStatusInfo->reasonCode.str(), "ReadOnly");
+  EXPECT_EQ(get(p, component("EVSE", 1), variable("Power"), AttributeEnumType::MaxSet).attributeValue->str(), "22080");
+  // Another variable of the same EVSE has Actual alone.
+  EXPECT_EQ(get(p, component("EVSE", 1), variable("SupplyPhases"), AttributeEnumType::MaxSet).attributeStatus,
+            GetVariableStatusEnumType::NotSupportedAttributeType);
+}
+
+// What a CSMS reads as minLimit/maxLimit (characteristics) is what it may write: the limits are
+// accepted, one past either is Rejected with the reason (B05).
+TEST(V201Variables, WritesOutsideMinLimitAndMaxLimitAreRejectedWithTheReason) {
+  Pile p;
+  int bounded = 0;
+  for (const auto& e : p.model.entries()) {
+    if (e.def->type != DataEnumType::integer || e.def->mutability != MutabilityEnumType::ReadWrite) continue;
+    const auto c = p.model.characteristics(e);
+    ASSERT_TRUE(c.minLimit && c.maxLimit) << e.def->variable;
+    ++bounded;
+    const auto name = std::string(e.def->variable);
+    const auto low = static_cast<std::int64_t>(*c.minLimit);
+    const auto high = static_cast<std::int64_t>(*c.maxLimit);
+    for (const auto inside : {low, high}) {
+      const auto r = set(p, p.model.component_of(e), p.model.variable_of(e), std::to_string(inside));
+      EXPECT_NE(r.attributeStatus, SetVariableStatusEnumType::Rejected) << name << " " << inside << " " << info(r);
+    }
+    const auto below = set(p, p.model.component_of(e), p.model.variable_of(e), std::to_string(low - 1));
+    EXPECT_EQ(below.attributeStatus, SetVariableStatusEnumType::Rejected) << name;
+    EXPECT_NE(info(below).find("below the minimum " + std::to_string(low)), std::string::npos) << info(below);
+    const auto above = set(p, p.model.component_of(e), p.model.variable_of(e), std::to_string(high + 1));
+    EXPECT_EQ(above.attributeStatus, SetVariableStatusEnumType::Rejected) << name;
+    EXPECT_EQ(above.attributeStatusInfo->reasonCode.str(), "InvalidValue");
+    EXPECT_EQ(p.model.value_of(e), std::to_string(high)) << name << ": a rejected write changes nothing";
+  }
+  EXPECT_GE(bounded, 15);
 }
 
 TEST(V201Variables, EveryReadOnlyVariableIsRejectedBySetVariablesAndUnchanged) {

@@ -228,7 +228,6 @@ TEST(V201Reports, CharacteristicsAndAttributesComeFromTheSettings) {
   const auto items = items_of(base(p, ReportBaseEnumType::FullInventory).messages);
   for (const auto& item : items) {
     EXPECT_FALSE(item.variableCharacteristics->supportsMonitoring);
-    EXPECT_EQ(item.variableAttribute.size(), 1u);
     EXPECT_EQ(item.variableAttribute.at(0).type, AttributeEnumType::Actual);
   }
   const auto* heartbeat = find(items, {"OCPPCommCtrlr", 0, 0, "HeartbeatInterval", ""});
@@ -265,6 +264,40 @@ void expect_well_formed_parts(const std::vector<NotifyReportRequest>& messages, 
     items += messages[i].reportData->size();
   }
   EXPECT_EQ(items, total_items);
+}
+
+// B07/B08: a report lists every attribute a variable has, each with its own mutability. Controllers
+// have Actual alone (Part 1 §4.3); EVSE.Power also has MaxSet, the most the EVSE is set to deliver.
+TEST(V201Reports, EveryAttributeOfAVariableIsReportedOnce) {
+  Pile p;
+  const auto items = items_of(base(p, ReportBaseEnumType::FullInventory).messages);
+  for (const auto& item : items) {
+    std::set<AttributeEnumType> types;
+    for (const auto& a : item.variableAttribute) {
+      ASSERT_TRUE(a.type && a.mutability);
+      EXPECT_TRUE(types.insert(*a.type).second) << item.variable.name << ": " << to_string(*a.type) << " twice";
+    }
+    const bool controller = item.component.name.str().size() > 5 &&
+                            item.component.name.str().compare(item.component.name.str().size() - 5, 5, "Ctrlr") == 0;
+    if (controller) {
+      EXPECT_EQ(types, std::set<AttributeEnumType>{AttributeEnumType::Actual}) << item.component.name;
+    }
+  }
+  for (const auto& [evse, most] : {std::pair<int, double>{1, 22080}, {2, 11040}}) {
+    const auto* power = find(items, {"EVSE", evse, 0, "Power", ""});
+    ASSERT_NE(power, nullptr);
+    ASSERT_EQ(power->variableAttribute.size(), 2u);
+    const auto& actual = power->variableAttribute[0];
+    EXPECT_EQ(actual.mutability, MutabilityEnumType::ReadOnly);
+    EXPECT_EQ(actual.value->str(), "0");  // FakeLive: nothing delivered
+    const auto& max_set = power->variableAttribute[1];
+    EXPECT_EQ(max_set.type, AttributeEnumType::MaxSet);
+    EXPECT_EQ(max_set.mutability, MutabilityEnumType::ReadOnly);
+    ASSERT_TRUE(max_set.value);
+    EXPECT_EQ(std::stod(max_set.value->str()), most);
+    EXPECT_EQ(max_set.constant, true);
+    EXPECT_EQ(power->variableCharacteristics->maxLimit, most);
+  }
 }
 
 TEST(V201Reports, NotifyReportsAreCutAtItemsPerMessage) {

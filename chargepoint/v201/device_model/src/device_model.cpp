@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "ocpp/common/log.hpp"
+#include "ocpp/cp/v201/request_size.hpp"
 #include "ocpp/messages/serialize.hpp"
 #include "ocpp/rpc/typed.hpp"
 
@@ -21,17 +22,41 @@ constexpr std::string_view kLog = "v201.device_model";
 int evse_of(const ComponentType& c) { return c.evse ? c.evse->id : 0; }
 int connector_of(const ComponentType& c) { return c.evse && c.evse->connectorId ? *c.evse->connectorId : 0; }
 
-bool same_component(const CatalogueEntry& e, const ComponentType& c) {
-  // No component of this charging station has an instance.
-  if (c.instance && !c.instance->empty()) return false;
-  return iequals(e.def->component, c.name.str()) && e.evse == evse_of(c) && e.connector == connector_of(c);
+AttributeEnumType attribute_of(const std::optional<AttributeEnumType>& type) {
+  return type.value_or(AttributeEnumType::Actual);  // the schema's default
 }
 
-bool same_variable(const VariableDef& d, const VariableType& v) {
-  return iequals(d.variable, v.name.str()) && iequals(d.instance, v.instance ? v.instance->str() : std::string());
+// The entries of the catalogue on `topology`, in report order: the station's components, then each
+// EVSE followed by its connectors.
+std::vector<CatalogueEntry> place(const std::vector<VariableDef>& defs, const Topology& topology) {
+  std::vector<CatalogueEntry> entries;
+  for (const auto& d : defs) {
+    if (d.scope == Scope::Station) entries.push_back({&d, 0, 0});
+  }
+  for (const auto& evse : topology.evses) {
+    for (const auto& d : defs) {
+      if (d.scope == Scope::Evse) entries.push_back({&d, evse.id, 0});
+    }
+    for (const auto& connector : evse.connectors) {
+      for (const auto& d : defs) {
+        if (d.scope == Scope::Connector) entries.push_back({&d, evse.id, connector.id});
+      }
+    }
+  }
+  return entries;
 }
 
-bool actual(const std::optional<AttributeEnumType>& type) { return !type || *type == AttributeEnumType::Actual; }
+const std::vector<VariableDef>& checked_defs(const Settings& settings) {
+  const auto& defs = variable_defs();
+  for (const auto& d : defs) {
+    if (d.source == Source::Setting && !settings.has(d.setting)) {
+      throw std::invalid_argument("device model: " + std::string(d.component) + "." + std::string(d.variable) +
+                                  " needs setting " + std::string(d.setting) +
+                                  ", which is not registered (register v201::all_setting_specs())");
+    }
+  }
+  return defs;
+}
 
 // attributeStatusInfo: additionalInfo holds at most 512 characters; cut at a UTF-8 boundary.
 StatusInfoType status_info(std::string_view code, std::string_view text) {
@@ -55,46 +80,26 @@ struct DeviceModel::Lookup {
 };
 
 DeviceModel::DeviceModel(Settings& settings, Topology topology, const LiveValues& live)
-    : settings_(settings), topology_(std::move(topology)), live_(live) {
-  const auto& defs = variable_defs();
-  for (const auto& d : defs) {
-    if (d.source == Source::Setting && !settings_.has(d.setting)) {
-      throw std::invalid_argument("device model: " + std::string(d.component) + "." + std::string(d.variable) +
-                                  " needs setting " + std::string(d.setting) +
-                                  ", which is not registered (register v201::all_setting_specs())");
-    }
-  }
-  // Report order: the station's components, then each EVSE followed by its connectors.
-  for (const auto& d : defs) {
-    if (d.scope == Scope::Station) entries_.push_back({&d, 0, 0});
-  }
-  for (const auto& evse : topology_.evses) {
-    for (const auto& d : defs) {
-      if (d.scope == Scope::Evse) entries_.push_back({&d, evse.id, 0});
-    }
-    for (const auto& connector : evse.connectors) {
-      for (const auto& d : defs) {
-        if (d.scope == Scope::Connector) entries_.push_back({&d, evse.id, connector.id});
-      }
-    }
-  }
-}
+    : settings_(settings),
+      topology_(std::move(topology)),
+      live_(live),
+      entries_(place(checked_defs(settings_), topology_)),
+      index_(entries_) {}
 
 DeviceModel::Lookup DeviceModel::find(const ComponentType& component, const VariableType& variable) const {
   Lookup found;
-  for (const auto& e : entries_) {
-    if (!same_component(e, component)) continue;
-    found.component_known = true;
-    if (same_variable(*e.def, variable)) {
-      found.entry = &e;
-      break;
-    }
-  }
+  // No component of this charging station has an instance.
+  if (component.instance && !component.instance->empty()) return found;
+  const EntryAddress where{component.name.str(), evse_of(component), connector_of(component)};
+  const std::string_view instance = variable.instance ? std::string_view(variable.instance->str()) : std::string_view();
+  found.entry = index_.find(where, variable.name.str(), instance);
+  found.component_known = found.entry != nullptr || index_.has_component(where);
   return found;
 }
 
-void DeviceModel::check_limits(std::size_t items, std::size_t bytes, const char* max_items, const char* max_bytes,
-                               const char* what) const {
+void DeviceModel::check_limits(std::size_t items, std::size_t bytes_bound,
+                               const std::function<std::size_t()>& exact_bytes, const char* max_items,
+                               const char* max_bytes, const char* what) const {
   const auto most = settings_.get_int(max_items);
   if (static_cast<std::int64_t>(items) > most) {
     const auto why = std::string(what) + " has " + std::to_string(items) + " entries, ItemsPerMessage[" + what +
@@ -103,6 +108,8 @@ void DeviceModel::check_limits(std::size_t items, std::size_t bytes, const char*
     throw rpc::CallErrorReply(RpcErrorCode::OccurrenceConstraintViolation, why);
   }
   const auto largest = settings_.get_int(max_bytes);
+  if (static_cast<std::int64_t>(bytes_bound) <= largest) return;  // the usual case: nothing written
+  const auto bytes = exact_bytes();
   if (static_cast<std::int64_t>(bytes) > largest) {
     const auto why = std::string(what) + " takes " + std::to_string(bytes) + " bytes, BytesPerMessage[" + what +
                      "] is " + std::to_string(largest);
@@ -113,7 +120,8 @@ void DeviceModel::check_limits(std::size_t items, std::size_t bytes, const char*
 
 GetVariablesResponse DeviceModel::get_variables(const GetVariablesRequest& request) const {
   // B06.FR.16 (items) and B06.FR.17 (bytes): a CALLERROR, not a partial answer.
-  check_limits(request.getVariableData.size(), ocpp::serialize(request).size(), "get_variables_max_items",
+  check_limits(request.getVariableData.size(), json_size_bound(request),
+               [&request] { return ocpp::serialize(request).size(); }, "get_variables_max_items",
                "get_variables_max_bytes", "GetVariables");
   GetVariablesResponse response;
   response.getVariableResult.reserve(request.getVariableData.size());
@@ -131,10 +139,10 @@ GetVariableResultType DeviceModel::get_one(const GetVariableDataType& item) cons
     result.attributeStatus = GetVariableStatusEnumType::UnknownComponent;
   } else if (found.entry == nullptr) {
     result.attributeStatus = GetVariableStatusEnumType::UnknownVariable;
-  } else if (!actual(item.attributeType)) {
-    // Only the Actual attribute exists (no Target, MinSet or MaxSet).
+  } else if (!attribute_mutability(*found.entry->def, attribute_of(item.attributeType))) {
+    // B06.FR.08: an attribute this variable does not have (a controller's Target, for one).
     result.attributeStatus = GetVariableStatusEnumType::NotSupportedAttributeType;
-  } else if (auto value = value_of(*found.entry)) {
+  } else if (auto value = value_of(*found.entry, attribute_of(item.attributeType))) {
     result.attributeStatus = GetVariableStatusEnumType::Accepted;
     result.attributeValue = std::move(*value);
   } else {
@@ -146,7 +154,8 @@ GetVariableResultType DeviceModel::get_one(const GetVariableDataType& item) cons
 }
 
 SetVariablesResponse DeviceModel::set_variables(const SetVariablesRequest& request, const SetPolicy& policy) {
-  check_limits(request.setVariableData.size(), ocpp::serialize(request).size(), "set_variables_max_items",
+  check_limits(request.setVariableData.size(), json_size_bound(request),
+               [&request] { return ocpp::serialize(request).size(); }, "set_variables_max_items",
                "set_variables_max_bytes", "SetVariables");
   SetVariablesResponse response;
   response.setVariableResult.reserve(request.setVariableData.size());
@@ -175,13 +184,15 @@ SetVariableResultType DeviceModel::set_one(const SetVariableDataType& item, cons
     result.attributeStatus = SetVariableStatusEnumType::UnknownVariable;
     return result;
   }
-  if (!actual(item.attributeType)) {
+  const auto& d = *found.entry->def;
+  const auto mutability = attribute_mutability(d, attribute_of(item.attributeType));
+  if (!mutability) {  // B05.FR.06: an attribute this variable does not have
     result.attributeStatus = SetVariableStatusEnumType::NotSupportedAttributeType;
     return result;
   }
-  const auto& d = *found.entry->def;
-  // B05: a ReadOnly variable is answered Rejected.
-  if (!writable(d)) return reject("ReadOnly", "read-only");
+  // B05: a ReadOnly attribute is answered Rejected. Only Actual attributes are writable here
+  // (AttributeDef), so what follows writes the Actual value's setting.
+  if (*mutability == MutabilityEnumType::ReadOnly) return reject("ReadOnly", "read-only");
   if (d.tls_only && !policy.secrets_allowed) {
     return reject("InsecureConnection", "the offline-code key is set only over security profile 2 or 3 (TLS)");
   }

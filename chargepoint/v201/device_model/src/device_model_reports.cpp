@@ -4,6 +4,7 @@
 
 #include "ocpp/cp/v201/device_model.hpp"
 #include "ocpp/cp/v201/report_split.hpp"
+#include "ocpp/cp/v201/request_size.hpp"
 #include "ocpp/messages/serialize.hpp"
 
 namespace ocpp::cp::v201 {
@@ -46,10 +47,6 @@ bool filters_match(const CatalogueEntry& e, const std::optional<std::vector<Comp
   return false;
 }
 
-bool same_component(const CatalogueEntry& a, const CatalogueEntry& b) {
-  return a.def->component == b.def->component && a.evse == b.evse && a.connector == b.connector;
-}
-
 }  // namespace
 
 Report<GetBaseReportResponse> DeviceModel::get_base_report(const GetBaseReportRequest& request) const {
@@ -74,8 +71,9 @@ Report<GetBaseReportResponse> DeviceModel::get_base_report(const GetBaseReportRe
 
 Report<GetReportResponse> DeviceModel::get_report(const GetReportRequest& request) const {
   // ItemsPerMessage[GetReport] and BytesPerMessage[GetReport] bound what one GetReport may ask.
-  check_limits(request.componentVariable ? request.componentVariable->size() : 0, ocpp::serialize(request).size(),
-               "report_max_items", "report_max_bytes", "GetReport");
+  check_limits(request.componentVariable ? request.componentVariable->size() : 0, json_size_bound(request),
+               [&request] { return ocpp::serialize(request).size(); }, "report_max_items", "report_max_bytes",
+               "GetReport");
   const auto criteria = request.componentCriteria.value_or(std::vector<ComponentCriterionEnumType>{});
   std::vector<ReportDataType> items;
   for (const auto& e : entries_) {
@@ -99,13 +97,7 @@ bool DeviceModel::criteria_match(const CatalogueEntry& e, const std::vector<Comp
   if (criteria.empty()) return true;
   for (const auto criterion : criteria) {
     const auto name = to_string(criterion);
-    const CatalogueEntry* state = nullptr;
-    for (const auto& other : entries_) {
-      if (same_component(other, e) && other.def->variable == name && other.def->instance.empty()) {
-        state = &other;
-        break;
-      }
-    }
+    const auto* state = index_.find({e.def->component, e.evse, e.connector}, name, {});
     if (state == nullptr) {
       if (criterion == ComponentCriterionEnumType::Available || criterion == ComponentCriterionEnumType::Enabled) {
         return true;

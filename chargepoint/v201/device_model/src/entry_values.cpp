@@ -71,15 +71,36 @@ void add_setting_limits(VariableCharacteristicsType& c, const VariableDef& d, co
   }
 }
 
+// Whether a value of that source cannot change while the pile runs (it comes from the topology or
+// this implementation).
+bool constant_source(Source s) {
+  return s == Source::Constant || s == Source::SupplyPhases || s == Source::ConnectorType || s == Source::MaxPower;
+}
+
 }  // namespace
 
-std::optional<std::string> DeviceModel::value_of(const CatalogueEntry& e) const {
+std::optional<std::string> DeviceModel::value_of(const CatalogueEntry& e, AttributeEnumType type) const {
   const auto& d = *e.def;
+  if (type != AttributeEnumType::Actual) {
+    for (const auto& a : d.more_attributes) {
+      if (a.type == type) return attribute_value(e, a);
+    }
+    return std::nullopt;
+  }
   if (!readable(d)) return std::nullopt;
   if (d.source != Source::Setting) return computed_value(e);
   // A secret is never shown, whatever its mutability says.
   if (settings_.spec(d.setting)->secret) return std::nullopt;
   return settings_.get(d.setting);
+}
+
+std::optional<std::string> DeviceModel::attribute_value(const CatalogueEntry& e, const AttributeDef& a) const {
+  if (a.mutability == MutabilityEnumType::WriteOnly) return std::nullopt;
+  if (a.source == Source::MaxPower) {
+    const auto* evse = topology_.evse(e.evse);
+    return decimal_text(evse == nullptr ? 0 : evse->max_power_w);
+  }
+  return std::nullopt;  // AttributeDef: no other source backs an attribute besides Actual yet
 }
 
 std::optional<std::string> DeviceModel::computed_value(const CatalogueEntry& e) const {
@@ -104,6 +125,7 @@ std::optional<std::string> DeviceModel::computed_value(const CatalogueEntry& e) 
     case Source::SecurityProfile: return std::to_string(live_.security_profile());
     case Source::CertificateEntries: return std::to_string(live_.certificate_entries());
     case Source::Identity: return live_.identity();
+    case Source::MaxPower: break;  // an attribute's source (attribute_value), never an Actual value's
   }
   return std::nullopt;
 }
@@ -153,19 +175,26 @@ VariableCharacteristicsType DeviceModel::characteristics(const CatalogueEntry& e
 
 ReportDataType DeviceModel::report_data(const CatalogueEntry& e) const {
   const auto& d = *e.def;
-  VariableAttributeType a;
-  a.type = AttributeEnumType::Actual;
-  a.mutability = d.mutability;
+  VariableAttributeType actual;
+  actual.type = AttributeEnumType::Actual;
+  actual.mutability = d.mutability;
   // B07, B08.FR.03: the value of a WriteOnly variable is left out.
-  if (auto value = value_of(e)) a.value = std::move(*value);
-  if (d.source == Source::Setting) a.persistent = true;  // kept across reboots (table `settings`)
-  if (d.source == Source::Constant || d.source == Source::SupplyPhases || d.source == Source::ConnectorType) {
-    a.constant = true;
-  }
+  if (auto value = value_of(e)) actual.value = std::move(*value);
+  if (d.source == Source::Setting) actual.persistent = true;  // kept across reboots (table `settings`)
+  if (constant_source(d.source)) actual.constant = true;
   ReportDataType r;
   r.component = component_of(e);
   r.variable = variable_of(e);
-  r.variableAttribute.push_back(std::move(a));
+  r.variableAttribute.push_back(std::move(actual));
+  // B07/B08: every attribute the variable has.
+  for (const auto& a : d.more_attributes) {
+    VariableAttributeType more;
+    more.type = a.type;
+    more.mutability = a.mutability;
+    if (auto value = attribute_value(e, a)) more.value = std::move(*value);
+    if (constant_source(a.source)) more.constant = true;
+    r.variableAttribute.push_back(std::move(more));
+  }
   r.variableCharacteristics = characteristics(e);
   return r;
 }

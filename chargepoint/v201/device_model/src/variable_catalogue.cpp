@@ -1,5 +1,7 @@
 #include "ocpp/cp/v201/variable_catalogue.hpp"
 
+#include <utility>
+
 namespace ocpp::cp::v201 {
 namespace {
 
@@ -161,7 +163,14 @@ void add_topology(std::vector<VariableDef>& v) {
     if (scope == Scope::Connector) {
       v.push_back(computed(scope, component, "ConnectorType", T::string, Source::ConnectorType));
     }
-    if (scope == Scope::Evse) v.push_back(computed(scope, component, "Power", T::decimal, Source::Power, "W"));
+    if (scope == Scope::Evse) {
+      // OCA appendix: maxLimit is the most the EVSE can deliver. MaxSet is the most it is set to
+      // deliver (Part 2 appendix, Storage: "maxLimit specifies absolute limit, MaxSet restricts
+      // usage"); the core offers every EVSE its whole capacity, so the two are the topology's.
+      auto power = computed(scope, component, "Power", T::decimal, Source::Power, "W");
+      power.more_attributes.push_back({ocpp::v201::AttributeEnumType::MaxSet, M::ReadOnly, Source::MaxPower});
+      v.push_back(std::move(power));
+    }
     v.push_back(computed(scope, component, "Problem", T::boolean, Source::Problem));
     v.push_back(computed(scope, component, "SupplyPhases", T::integer, Source::SupplyPhases));
   };
@@ -200,6 +209,15 @@ const std::vector<VariableDef>& variable_defs() {
 bool readable(const VariableDef& d) { return d.mutability != ocpp::v201::MutabilityEnumType::WriteOnly; }
 
 bool writable(const VariableDef& d) { return d.mutability != ocpp::v201::MutabilityEnumType::ReadOnly; }
+
+std::optional<ocpp::v201::MutabilityEnumType> attribute_mutability(const VariableDef& d,
+                                                                   ocpp::v201::AttributeEnumType type) {
+  if (type == ocpp::v201::AttributeEnumType::Actual) return d.mutability;
+  for (const auto& a : d.more_attributes) {
+    if (a.type == type) return a.mutability;
+  }
+  return std::nullopt;
+}
 
 bool is_list_type(ocpp::v201::DataEnumType t) {
   using ocpp::v201::DataEnumType;

@@ -12,28 +12,26 @@
 // variable's instance when it has one (OCPPCommCtrlr.MessageAttempts[TransactionEvent]). In a
 // GetReport filter an omitted evse, connectorId, instance or variable matches all.
 //
-// Only the Actual attribute exists; WriteOnly values are never returned or reported.
+// Attributes. Every variable has Actual; a physical quantity may have Target, MinSet or MaxSet
+// too (VariableDef::more_attributes), each with its own mutability. A request for an attribute a
+// variable lacks is answered NotSupportedAttributeType; reports list every attribute a variable
+// has. WriteOnly values are never returned or reported.
 // All calls are made from the event loop thread (DESIGN.md principle 2).
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/topology.hpp"
+#include "ocpp/cp/v201/catalogue_index.hpp"
 #include "ocpp/cp/v201/live_values.hpp"
 #include "ocpp/cp/v201/variable_catalogue.hpp"
 #include "ocpp/v201/messages.hpp"
 
 namespace ocpp::cp::v201 {
-
-// One variable of one component: a definition placed on the topology.
-struct CatalogueEntry {
-  const VariableDef* def = nullptr;
-  int evse = 0;       // 0: not on an EVSE (a controller, ChargingStation)
-  int connector = 0;  // 0: not a connector
-};
 
 struct SetPolicy {
   // DESIGN.md: the offline-code key (OfflineCodeCtrlr.Key) is set only over security profile 2 or
@@ -56,6 +54,9 @@ class DeviceModel {
   // Throws std::invalid_argument when a setting of the catalogue is not registered in `settings`
   // (register all_setting_specs()). `live` must outlive the model.
   DeviceModel(Settings& settings, Topology topology, const LiveValues& live);
+  // The index refers to the entries: neither copied nor moved.
+  DeviceModel(const DeviceModel&) = delete;
+  DeviceModel& operator=(const DeviceModel&) = delete;
 
   // B06. Throws rpc::CallErrorReply OccurrenceConstraintViolation for more entries than
   // ItemsPerMessage[GetVariables], FormatViolation for more bytes than BytesPerMessage[GetVariables].
@@ -72,9 +73,11 @@ class DeviceModel {
 
   // The catalogue on this topology, in report order.
   const std::vector<CatalogueEntry>& entries() const { return entries_; }
-  // What an entry reports: its Actual value (nullopt when WriteOnly), component, variable,
-  // characteristics and the whole ReportDataType.
-  std::optional<std::string> value_of(const CatalogueEntry& e) const;
+  // What an entry reports: the value of its Actual or another attribute (nullopt when WriteOnly or
+  // when the variable has no such attribute), component, variable, characteristics and the whole
+  // ReportDataType (every attribute).
+  std::optional<std::string> value_of(const CatalogueEntry& e,
+                                      ocpp::v201::AttributeEnumType type = ocpp::v201::AttributeEnumType::Actual) const;
   ocpp::v201::ComponentType component_of(const CatalogueEntry& e) const;
   ocpp::v201::VariableType variable_of(const CatalogueEntry& e) const;
   ocpp::v201::VariableCharacteristicsType characteristics(const CatalogueEntry& e) const;
@@ -83,6 +86,7 @@ class DeviceModel {
  private:
   struct Lookup;
   Lookup find(const ocpp::v201::ComponentType& component, const ocpp::v201::VariableType& variable) const;
+  std::optional<std::string> attribute_value(const CatalogueEntry& e, const AttributeDef& a) const;
   ocpp::v201::GetVariableResultType get_one(const ocpp::v201::GetVariableDataType& item) const;
   ocpp::v201::SetVariableResultType set_one(const ocpp::v201::SetVariableDataType& item, const SetPolicy& policy);
   std::optional<std::string> computed_value(const CatalogueEntry& e) const;
@@ -90,13 +94,16 @@ class DeviceModel {
                                                                std::int32_t request_id) const;
   bool criteria_match(const CatalogueEntry& e, const std::vector<ocpp::v201::ComponentCriterionEnumType>& c) const;
   // Throws rpc::CallErrorReply when a request's entries or bytes exceed the two settings named.
-  void check_limits(std::size_t items, std::size_t bytes, const char* max_items, const char* max_bytes,
-                    const char* what) const;
+  // `bytes_bound` is at least the size of the request's JSON (request_size.hpp); `exact_bytes`
+  // serializes the request, and is called only when the bound is over the limit.
+  void check_limits(std::size_t items, std::size_t bytes_bound, const std::function<std::size_t()>& exact_bytes,
+                    const char* max_items, const char* max_bytes, const char* what) const;
 
   Settings& settings_;
   Topology topology_;
   const LiveValues& live_;
   std::vector<CatalogueEntry> entries_;
+  CatalogueIndex index_;  // over entries_
 };
 
 }  // namespace ocpp::cp::v201

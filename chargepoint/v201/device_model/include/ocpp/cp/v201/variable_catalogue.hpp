@@ -33,6 +33,7 @@ enum class Source {
   SecurityProfile,       // LiveValues::security_profile
   CertificateEntries,    // LiveValues::certificate_entries
   Identity,              // LiveValues::identity
+  MaxPower,              // from the topology: the most an EVSE delivers (EVSE.Power MaxSet)
 };
 
 // Which components a definition stands for.
@@ -40,6 +41,17 @@ enum class Scope {
   Station,    // one component, not on an EVSE (controllers, ChargingStation)
   Evse,       // "EVSE", once per EVSE
   Connector,  // "Connector", once per connector of each EVSE
+};
+
+// An attribute besides Actual (Part 1 §4.3): Target is what the station tries to reach, MinSet and
+// MaxSet the configured bounds within the characteristics' minLimit and maxLimit. Controllers use
+// only Actual (Part 1 §4.3; OCTT TC_B_34_CS and TC_B_37_CS expect NotSupportedAttributeType for
+// OCPPCommCtrlr.OfflineThreshold's Target), so only physical quantities have them. They are
+// read-only and computed: a writable one needs a store and a block that honours it.
+struct AttributeDef {
+  ocpp::v201::AttributeEnumType type = ocpp::v201::AttributeEnumType::MaxSet;
+  ocpp::v201::MutabilityEnumType mutability = ocpp::v201::MutabilityEnumType::ReadOnly;
+  Source source = Source::Constant;
 };
 
 struct VariableDef {
@@ -63,14 +75,20 @@ struct VariableDef {
   bool tls_only = false;
   // Why ocpp_config may not give it although a setting backs it; empty: it may.
   std::string_view not_in_config;
+  // Its attributes besides Actual, in report order; `mutability` and `source` are Actual's.
+  std::vector<AttributeDef> more_attributes;
 };
 
 // Every definition, controllers first, in the order reports list them.
 const std::vector<VariableDef>& variable_defs();
 
-// Whether the CSMS may read the value (ReadOnly, ReadWrite) / write it (ReadWrite, WriteOnly).
+// Whether the CSMS may read the Actual value (ReadOnly, ReadWrite) / write it (ReadWrite, WriteOnly).
 bool readable(const VariableDef& d);
 bool writable(const VariableDef& d);
+// The mutability of attribute `type` of `d`; nullopt when `d` has no such attribute
+// (B05.FR.06, B06.FR.08: NotSupportedAttributeType).
+std::optional<ocpp::v201::MutabilityEnumType> attribute_mutability(const VariableDef& d,
+                                                                   ocpp::v201::AttributeEnumType type);
 // Whether the type carries a valuesList (OptionList, MemberList, SequenceList).
 bool is_list_type(ocpp::v201::DataEnumType t);
 // The reason to refuse `value` for a not_empty variable backed by `spec` ("", or a list of no
