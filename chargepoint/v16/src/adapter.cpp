@@ -15,6 +15,7 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
       identity_(std::move(identity)),
       settings_(settings),
       clock_(clock),
+      retry_(loop, settings, "v16"),
       offline_(loop, settings, "v16"),
       alive_(std::make_shared<bool>(true)) {
   options.version = ProtocolVersion::v16;
@@ -40,7 +41,7 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
 
 Adapter::~Adapter() {
   *alive_ = false;
-  for (TimerId t : {boot_timer_, heartbeat_timer_, retry_timer_}) {
+  for (TimerId t : {boot_timer_, heartbeat_timer_}) {
     if (t != 0) loop_.cancel(t);
   }
   if (reset_ && reset_->deadline != 0) loop_.cancel(reset_->deadline);
@@ -50,6 +51,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   core_ = &core;
   local_list_ = &local_list;
   cache_ = &cache;
+  retry_.bind(core.outbox(), [this] { pump(); });
   core.outbox().on_append([this] { pump(); });
   register_remote_control_handlers();
   register_trigger_handlers();
@@ -79,7 +81,7 @@ void Adapter::on_connected() {
 
 void Adapter::on_disconnected() {
   offline_.link_lost();
-  // booting_ and sending_ are not cleared here: every CALL not answered on the lost connection
+  // booting_ and the outbox's sending are not cleared here: every CALL not answered on the lost connection
   // (in flight or queued) has already completed with Disconnected (OcppClient), and its callback
   // cleared its flag and scheduled the retry. Clearing them here as well let a message be sent
   // twice on the next connection, and every later outbox event with it (found by fault injection).

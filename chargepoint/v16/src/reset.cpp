@@ -57,7 +57,7 @@ void Adapter::reset_progress() {
     finish_reset();
     return;
   }
-  if (sending_ || retry_timer_ != 0 || core_->outbox().size() > 0) return;  // pump() calls again
+  if (retry_.holding() || core_->outbox().size() > 0) return;  // pump() calls again
   // The outbox is delivered. One round trip more proves that every frame sent before it (the Reset
   // answer among them) has left: the CSMS answers in order on one TCP connection.
   reset_->probe_sent = true;

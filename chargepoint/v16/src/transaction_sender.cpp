@@ -62,15 +62,15 @@ m::StopTransactionRequest stop_request(const StopEvent& e, std::int32_t transact
 }  // namespace
 
 void Adapter::pump() {
-  if (!online() || sending_ || retry_timer_ != 0 || core_ == nullptr) return;
+  if (!online() || retry_.holding() || core_ == nullptr) return;
   send_event();
-  if (!sending_ && reset_) reset_progress();  // nothing (more) to send: a waiting Reset may go on
+  if (!retry_.sending() && reset_) reset_progress();  // nothing (more) to send: a waiting Reset may go on
 }
 
 void Adapter::send_event() {
   const auto event = core_->outbox().front();
   if (!event) return;
-  sending_ = true;
+  retry_.begin();
   try {
     switch (event->kind) {
       case OutboxKind::Start: send_start(*event); return;
@@ -79,13 +79,13 @@ void Adapter::send_event() {
       case OutboxKind::Stop: send_stop(*event); return;
     }
   } catch (const db::DbError& e) {
-    storage_failed(event->seq, e);
+    retry_.storage_failed(event->seq, e.what());
   } catch (const std::exception& e) {
     // A row that cannot be rendered is a bug or corruption; it must not block the queue forever.
     const std::int64_t seq = event->seq;
     log::error("v16", "outbox event " + std::to_string(seq) + " cannot be rendered (" + e.what() +
                           "); discarded, kept in the database");
-    sending_ = false;
+    retry_.end();
     core_->outbox().discard(seq, std::string("cannot be rendered: ") + e.what());
     pump();
   }
@@ -100,7 +100,7 @@ void Adapter::send_start(const OutboxEvent& event) {
   if (csms_id_of(event)) {
     // Already confirmed (the answer arrived but the process stopped before the event left
     // the queue): asking again would give the transaction a second id.
-    sending_ = false;
+    retry_.end();
     core_->outbox().remove(seq);
     pump();
     return;
@@ -134,10 +134,9 @@ bool Adapter::commit_confirm(const PendingConfirm& confirm) {
     core_->outbox().count_failure();
     log::error("v16", "transactionId " + confirm.csms_id + " of transaction " + std::to_string(confirm.pk) +
                           " cannot be stored (" + e.what() + "); kept in memory, trying again in " +
-                          std::to_string(kStorageRetry.count()) + " s");
-    sending_ = false;
-    retry_timer_ = loop_.schedule_after(kStorageRetry, [this, confirm] {
-      retry_timer_ = 0;
+                          std::to_string(OutboxRetry::kStorageRetry.count()) + " s");
+    retry_.end();
+    retry_.wait(OutboxRetry::kStorageRetry, [this, confirm] {
       if (!commit_confirm(confirm)) return;
       log::info("v16", "transactionId " + confirm.csms_id + " stored");
       pump();
@@ -163,7 +162,7 @@ void Adapter::send_meter(const OutboxEvent& event) {
 void Adapter::skip_update(const OutboxEvent& event) {
   // 1.6 has no message for a milestone within a transaction (the core records none for this
   // adapter; one can remain from a pile that ran 2.0.1 before): nothing to send.
-  sending_ = false;
+  retry_.end();
   core_->outbox().remove(event.seq);
   pump();
 }
@@ -177,7 +176,7 @@ void Adapter::send_stop(const OutboxEvent& event) {
     // no way to report its stop. The record stays in the store.
     log::error("v16", "stop of transaction " + std::to_string(event.transaction_pk.value_or(0)) +
                           " cannot be reported: the CSMS never assigned it an id (kept in the database)");
-    sending_ = false;
+    retry_.end();
     core_->outbox().discard(event.seq, "the CSMS never assigned a transactionId");
     pump();
     return;
@@ -202,79 +201,16 @@ void Adapter::send_stop(const OutboxEvent& event) {
             });
 }
 
-// What happens to the event once the CSMS has answered (or not).
+// What the answer (or its absence) does to the event: OutboxRetry's rule, for both versions.
 void Adapter::event_done(std::int64_t seq, int attempts, bool meter, rpc::CallOutcome::Status status,
                          const std::string& why) {
-  sending_ = false;
-  try {
-    settle_event(seq, attempts, meter, status, why);
-  } catch (const db::DbError& e) {
-    storage_failed(seq, e);
-  }
-}
-
-// The store refused what an event's sending asks of it (a full disk, a store held by another
-// writer): the event stays in the queue and is sent again, identical, after a while; the queue
-// never stalls on it (issue 14).
-void Adapter::storage_failed(std::int64_t seq, const db::DbError& e) {
-  sending_ = false;
-  core_->outbox().count_failure();
-  log::error("v16", "outbox event " + std::to_string(seq) + ": the store failed (" + e.what() + "); again in " +
-                        std::to_string(kStorageRetry.count()) + " s");
-  if (retry_timer_ != 0) loop_.cancel(retry_timer_);
-  retry_timer_ = loop_.schedule_after(kStorageRetry, [this] {
-    retry_timer_ = 0;
-    pump();
-  });
-}
-
-void Adapter::settle_event(std::int64_t seq, int attempts, bool meter, rpc::CallOutcome::Status status,
-                           const std::string& why) {
-  switch (status) {
-    case rpc::CallOutcome::Status::Result:
-      // A delivered meter sample's row goes with the outbox's next write (Outbox::delivered():
-      // sending it again after a power cut is harmless); a start or a stop is deleted durably now.
-      if (meter) {
-        core_->outbox().delivered(seq);
-      } else {
-        core_->outbox().remove(seq);
-      }
-      pump();
-      return;
-    case rpc::CallOutcome::Status::Timeout:
-    case rpc::CallOutcome::Status::Disconnected:
-      // Not a failure to process: the event waits for the link, however long (no attempt counted).
-      retry_timer_ = loop_.schedule_after(std::chrono::seconds(1), [this] {
-        retry_timer_ = 0;
-        pump();
-      });
-      return;
-    default:
-      event_failed(seq, attempts + 1, why);
-      return;
-  }
-}
-
-void Adapter::event_failed(std::int64_t seq, int attempts, const std::string& why) {
-  core_->outbox().count_attempt(seq);
-  const auto max_attempts = settings_.get_int("transaction_message_attempts");
-  if (attempts >= max_attempts) {
-    // 1.6 §4.10: after TransactionMessageAttempts the message is not sent again. It stays in the
-    // database, marked with the reason, and counts in `ocpp-cpctl status` (outbox_discarded).
-    log::error("v16", "outbox event " + std::to_string(seq) + " refused " + std::to_string(attempts) +
-                          " times (" + why + "); not sent again, kept in the database");
-    core_->outbox().discard(seq, "refused " + std::to_string(attempts) + " times: " + why);
-    pump();
-    return;
-  }
-  // 1.6 §4.10: wait TransactionMessageRetryInterval x the number of attempts so far.
-  const auto wait = std::chrono::seconds(settings_.get_int("transaction_message_retry_interval_s") * attempts);
-  log::warn("v16", "outbox event " + std::to_string(seq) + " refused (" + why + "); attempt " +
-                       std::to_string(attempts + 1) + " in " + std::to_string(wait.count()) + " s");
-  retry_timer_ = loop_.schedule_after(wait, [this] {
-    retry_timer_ = 0;
-    pump();
-  });
+  using S = rpc::CallOutcome::Status;
+  using O = OutboxRetry::Outcome;
+  const O outcome = status == S::Result         ? O::Delivered
+                    : status == S::Timeout      ? O::Unanswered
+                    : status == S::Disconnected ? O::LinkLost
+                                                : O::Refused;
+  retry_.settle(seq, meter, attempts, outcome, why);
 }
 
 }  // namespace ocpp::cp::v16

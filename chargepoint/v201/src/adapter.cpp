@@ -21,6 +21,7 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
       settings_(settings),
       clock_(clock),
       topology_(std::move(topology)),
+      retry_(loop, settings, "v201"),
       offline_(loop, settings, "v201"),
       alive_(std::make_shared<bool>(true)) {
   options.version = ProtocolVersion::v201;
@@ -40,6 +41,9 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
   rpc::EndpointOptions rpc;
   rpc.log_name = "v201";
   rpc.secret_frame = ocpp::offline_code::carries_pile_key;  // OfflineCodeCtrlr.Key is never logged (DESIGN.md)
+  // OCPPCommCtrlr.MessageTimeout[Default]: how long a CALL waits for its answer (E13.FR.01 counts
+  // one that waited in vain as an attempt).
+  rpc.call_timeout = std::chrono::seconds(settings_.get_int("message_timeout_s"));
   client_ = std::make_unique<transport::OcppClient>(loop, std::move(options), std::move(cb), rpc);
   settings_.on_change([this](std::string_view name, const std::string&) {
     if (name == "heartbeat_interval_s" && registration_ == Registration::Accepted) schedule_heartbeat();
@@ -51,7 +55,7 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
 
 Adapter::~Adapter() {
   *alive_ = false;
-  for (TimerId t : {boot_timer_, heartbeat_timer_, retry_timer_}) {
+  for (TimerId t : {boot_timer_, heartbeat_timer_}) {
     if (t != 0) loop_.cancel(t);
   }
   if (reset_ && reset_->deadline != 0) loop_.cancel(reset_->deadline);
@@ -65,6 +69,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   settings_.on_change([this](std::string_view name, const std::string&) {
     if (name == "tx_start_point" || name == "tx_stop_point") apply_transaction_points();
   });
+  retry_.bind(core.outbox(), [this] { pump(); });
   core.outbox().on_append([this] { pump(); });
   register_device_model_handlers();
   register_reset_handlers();
@@ -100,7 +105,7 @@ void Adapter::on_connected() {
 
 void Adapter::on_disconnected() {
   offline_.link_lost();
-  // booting_ and sending_ are cleared by their calls' callbacks, which complete with Disconnected.
+  // booting_ and the outbox's sending are cleared by their calls' callbacks, which complete with Disconnected.
   if (heartbeat_timer_ != 0) {
     loop_.cancel(heartbeat_timer_);
     heartbeat_timer_ = 0;

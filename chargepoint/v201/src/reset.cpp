@@ -76,7 +76,7 @@ void Adapter::reset_progress() {
     finish_reset();
     return;
   }
-  if (sending_ || retry_timer_ != 0 || core_->outbox().size() > 0) return;  // pump() calls again
+  if (retry_.holding() || core_->outbox().size() > 0) return;  // pump() calls again
   // One round trip more proves that every frame sent before it has left (answers come in order).
   reset_->probe_sent = true;
   auto alive = alive_;

@@ -44,15 +44,15 @@ bool has_energy(const std::vector<MeterSample>& data) {
 }  // namespace
 
 void Adapter::pump() {
-  if (!online() || sending_ || retry_timer_ != 0 || core_ == nullptr) return;
+  if (!online() || retry_.holding() || core_ == nullptr) return;
   send_event();
-  if (!sending_ && (reset_ || reset_when_idle_)) reset_progress();  // a waiting Reset may go on
+  if (!retry_.sending() && (reset_ || reset_when_idle_)) reset_progress();  // a waiting Reset may go on
 }
 
 void Adapter::send_event() {
   const auto event = core_->outbox().front();
   if (!event) return;
-  sending_ = true;
+  retry_.begin();
   const std::int64_t seq = event->seq;
   const int attempts = event->attempts;
   const bool meter = event->kind == OutboxKind::Meter;
@@ -169,82 +169,27 @@ void Adapter::send_event() {
       }
     }
   } catch (const db::DbError& e) {
-    storage_failed(seq, e);
+    retry_.storage_failed(seq, e.what());
   } catch (const std::exception& e) {
     // A row that cannot be rendered is a bug or corruption; it must not block the queue forever.
     log::error("v201", "outbox event " + std::to_string(seq) + " cannot be rendered (" + e.what() +
                            "); discarded, kept in the database");
-    sending_ = false;
+    retry_.end();
     core_->outbox().discard(seq, std::string("cannot be rendered: ") + e.what());
     pump();
   }
 }
 
+// E13: what the answer (or its absence) does to the event: OutboxRetry's rule, for both versions.
 void Adapter::event_done(std::int64_t seq, bool meter, rpc::CallOutcome::Status status, const std::string& why,
                          int attempts) {
-  sending_ = false;
-  try {
-    settle_event(seq, meter, status, why, attempts);
-  } catch (const db::DbError& e) {
-    storage_failed(seq, e);
-  }
-}
-
-// The store refused what an event's sending asks of it (a full disk, a store held by another
-// writer): the event stays in the queue and is sent again, identical (same seqNo), after a while;
-// the queue never stalls on it (issue 14).
-void Adapter::storage_failed(std::int64_t seq, const db::DbError& e) {
-  sending_ = false;
-  core_->outbox().count_failure();
-  log::error("v201", "outbox event " + std::to_string(seq) + ": the store failed (" + e.what() + "); again in " +
-                         std::to_string(kStorageRetry.count()) + " s");
-  if (retry_timer_ != 0) loop_.cancel(retry_timer_);
-  retry_timer_ = loop_.schedule_after(kStorageRetry, [this] {
-    retry_timer_ = 0;
-    pump();
-  });
-}
-
-void Adapter::settle_event(std::int64_t seq, bool meter, rpc::CallOutcome::Status status, const std::string& why,
-                           int attempts) {
-  switch (status) {
-    case rpc::CallOutcome::Status::Result:
-      // A delivered sample's deletion need not wait for the disk (Outbox::delivered()).
-      if (meter) {
-        core_->outbox().delivered(seq);
-      } else {
-        core_->outbox().remove(seq);
-      }
-      pump();
-      return;
-    case rpc::CallOutcome::Status::Timeout:
-    case rpc::CallOutcome::Status::Disconnected:
-      retry_timer_ = loop_.schedule_after(std::chrono::seconds(1), [this] {
-        retry_timer_ = 0;
-        pump();
-      });
-      return;
-    default:
-      break;
-  }
-  core_->outbox().count_attempt(seq);
-  const int made = attempts + 1;
-  // E13.FR.02: at most MessageAttempts[TransactionEvent]; the event then stays in the store.
-  if (made >= settings_.get_int("transaction_message_attempts")) {
-    log::error("v201", "outbox event " + std::to_string(seq) + " refused " + std::to_string(made) + " times (" + why +
-                           "); not sent again, kept in the database");
-    core_->outbox().discard(seq, "refused " + std::to_string(made) + " times: " + why);
-    pump();
-    return;
-  }
-  // E13.FR.03: MessageAttemptInterval[TransactionEvent] times the attempts made so far.
-  const auto wait = std::chrono::seconds(settings_.get_int("transaction_message_retry_interval_s") * made);
-  log::warn("v201", "outbox event " + std::to_string(seq) + " refused (" + why + "); attempt " +
-                        std::to_string(made + 1) + " in " + std::to_string(wait.count()) + " s");
-  retry_timer_ = loop_.schedule_after(wait, [this] {
-    retry_timer_ = 0;
-    pump();
-  });
+  using S = rpc::CallOutcome::Status;
+  using O = OutboxRetry::Outcome;
+  const O outcome = status == S::Result         ? O::Delivered
+                    : status == S::Timeout      ? O::Unanswered  // E13.FR.01: no answer within MessageTimeout
+                    : status == S::Disconnected ? O::LinkLost
+                                                : O::Refused;
+  retry_.settle(seq, meter, attempts, outcome, why);
 }
 
 void Adapter::register_transaction_handlers() {

@@ -26,6 +26,7 @@
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/offline_threshold.hpp"
+#include "ocpp/cp/outbox_retry.hpp"
 #include "ocpp/cp/ports.hpp"
 #include "ocpp/cp/protocol_adapter.hpp"
 #include "ocpp/cp/settings.hpp"
@@ -99,8 +100,6 @@ class Adapter final : public ProtocolAdapter {
   void skip_update(const OutboxEvent& event);
   void send_stop(const OutboxEvent& event);
   void event_done(std::int64_t seq, int attempts, bool meter, rpc::CallOutcome::Status status, const std::string& why);
-  void settle_event(std::int64_t seq, int attempts, bool meter, rpc::CallOutcome::Status status,
-                    const std::string& why);
   // A StartTransaction.conf whose transactionId could not be stored yet (a full disk).
   struct PendingConfirm {
     std::int64_t pk = 0;
@@ -109,10 +108,6 @@ class Adapter final : public ProtocolAdapter {
     IdTagInfo info;
   };
   bool commit_confirm(const PendingConfirm& confirm);
-  void storage_failed(std::int64_t seq, const db::DbError& e);
-  // How long a sender waits before it tries a failed write of the store again.
-  static constexpr std::chrono::seconds kStorageRetry{5};
-  void event_failed(std::int64_t seq, int attempts, const std::string& why);
   // authorize.cpp
   using AuthorizeDone = std::function<void(std::optional<IdTagInfo>)>;
   void send_authorize(const std::string& id_tag, AuthorizeDone done);
@@ -145,8 +140,8 @@ class Adapter final : public ProtocolAdapter {
   bool booting_ = false;
   TimerId boot_timer_ = 0;
   TimerId heartbeat_timer_ = 0;
-  TimerId retry_timer_ = 0;
-  bool sending_ = false;
+  // The outbox's message in flight and its retries (1.6 §4.7, the core's rule).
+  OutboxRetry retry_;
   // Statuses that could not be sent while offline: the latest of each connector, sent on return.
   struct PendingStatus {
     ConnectorState state;

@@ -20,6 +20,7 @@
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/offline_threshold.hpp"
+#include "ocpp/cp/outbox_retry.hpp"
 #include "ocpp/cp/protocol_adapter.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/synced_clock.hpp"
@@ -84,11 +85,6 @@ class Adapter final : public ProtocolAdapter {
   void pump();
   void send_event();
   void event_done(std::int64_t seq, bool meter, rpc::CallOutcome::Status status, const std::string& why, int attempts);
-  void settle_event(std::int64_t seq, bool meter, rpc::CallOutcome::Status status, const std::string& why,
-                    int attempts);
-  void storage_failed(std::int64_t seq, const db::DbError& e);
-  // How long the sender waits before it tries a failed write of the store again.
-  static constexpr std::chrono::seconds kStorageRetry{5};
   void register_transaction_handlers();
   // authorization.cpp
   void send_authorize(const std::string& id_tag, const std::string& token_type, AuthorizeDone done);
@@ -128,8 +124,8 @@ class Adapter final : public ProtocolAdapter {
   bool booting_ = false;
   TimerId boot_timer_ = 0;
   TimerId heartbeat_timer_ = 0;
-  TimerId retry_timer_ = 0;
-  bool sending_ = false;
+  // The outbox's message in flight and its retries (E13, the core's rule).
+  OutboxRetry retry_;
   bool sending_security_event_ = false;
   bool allow_plaintext_secrets_ = false;
   // Statuses that could not be sent while offline: the latest of each connector, sent on return
