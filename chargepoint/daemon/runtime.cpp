@@ -152,11 +152,8 @@ struct Runtime::Parts final : ControlHandler {
   void wire_offline_code(const Config& c) {
     settings.delegate("offline_code_key",
                       {[] { return std::string(); },  // write-only
-                       [this](const std::string& value) -> std::optional<std::string> {
-                         std::string error;
-                         auto key = ocpp::offline_code::parse_key_spec(value, &error);
-                         if (!key) return error;
-                         return key_ring.install(*key);
+                       [this, id = c.charge_point_id](const std::string& value) -> std::optional<std::string> {
+                         return key_ring.install_spec(value, id);  // §3.3: refused if made for another id
                        }});
     settings.delegate("offline_code_key_version",
                       {[this] { return std::to_string(key_ring.newest_version()); },
@@ -168,11 +165,12 @@ struct Runtime::Parts final : ControlHandler {
                                         ? std::optional<std::string>(c.ocpp_config.at("OfflineCodeKey"))
                                         : std::nullopt);
     if (spec) {
-      auto key = ocpp::offline_code::parse_key_spec(*spec);
-      if (key && key->version > key_ring.newest_version()) {
-        if (auto refused = key_ring.install(*key)) {
-          throw ConfigError(is_v201(c) ? "ocpp_config.OfflineCodeCtrlr.Key" : "ocpp_config.OfflineCodeKey", *refused);
-        }
+      const char* path = is_v201(c) ? "ocpp_config.OfflineCodeCtrlr.Key" : "ocpp_config.OfflineCodeKey";
+      std::string error;
+      auto key = ocpp::offline_code::parse_key_spec_for(*spec, c.charge_point_id, &error);
+      if (!key) throw ConfigError(path, error);  // §3.3: a key for another charge point id
+      if (key->version > key_ring.newest_version()) {
+        if (auto refused = key_ring.install(*key)) throw ConfigError(path, *refused);
       }
     }
     authorizer.set_offline_code_verifier(&code_verifier);

@@ -168,8 +168,10 @@ void KeyProvisioner::provision_current(const std::string& cp, ProtocolVersion ve
 
 void KeyProvisioner::send_key(const std::string& cp, ProtocolVersion version, std::uint64_t generation,
                               std::uint32_t key_version) {
-  // §3.2: "V:HEX". The value is a secret: it goes into this one CALL and nowhere else.
-  const std::string spec = offline_code::format_key_spec(offline_code::derive_pile_key(*master_, cp, key_version));
+  // §3.3: "V:HEX:CHECK", the check value bound to the id this server derived the key for, so a pile
+  // with another id refuses it instead of failing every code. The value is a secret: it goes into
+  // this one CALL and nowhere else.
+  const std::string spec = offline_code::format_key_spec(offline_code::derive_pile_key(*master_, cp, key_version), cp);
   rapidjson::Document payload(rapidjson::kObjectType);
   auto& a = payload.GetAllocator();
   if (version == ProtocolVersion::v16) {

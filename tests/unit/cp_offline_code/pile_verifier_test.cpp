@@ -130,6 +130,20 @@ TEST_F(PileVerifierTest, AGenuineCodeIsAcceptedOnceAcrossReboots) {
   EXPECT_EQ(type(code(6)).result, Result::Accepted);
 }
 
+TEST_F(PileVerifierTest, AKeyMadeForAnotherChargePointIdIsRefusedAtInstall) {
+  // docs/offline-code.md §3.3: the CSMS derived the key for the id it read ("PILE-1"); installing it
+  // would make every genuine code fail as a wrong code and count towards the lockout.
+  const auto wrong = ring_->install_spec(oc::format_key_spec(key(1, "PILE-1"), "PILE-1"), kPile);
+  ASSERT_TRUE(wrong);
+  EXPECT_NE(wrong->find("another charge point id"), std::string::npos) << *wrong;
+  EXPECT_EQ(ring_->newest_version(), 0u) << "nothing was installed";
+  EXPECT_EQ(type(code(1)).reason, "Offline codes are not set up on this charge point yet");
+  // The key for this pile, with its check value or without one (older CSMSs), is installed.
+  EXPECT_EQ(ring_->install_spec(oc::format_key_spec(key(1), kPile), kPile), std::nullopt);
+  EXPECT_EQ(ring_->install_spec(oc::format_key_spec(key(2)), kPile), std::nullopt);
+  EXPECT_EQ(type(code(1, 1, 2)).result, Result::Accepted);
+}
+
 TEST_F(PileVerifierTest, EachRefusalSaysWhy) {
   install();
   auto typo = code(1);

@@ -7,7 +7,8 @@ namespace {
 constexpr const char* kHoldsNone16 = R"({"configurationKey":[{"key":"OfflineCodeKeyVersion","readonly":true,"value":"0"}]})";
 
 std::string key_spec(const std::string& cp, std::uint32_t version) {
-  return offline_code::format_key_spec(offline_code::derive_pile_key(test_master(), cp, version));
+  // §3.3: what the server sends carries the check value bound to the id it derived the key for.
+  return offline_code::format_key_spec(offline_code::derive_pile_key(test_master(), cp, version), cp);
 }
 
 std::string change_configuration(const std::string& cp, std::uint32_t version) {
