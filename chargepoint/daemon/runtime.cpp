@@ -12,6 +12,7 @@
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/offline_code/code_store.hpp"
 #include "ocpp/cp/offline_code/key_ring.hpp"
+#include "ocpp/cp/offline_code/pile_clocks.hpp"
 #include "ocpp/cp/offline_code/pile_verifier.hpp"
 #include "ocpp/cp/security_events.hpp"
 #include "ocpp/cp/settings.hpp"
@@ -115,6 +116,15 @@ struct Runtime::Parts final : ControlHandler {
                                           clock);
   }
 
+  // docs/offline-code.md §7, §8.1: the kernel's clocks, and the build time or the integrator's file.
+  static offline_code::PileClocks pile_clocks(const Config& c) {
+    try {
+      return offline_code::system_pile_clocks(c.offline_code.time_floor_file);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError("offline_code.time_floor_file", e.what());
+    }
+  }
+
   explicit Parts(const Config& c)
       : store(c.database),
         settings(make_settings(store, c)),
@@ -128,7 +138,7 @@ struct Runtime::Parts final : ControlHandler {
         authorizer(local_list, cache, *adapter, clock),
         chain(authorizer, local_list, cache, settings, clock, *adapter),
         core(loop, store, *hal, settings, chain, *adapter),
-        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id) {
+        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)) {
     hal->set_listener(&core);
     adapter->bind(core, local_list, cache);
     adapter->bind_security_events(security_events);
