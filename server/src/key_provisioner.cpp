@@ -1,4 +1,4 @@
-// Key provisioning over OCPP 1.6 and 2.0.1 (docs/offline-code.md §3.2, §6).
+// Key provisioning over OCPP 1.6 and 2.0.1 (docs/offline-code.md §3.2, §3.3, §6).
 #include "ocpp/server/key_provisioner.hpp"
 
 #include <limits>

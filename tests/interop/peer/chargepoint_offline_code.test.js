@@ -103,7 +103,7 @@ test('the key is refused over an unencrypted link unless the configuration allow
   await startPile();
   const keySpec = offlineCode(['derive-key', '--master-key-file', world.masterFile, '--charge-point-id', CP_ID,
     '--key-spec']);
-  assert.match(keySpec, /^1:[0-9a-f]{64}$/);
+  assert.match(keySpec, /^1:[0-9a-f]{64}:[0-9a-f]{8}$/, 'with the check value bound to the id (§3.3)');
   let r = await world.csms.client.call('GetConfiguration', { key: ['OfflineCodeKeyVersion', 'OfflineCodeKey'] });
   assert.deepEqual(r.configurationKey.find((k) => k.key === 'OfflineCodeKeyVersion'),
     { key: 'OfflineCodeKeyVersion', readonly: true, value: '0' });
@@ -114,11 +114,17 @@ test('the key is refused over an unencrypted link unless the configuration allow
 
   // With every frame in the log (debug), the key still never is.
   await startPile({ offline_code: { allow_plaintext_key_provisioning: true }, log: { level: 'debug' } });
+  // §3.3: a key derived for another id (a CSMS that misread this pile's id) is refused, and said so.
+  const otherSpec = offlineCode(['derive-key', '--master-key-file', world.masterFile, '--charge-point-id',
+    CP_ID + '-OTHER', '--key-spec']);
+  r = await world.csms.client.call('ChangeConfiguration', { key: 'OfflineCodeKey', value: otherSpec });
+  assert.equal(r.status, 'Rejected', 'a key made for another charge point id');
   r = await world.csms.client.call('ChangeConfiguration', { key: 'OfflineCodeKey', value: keySpec });
   assert.equal(r.status, 'Accepted');
   await new Promise((resolve) => setTimeout(resolve, 200));
   const log = world.cp.out + world.cp.err;
   assert.match(log, /bytes withheld: the frame carries a secret/);
+  assert.match(log, /offline-code key refused: .*made for another charge point id/);
   assert.ok(!log.includes(keySpec.slice(2)), 'the key is not in the log');
   r = await world.csms.client.call('ChangeConfiguration', { key: 'OfflineCodeKey', value: keySpec });
   assert.equal(r.status, 'Rejected', 'a version the pile already holds never comes back');
