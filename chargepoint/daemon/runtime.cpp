@@ -121,7 +121,7 @@ struct Runtime::Parts final : ControlHandler {
     try {
       return offline_code::system_pile_clocks(c.offline_code.time_floor_file);
     } catch (const std::invalid_argument& e) {
-      throw ConfigError("offline_code.time_floor_file", e.what());
+      throw ConfigError("offline_code.time_floor_file", std::string("offline_code.time_floor_file: ") + e.what());
     }
   }
 
@@ -178,7 +178,7 @@ struct Runtime::Parts final : ControlHandler {
       const char* path = is_v201(c) ? "ocpp_config.OfflineCodeCtrlr.Key" : "ocpp_config.OfflineCodeKey";
       std::string error;
       auto key = ocpp::offline_code::parse_key_spec_for(*spec, c.charge_point_id, &error);
-      if (!key) throw ConfigError(path, error);  // §3.3: a key for another charge point id
+      if (!key) throw ConfigError(path, std::string(path) + ": " + error);  // §3.3: e.g. made for another id
       if (key->version > key_ring.newest_version()) {
         if (auto refused = key_ring.install(*key)) throw ConfigError(path, *refused);
       }
