@@ -57,24 +57,24 @@ PileCodeVerifier::PileCodeVerifier(CodeStore& store, KeyRing& keys, SecurityEven
       clock_(clock),
       charge_point_id_(std::move(charge_point_id)),
       policy_(policy),
-      clocks_(std::move(clocks)) {}
+      clocks_(std::move(clocks)),
+      boot_started_(boot_now()) {}
 
 std::int64_t PileCodeVerifier::unix_now() const {
   return std::chrono::duration_cast<std::chrono::seconds>(clock_.system_now().time_since_epoch()).count();
 }
 
+std::int64_t PileCodeVerifier::boot_now() const {
+  if (clocks_.boot_seconds) return clocks_.boot_seconds();
+  return std::chrono::duration_cast<std::chrono::seconds>(clock_.steady_now().time_since_epoch()).count();
+}
+
 std::int64_t PileCodeVerifier::elapsed_now() {
-  const std::int64_t boot =
-      clocks_.boot_seconds
-          ? clocks_.boot_seconds()
-          : std::chrono::duration_cast<std::chrono::seconds>(clock_.steady_now().time_since_epoch()).count();
-  if (!elapsed_base_) {
-    // §8.1: the time the pile was off is not counted: locks last longer across a power cut, never
-    // shorter, and refills only come with time the pile was running.
-    elapsed_base_ = std::max<std::int64_t>(0, stored_int(kElapsed).value_or(0));
-    boot_started_ = boot;
-  }
-  return *elapsed_base_ + std::max<std::int64_t>(0, boot - boot_started_);
+  // §8.1: what was persisted before this start, plus the boot clock since the start. The time the
+  // pile was off is not counted: locks last longer across a power cut, never shorter, and refills
+  // only come with time the pile was running.
+  if (!elapsed_base_) elapsed_base_ = std::max<std::int64_t>(0, stored_int(kElapsed).value_or(0));
+  return *elapsed_base_ + std::max<std::int64_t>(0, boot_now() - boot_started_);
 }
 
 std::int64_t PileCodeVerifier::wall_time_of(std::int64_t elapsed) { return unix_now() + (elapsed - elapsed_now()); }
@@ -103,7 +103,20 @@ std::optional<std::int64_t> PileCodeVerifier::stored_int(const std::string& name
 oc::Lockout PileCodeVerifier::load_lockout() {
   const auto text = store_.value(kLockoutState);
   if (!text) return oc::Lockout(policy_);
-  if (auto parsed = oc::Lockout::parse(*text, policy_)) return *parsed;
+  if (auto parsed = oc::Lockout::parse(*text, policy_)) {
+    // §8.1: a state from an older version is on the wall-clock timeline, later than any elapsed
+    // time; bringing it to now moves it onto the elapsed one, which is written back at once, or
+    // each reading would move it again and its lock would never end.
+    const auto elapsed = elapsed_now();
+    if (parsed->seen() && *parsed->seen() > elapsed) {
+      parsed->budget(elapsed);
+      store_.db().transaction([&] {
+        store_.put_value(kLockoutState, parsed->serialise());
+        store_.put_value(kElapsed, std::to_string(elapsed));
+      });
+    }
+    return *parsed;
+  }
   // Damaged outside the program: start over with an empty budget, which errs on the side of
   // refusing (docs/offline-code.md §8.1), rather than with a full one.
   log::error(kLog, "the stored lockout state is damaged; code entry stays locked until the next refill");

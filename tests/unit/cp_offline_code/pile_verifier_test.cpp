@@ -355,6 +355,23 @@ TEST_F(PileVerifierTest, ALockEndsAfterItsElapsedTimeWhateverTheWallClockSays) {
   EXPECT_EQ(type(genuine).result, Result::Accepted);
 }
 
+// §8.1: a lockout state written by an older version, on the wall-clock timeline, keeps what was
+// left of its lock on the elapsed one: no time is gained by the upgrade.
+TEST_F(PileVerifierTest, ALockoutWrittenOnTheWallClockTimelineKeepsWhatWasLeftOfIt) {
+  install();
+  // The budget spent, the next refill due half an hour after that state was written.
+  codes_->put_value("lockout", "lockout/1 seen=" + std::to_string(kNoon) + " budget=0@" + std::to_string(kNoon - 1800) +
+                                   " conn=");
+  reboot();
+  const auto genuine = code(60);
+  const auto locked = type(genuine);
+  EXPECT_EQ(locked.reason, "Code entry is locked after wrong codes: try again after 2026-11-24 12:30 UTC");
+  clock_.advance(29min);
+  EXPECT_EQ(type(genuine).result, Result::Rejected);
+  clock_.advance(2min);
+  EXPECT_EQ(type(genuine).result, Result::Accepted);
+}
+
 // Issue 14, item 7 (§7): a CSMS that sends a time a year ahead raises the floor by a day at most;
 // once the pile's clock is right again (a reboot drops the CSMS's offset), genuine codes are still
 // recognised and none counts as a wrong code; the next correct sync takes the bogus part back.

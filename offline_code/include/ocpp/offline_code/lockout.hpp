@@ -59,6 +59,8 @@ class Lockout {
   unsigned budget(UnixSeconds now);
 
   const LockoutPolicy& policy() const { return policy_; }
+  // The latest time the state was brought to; none before the first.
+  std::optional<UnixSeconds> seen() const { return seen_; }
 
   // "lockout/1 seen=T budget=B@A conn=ID:N:LAST:UNTIL,..." (conn= empty when no connector has
   // failures). The policy is configuration and is not part of the state.

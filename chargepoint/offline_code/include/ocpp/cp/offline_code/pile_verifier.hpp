@@ -62,6 +62,7 @@ class PileCodeVerifier final : public OfflineCodeVerifier {
   ocpp::offline_code::Lockout load_lockout();
   std::optional<std::int64_t> stored_int(const std::string& name);
   std::int64_t unix_now() const;
+  std::int64_t boot_now() const;
   std::int64_t elapsed_now();
   std::int64_t wall_time_of(std::int64_t elapsed);
 
@@ -76,7 +77,7 @@ class PileCodeVerifier final : public OfflineCodeVerifier {
   std::optional<std::int64_t> last_sync_seen_;  // this run's latest sync, persisted or not
   // §8.1: elapsed time = what was persisted before this boot + boot-clock seconds since it started.
   std::optional<std::int64_t> elapsed_base_;
-  std::int64_t boot_started_ = 0;
+  std::int64_t boot_started_ = 0;  // the boot clock when this verifier was made (the daemon's start)
 };
 
 }  // namespace ocpp::cp::offline_code
