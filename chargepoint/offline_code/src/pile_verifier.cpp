@@ -123,6 +123,8 @@ oc::Lockout PileCodeVerifier::load_lockout() {
   oc::Lockout lockout(policy_);
   const auto now = elapsed_now();
   for (unsigned i = 0; i < policy_.pile_budget; ++i) lockout.record_failure(0, now);
+  // Written back, so the refill comes an hour from now and not an hour from every later reading.
+  store_.put_value(kLockoutState, lockout.serialise());
   return lockout;
 }
 

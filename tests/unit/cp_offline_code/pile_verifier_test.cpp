@@ -372,6 +372,20 @@ TEST_F(PileVerifierTest, ALockoutWrittenOnTheWallClockTimelineKeepsWhatWasLeftOf
   EXPECT_EQ(type(genuine).result, Result::Accepted);
 }
 
+// §8.1: a lockout state damaged outside the program errs on the side of refusing, for one refill
+// interval of elapsed time, not for ever.
+TEST_F(PileVerifierTest, ADamagedLockoutStateLocksUntilTheNextRefillOnly) {
+  install();
+  codes_->put_value("lockout", "lockout/1 garbage");
+  reboot();
+  const auto genuine = code(61);
+  EXPECT_NE(type(genuine).reason.find("locked"), std::string::npos);
+  clock_.advance(30min);
+  EXPECT_NE(type(genuine).reason.find("locked"), std::string::npos);
+  clock_.advance(31min);
+  EXPECT_EQ(type(genuine).result, Result::Accepted);
+}
+
 // Issue 14, item 7 (§7): a CSMS that sends a time a year ahead raises the floor by a day at most;
 // once the pile's clock is right again (a reboot drops the CSMS's offset), genuine codes are still
 // recognised and none counts as a wrong code; the next correct sync takes the bogus part back.
