@@ -231,7 +231,9 @@ void KeyProvisioner::on_key_answer(const std::string& cp, std::uint64_t generati
   log::warn("offline-code",
             cp + " refused offline-code key version " + std::to_string(key_version) + " (" + status +
                 "). Most likely the link has no TLS: a pile on security profile 0 or 1 refuses the key unless its "
-                "configuration sets offline_code.allow_plaintext_key_provisioning. No codes can be issued for it");
+                "configuration sets offline_code.allow_plaintext_key_provisioning. Or the pile's own charge point id "
+                "is not \"" + cp + "\", the id the key and its check value were made for (docs/offline-code.md "
+                "§3.3; the pile logs which). No codes can be issued for it");
 }
 
 }  // namespace ocpp::server
