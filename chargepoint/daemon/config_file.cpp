@@ -548,7 +548,8 @@ void read_local(const ObjectReader& top, Config& config) {
   read_ocpp_config(top, config);
 
   if (const rapidjson::Value* v = top.find("offline_code")) {
-    const ObjectReader oc(*v, "offline_code", {"allow_plaintext_key_provisioning", "driver_page_url"});
+    const ObjectReader oc(*v, "offline_code", {"allow_plaintext_key_provisioning", "driver_page_url", "time_floor_file"});
+    if (auto s = oc.string("time_floor_file")) config.offline_code.time_floor_file = *s;  // read by the runtime
     if (auto b = oc.boolean("allow_plaintext_key_provisioning")) config.offline_code.allow_plaintext_key_provisioning = *b;
     if (auto s = oc.string("driver_page_url")) {
       if (s->rfind("http://", 0) != 0 && s->rfind("https://", 0) != 0) {

@@ -59,6 +59,9 @@ struct OfflineCodeConfig {
   // Where the driver's pages are (the reference CSMS's HTTP address, e.g. "https://csms.example.com"):
   // the QR code of connector N points to URL/c/CHARGE_POINT_ID/N. Empty: no QR code URL.
   std::string driver_page_url;
+  // docs/offline-code.md §7: a file holding a date-time known to have passed (the integrator writes
+  // it, e.g. at installation); the pile's time floor never reads earlier. Empty: the build time only.
+  std::string time_floor_file;
 };
 
 struct LogConfig {

@@ -12,6 +12,7 @@
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/offline_code/code_store.hpp"
 #include "ocpp/cp/offline_code/key_ring.hpp"
+#include "ocpp/cp/offline_code/pile_clocks.hpp"
 #include "ocpp/cp/offline_code/pile_verifier.hpp"
 #include "ocpp/cp/security_events.hpp"
 #include "ocpp/cp/settings.hpp"
@@ -115,6 +116,15 @@ struct Runtime::Parts final : ControlHandler {
                                           clock);
   }
 
+  // docs/offline-code.md §7, §8.1: the kernel's clocks, and the build time or the integrator's file.
+  static offline_code::PileClocks pile_clocks(const Config& c) {
+    try {
+      return offline_code::system_pile_clocks(c.offline_code.time_floor_file);
+    } catch (const std::invalid_argument& e) {
+      throw ConfigError("offline_code.time_floor_file", std::string("offline_code.time_floor_file: ") + e.what());
+    }
+  }
+
   explicit Parts(const Config& c)
       : store(c.database),
         settings(make_settings(store, c)),
@@ -128,7 +138,7 @@ struct Runtime::Parts final : ControlHandler {
         authorizer(local_list, cache, *adapter, clock),
         chain(authorizer, local_list, cache, settings, clock, *adapter),
         core(loop, store, *hal, settings, chain, *adapter),
-        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id) {
+        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)) {
     hal->set_listener(&core);
     core.set_topology(c.topology());
     adapter->bind(core, local_list, cache);
@@ -153,11 +163,8 @@ struct Runtime::Parts final : ControlHandler {
   void wire_offline_code(const Config& c) {
     settings.delegate("offline_code_key",
                       {[] { return std::string(); },  // write-only
-                       [this](const std::string& value) -> std::optional<std::string> {
-                         std::string error;
-                         auto key = ocpp::offline_code::parse_key_spec(value, &error);
-                         if (!key) return error;
-                         return key_ring.install(*key);
+                       [this, id = c.charge_point_id](const std::string& value) -> std::optional<std::string> {
+                         return key_ring.install_spec(value, id);  // §3.3: refused if made for another id
                        }});
     settings.delegate("offline_code_key_version",
                       {[this] { return std::to_string(key_ring.newest_version()); },
@@ -169,11 +176,12 @@ struct Runtime::Parts final : ControlHandler {
                                         ? std::optional<std::string>(c.ocpp_config.at("OfflineCodeKey"))
                                         : std::nullopt);
     if (spec) {
-      auto key = ocpp::offline_code::parse_key_spec(*spec);
-      if (key && key->version > key_ring.newest_version()) {
-        if (auto refused = key_ring.install(*key)) {
-          throw ConfigError(is_v201(c) ? "ocpp_config.OfflineCodeCtrlr.Key" : "ocpp_config.OfflineCodeKey", *refused);
-        }
+      const char* path = is_v201(c) ? "ocpp_config.OfflineCodeCtrlr.Key" : "ocpp_config.OfflineCodeKey";
+      std::string error;
+      auto key = ocpp::offline_code::parse_key_spec_for(*spec, c.charge_point_id, &error);
+      if (!key) throw ConfigError(path, std::string(path) + ": " + error);  // §3.3: e.g. made for another id
+      if (key->version > key_ring.newest_version()) {
+        if (auto refused = key_ring.install(*key)) throw ConfigError(path, *refused);
       }
     }
     authorizer.set_offline_code_verifier(&code_verifier);

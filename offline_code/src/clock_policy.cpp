@@ -32,12 +32,16 @@ ClockView assess_clock(const ClockFacts& facts) {
   return v;
 }
 
-UnixSeconds floor_after_accept(UnixSeconds floor, const Fields& accepted) {
-  return std::max(floor, earliest_issue_time(accepted));
+UnixSeconds advanced_floor(UnixSeconds floor, std::int64_t set_at, std::int64_t elapsed_now) {
+  return floor + std::max<std::int64_t>(0, elapsed_now - set_at);
 }
 
-UnixSeconds floor_from_trusted_clock(UnixSeconds floor, const ClockView& view) {
-  return view.trusted ? std::max(floor, view.now - view.tolerance) : floor;
+UnixSeconds sync_floor_after_sync(UnixSeconds floor, UnixSeconds synced_to) {
+  return std::min(synced_to - kSyncedTolerance, floor + kMaxSyncRaise);
+}
+
+UnixSeconds floor_after_accept(UnixSeconds floor, const Fields& accepted) {
+  return std::max(floor, earliest_issue_time(accepted));
 }
 
 }  // namespace ocpp::offline_code

@@ -54,8 +54,16 @@ std::string encode(const Fields& fields, const PileKey& key, std::string_view ch
   return digits;
 }
 
-Verdict verify(std::string_view typed, const std::vector<PileKey>& keys, std::string_view charge_point_id,
-               unsigned connector, UnixSeconds now, bool clock_trusted, UnixSeconds tolerance) {
+namespace {
+
+// §4.3, §7: the time the expiry is rebuilt from, which may differ from the time it is judged against.
+struct Reference {
+  UnixSeconds now = 0;
+  bool trusted = false;
+};
+
+Verdict verify_at(std::string_view typed, const std::vector<PileKey>& keys, std::string_view charge_point_id,
+                  unsigned connector, Reference rebuild, Reference judge, UnixSeconds tolerance) {
   check_charge_point_id(charge_point_id);
   // §5 step 1: 16 digits once spaces and '-' are removed.
   std::string digits;
@@ -79,7 +87,7 @@ Verdict verify(std::string_view typed, const std::vector<PileKey>& keys, std::st
   Fields f;
   f.key_version = key->version;
   f.serial = p.serial;
-  f.expiry_hours = reconstruct_expiry(p.expiry_low, now, clock_trusted);
+  f.expiry_hours = reconstruct_expiry(p.expiry_low, rebuild.now, rebuild.trusted);
   f.connector = p.connector;
   f.cap_step = p.cap_step;
   // Step 7: constant-time comparison of the 21 bits.
@@ -91,12 +99,33 @@ Verdict verify(std::string_view typed, const std::vector<PileKey>& keys, std::st
   const UnixSeconds expiry = expires_at(f);
   if (f.connector != kAnyConnector && f.connector != connector) {
     v.status = Status::WrongConnector;
-  } else if (now >= expiry + tolerance) {
+  } else if (judge.now >= expiry + tolerance) {
     v.status = Status::Expired;
-  } else if (clock_trusted && expiry > now + kMaxLifeHours * kHour + tolerance) {
+  } else if (judge.trusted && expiry > judge.now + kMaxLifeHours * kHour + tolerance) {
     v.status = Status::NotYetValid;
   }
   return v;
+}
+
+}  // namespace
+
+Verdict verify(std::string_view typed, const std::vector<PileKey>& keys, std::string_view charge_point_id,
+               unsigned connector, UnixSeconds now, bool clock_trusted, UnixSeconds tolerance) {
+  const Reference ref{now, clock_trusted};
+  return verify_at(typed, keys, charge_point_id, connector, ref, ref, tolerance);
+}
+
+Verdict verify_untrusted(std::string_view typed, const std::vector<PileKey>& keys, std::string_view charge_point_id,
+                         unsigned connector, UnixSeconds floor, std::optional<UnixSeconds> clock_reading,
+                         UnixSeconds tolerance) {
+  const Reference judge{floor, false};
+  Verdict first = verify_at(typed, keys, charge_point_id, connector, judge, judge, tolerance);
+  if (first.status != Status::BadMac || !clock_reading) return first;
+  // §7: the floor may lag far behind the true time (a pile stored for months, a floor that a bogus
+  // sync pushed ahead); the clock's own reading is the second and last expiry tried, so that a
+  // genuine code is not told as a wrong code, while a guess still has only two MACs to hit (§8.2).
+  Verdict second = verify_at(typed, keys, charge_point_id, connector, Reference{*clock_reading, true}, judge, tolerance);
+  return second.fields ? second : first;
 }
 
 std::string_view to_string(Status status) {

@@ -1,6 +1,7 @@
 // Master secret and per-pile keys (docs/offline-code.md section 3).
 #include "ocpp/offline_code/keys.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
@@ -12,6 +13,8 @@ namespace {
 
 constexpr std::string_view kHkdfSalt = "ocpp-offline-code/v1/hkdf-salt";
 constexpr std::string_view kPileKeyLabel = "ocpp-offline-code/v1/pile-key";
+constexpr std::string_view kKeyCheckLabel = "ocpp-offline-code/v1/key-check";
+constexpr std::size_t kKeyCheckBytes = 4;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
@@ -42,6 +45,8 @@ std::optional<KeyBytes> parse_hex32(std::string_view text, bool allow_space, std
   }
   return out;
 }
+
+std::optional<PileKey> parse_plain_key_spec(std::string_view text, std::string* error);
 
 }  // namespace
 
@@ -74,7 +79,58 @@ std::optional<MasterSecret> parse_master_secret(std::string_view text, std::stri
   return parse_hex32(text, true, error);
 }
 
+std::string key_check_value(const PileKey& key, std::string_view charge_point_id) {
+  check_charge_point_id(charge_point_id);
+  // §3.3: a domain string of its own keeps this HMAC apart from the MACs of codes (§4.1).
+  ByteWriter input;
+  input.text(kKeyCheckLabel);
+  input.u8(0);
+  input.u32be(key.version);
+  input.u8(static_cast<std::uint8_t>(charge_point_id.size()));
+  input.text(charge_point_id);
+  const Digest d = hmac_sha256(key.bytes.data(), key.bytes.size(), input.bytes().data(), input.bytes().size());
+  return to_hex(d.data(), kKeyCheckBytes);
+}
+
 std::optional<PileKey> parse_key_spec(std::string_view text, std::string* error) {
+  std::string_view check;
+  const auto last = text.rfind(':');
+  if (last != std::string_view::npos && last != text.find(':')) {
+    // §3.3: "V:HEX:CHECK"; the check value is read here, compared by parse_key_spec_for.
+    check = text.substr(last + 1);
+    text = text.substr(0, last);
+    if (check.size() != 2 * kKeyCheckBytes ||
+        std::any_of(check.begin(), check.end(), [](char c) { return hex_digit_value(c) < 0; })) {
+      set_error(error, "the check value after the second ':' must be 8 hexadecimal characters");
+      return std::nullopt;
+    }
+  }
+  return parse_plain_key_spec(text, error);
+}
+
+std::optional<PileKey> parse_key_spec_for(std::string_view text, std::string_view charge_point_id, std::string* error) {
+  auto key = parse_key_spec(text, error);
+  if (!key) return std::nullopt;
+  const auto first = text.find(':'), last = text.rfind(':');
+  if (first == last) return key;  // no check value: accepted as before (§3.3)
+  std::string given(text.substr(last + 1));
+  std::transform(given.begin(), given.end(), given.begin(), [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  const std::string expected = key_check_value(*key, charge_point_id);
+  if (given != expected) {
+    set_error(error, "the key's check value is " + expected + " for charge point id \"" + std::string(charge_point_id) +
+                         "\", the key spec says " + given + ": it was made for another charge point id");
+    return std::nullopt;
+  }
+  return key;
+}
+
+std::string format_key_spec(const PileKey& key, std::string_view charge_point_id) {
+  return format_key_spec(key) + ":" + key_check_value(key, charge_point_id);
+}
+
+namespace {
+
+std::optional<PileKey> parse_plain_key_spec(std::string_view text, std::string* error) {
   const auto colon = text.find(':');
   if (colon == std::string_view::npos || colon == 0) {
     set_error(error, "expected VERSION:HEX");
@@ -96,6 +152,8 @@ std::optional<PileKey> parse_key_spec(std::string_view text, std::string* error)
   if (!bytes) return std::nullopt;
   return PileKey{static_cast<std::uint32_t>(version), *bytes};
 }
+
+}  // namespace
 
 std::string format_key_spec(const PileKey& key) { return std::to_string(key.version) + ":" + to_hex(key.bytes); }
 

@@ -1,4 +1,4 @@
-// Key provisioning over OCPP 1.6 and 2.0.1 (docs/offline-code.md §3.2, §6).
+// Key provisioning over OCPP 1.6 and 2.0.1 (docs/offline-code.md §3.2, §3.3, §6).
 #include "ocpp/server/key_provisioner.hpp"
 
 #include <limits>
@@ -168,8 +168,10 @@ void KeyProvisioner::provision_current(const std::string& cp, ProtocolVersion ve
 
 void KeyProvisioner::send_key(const std::string& cp, ProtocolVersion version, std::uint64_t generation,
                               std::uint32_t key_version) {
-  // §3.2: "V:HEX". The value is a secret: it goes into this one CALL and nowhere else.
-  const std::string spec = offline_code::format_key_spec(offline_code::derive_pile_key(*master_, cp, key_version));
+  // §3.3: "V:HEX:CHECK", the check value bound to the id this server derived the key for, so a pile
+  // with another id refuses it instead of failing every code. The value is a secret: it goes into
+  // this one CALL and nowhere else.
+  const std::string spec = offline_code::format_key_spec(offline_code::derive_pile_key(*master_, cp, key_version), cp);
   rapidjson::Document payload(rapidjson::kObjectType);
   auto& a = payload.GetAllocator();
   if (version == ProtocolVersion::v16) {
@@ -229,7 +231,9 @@ void KeyProvisioner::on_key_answer(const std::string& cp, std::uint64_t generati
   log::warn("offline-code",
             cp + " refused offline-code key version " + std::to_string(key_version) + " (" + status +
                 "). Most likely the link has no TLS: a pile on security profile 0 or 1 refuses the key unless its "
-                "configuration sets offline_code.allow_plaintext_key_provisioning. No codes can be issued for it");
+                "configuration sets offline_code.allow_plaintext_key_provisioning. Or the pile's own charge point id "
+                "is not \"" + cp + "\", the id the key and its check value were made for (docs/offline-code.md "
+                "§3.3; the pile logs which). No codes can be issued for it");
 }
 
 }  // namespace ocpp::server

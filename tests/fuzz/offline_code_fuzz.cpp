@@ -15,8 +15,11 @@
 // - on the issued code: it verifies (Accepted, or WrongConnector on another connector) to its own
 //   fields on a trusted and on an untrusted clock; every single-digit substitution and every
 //   transposition of two adjacent different digits is a Typo, never a MAC check (Damm, §4.4);
-// - a key spec or master secret that parses formats back to text that parses to the same key, and
-//   a frame naming "OfflineCodeKey" is withheld from logs (carries_pile_key).
+// - on an untrusted pile (verify_untrusted, §7.2, with a stale floor and the clock's reading): a
+//   genuine verdict re-encodes to the digits typed, and the issued code is recognised, never BadMac;
+// - a key spec or master secret that parses formats back to text that parses to the same key; a key
+//   spec with the check value of this pile installs here (parse_key_spec_for) and one with another
+//   id's check value does not; a frame naming "OfflineCodeKey" is withheld from logs (carries_pile_key).
 #include <string>
 #include <vector>
 
@@ -83,6 +86,9 @@ void check_typed(std::string_view typed) {
     }
     FUZZ_REQUIRE(!(genuine_somewhere && refused_as_forgery));
   }
+  // §7.2: a floor three months stale and the clock's reading: whatever is genuine is this pile's code.
+  const oc::Verdict u = oc::verify_untrusted(typed, keys().installed, kPile, 1, kNow - 90 * 86400, kNow);
+  if (u.fields) FUZZ_REQUIRE(oc::encode(*u.fields, keys().of_version(u.fields->key_version), kPile) == digits);
 }
 
 void check_issued(ocpp::fuzz::ByteReader& in) {
@@ -102,6 +108,9 @@ void check_issued(ocpp::fuzz::ByteReader& in) {
     FUZZ_REQUIRE(v.status == expected);
     FUZZ_REQUIRE(v.fields && *v.fields == f);
   }
+  // §7.2: a pile whose floor is three months stale still recognises it by its clock's reading.
+  const oc::Verdict u = oc::verify_untrusted(code, keys().installed, kPile, typed_on, kNow - 90 * 86400, kNow);
+  FUZZ_REQUIRE(u.status == expected && u.fields && *u.fields == f);
   // A typing error is told apart from a wrong code before the MAC is looked at.
   const std::size_t at = in.u8() % oc::kCodeDigits;
   std::string typo = code;
@@ -119,6 +128,12 @@ void check_keys(std::string_view text) {
   if (const auto key = oc::parse_key_spec(text)) {
     const auto again = oc::parse_key_spec(oc::format_key_spec(*key));
     FUZZ_REQUIRE(again && *again == *key);
+    // §3.3: the check value binds the spec to an id.
+    const auto mine = oc::parse_key_spec_for(oc::format_key_spec(*key, kPile), kPile);
+    FUZZ_REQUIRE(mine && *mine == *key);
+    const std::string other = oc::format_key_spec(*key, "CP-TEST-0002");
+    FUZZ_REQUIRE(!oc::parse_key_spec_for(other, kPile) ||
+                 oc::key_check_value(*key, kPile) == oc::key_check_value(*key, "CP-TEST-0002"));
   }
   std::string error;
   if (const auto secret = oc::parse_master_secret(text, &error)) {

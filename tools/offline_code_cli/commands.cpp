@@ -95,7 +95,7 @@ int derive_key_command(const std::vector<std::string>& args) {
   const std::string id = charge_point_id(a);
   const std::uint32_t version = key_version(a);
   const PileKey key = derive_pile_key(read_master_secret(a.required("--master-key-file")), id, version);
-  std::printf("%s\n", (a.flag("--key-spec") ? format_key_spec(key) : to_hex(key.bytes)).c_str());
+  std::printf("%s\n", (a.flag("--key-spec") ? format_key_spec(key, id) : to_hex(key.bytes)).c_str());
   return 0;
 }
 

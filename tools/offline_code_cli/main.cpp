@@ -14,8 +14,9 @@ const char* kUsage = R"(usage: ocpp-offline-code COMMAND [options]
 Issues and verifies offline charging codes as specified in docs/offline-code.md.
 
   derive-key --master-key-file F --charge-point-id ID [--key-version V] [--key-spec]
-      Prints the pile's key K(ID, V) as 64 hexadecimal characters; with --key-spec as "V:HEX",
-      the value to provision on the pile.
+      Prints the pile's key K(ID, V) as 64 hexadecimal characters; with --key-spec as
+      "V:HEX:CHECK", the value to provision on the pile (CHECK: 8 hexadecimal characters bound to
+      ID, so that the pile refuses a key made for another charge point id).
 
   issue --master-key-file F --charge-point-id ID --connector N --serial S
         [--valid-hours H] [--energy-cap-wh W] [--key-version V] [--now RFC3339] [--json]

@@ -48,6 +48,19 @@ std::optional<std::string> KeyRing::install(const oc::PileKey& key) {
   return std::nullopt;
 }
 
+std::optional<std::string> KeyRing::install_spec(std::string_view spec, std::string_view charge_point_id) {
+  std::string error;
+  const auto key = oc::parse_key_spec_for(spec, charge_point_id, &error);
+  if (!key) {
+    // §3.3: said where an operator looks; the key itself is a secret and is not shown.
+    log::warn(kLog, "offline-code key refused: " + error);
+    return error;
+  }
+  auto refused = install(*key);
+  if (refused) log::warn(kLog, "offline-code key refused: " + *refused);
+  return refused;
+}
+
 std::vector<oc::PileKey> KeyRing::usable() {
   auto keys = store_.keys();
   std::vector<oc::PileKey> out;

@@ -103,7 +103,7 @@ test('the key is refused over an unencrypted link unless the configuration allow
   await startPile();
   const keySpec = offlineCode(['derive-key', '--master-key-file', world.masterFile, '--charge-point-id', CP_ID,
     '--key-spec']);
-  assert.match(keySpec, /^1:[0-9a-f]{64}$/);
+  assert.match(keySpec, /^1:[0-9a-f]{64}:[0-9a-f]{8}$/, 'with the check value bound to the id (§3.3)');
   let r = await world.csms.client.call('GetConfiguration', { key: ['OfflineCodeKeyVersion', 'OfflineCodeKey'] });
   assert.deepEqual(r.configurationKey.find((k) => k.key === 'OfflineCodeKeyVersion'),
     { key: 'OfflineCodeKeyVersion', readonly: true, value: '0' });
@@ -114,11 +114,17 @@ test('the key is refused over an unencrypted link unless the configuration allow
 
   // With every frame in the log (debug), the key still never is.
   await startPile({ offline_code: { allow_plaintext_key_provisioning: true }, log: { level: 'debug' } });
+  // §3.3: a key derived for another id (a CSMS that misread this pile's id) is refused, and said so.
+  const otherSpec = offlineCode(['derive-key', '--master-key-file', world.masterFile, '--charge-point-id',
+    CP_ID + '-OTHER', '--key-spec']);
+  r = await world.csms.client.call('ChangeConfiguration', { key: 'OfflineCodeKey', value: otherSpec });
+  assert.equal(r.status, 'Rejected', 'a key made for another charge point id');
   r = await world.csms.client.call('ChangeConfiguration', { key: 'OfflineCodeKey', value: keySpec });
   assert.equal(r.status, 'Accepted');
   await new Promise((resolve) => setTimeout(resolve, 200));
   const log = world.cp.out + world.cp.err;
   assert.match(log, /bytes withheld: the frame carries a secret/);
+  assert.match(log, /offline-code key refused: .*made for another charge point id/);
   assert.ok(!log.includes(keySpec.slice(2)), 'the key is not in the log');
   r = await world.csms.client.call('ChangeConfiguration', { key: 'OfflineCodeKey', value: keySpec });
   assert.equal(r.status, 'Rejected', 'a version the pile already holds never comes back');
@@ -213,4 +219,38 @@ test('on reconnect the session is replayed with the code as idTag and the lockou
   assert.equal(events[0].params.type, 'OfflineCodeLockout');
   assert.match(events[0].params.techInfo, /connector 2 locked until/);
   assert.deepEqual(world.csms.failures, [], 'every frame passed the strict schema checks');
+});
+
+// §3.3 (issue 14, item 9): a factory key pasted for another pile is refused when the daemon starts,
+// naming the configuration key, and never printed.
+test('a configured key made for another charge point id refuses the configuration at start', async () => {
+  const dir = tempDir();
+  const otherSpec = offlineCode(['derive-key', '--master-key-file', world.masterFile, '--charge-point-id',
+    CP_ID + '-OTHER', '--key-spec']);
+  const cfg = writeChargePointConfig(dir, { id: CP_ID, csmsUrl: 'ws://127.0.0.1:9/ocpp',
+    ocppConfig: { OfflineCodeKey: otherSpec } });
+  const cp = start('ocpp-chargepoint', ['--config', cfg.file]);
+  const code = await new Promise((resolve) => cp.once('close', (c) => resolve(c)));
+  assert.equal(code, 2, cp.err);
+  assert.match(cp.err, /ocpp_config\.OfflineCodeKey: .*made for another charge point id/);
+  assert.ok(!cp.err.includes(otherSpec.split(':')[1]), 'the key itself is not printed');
+});
+
+// §7.1 (issue 14, item 5): the integrator's time-floor file is part of the configuration: one that
+// cannot be read refuses it at start; a good one starts the pile.
+test('offline_code.time_floor_file is read at start', async () => {
+  const dir = tempDir();
+  const missing = writeChargePointConfig(dir, { id: CP_ID, csmsUrl: 'ws://127.0.0.1:9/ocpp',
+    extra: { offline_code: { time_floor_file: path.join(dir, 'no-such-file') } } });
+  let cp = start('ocpp-chargepoint', ['--config', missing.file]);
+  const code = await new Promise((resolve) => cp.once('close', (c) => resolve(c)));
+  assert.equal(code, 2, cp.err);
+  assert.match(cp.err, /offline_code\.time_floor_file: cannot read/);
+  const floorFile = path.join(dir, 'installed-at');
+  fs.writeFileSync(floorFile, '2026-06-01T00:00:00Z\n');
+  const good = writeChargePointConfig(dir, { id: CP_ID, csmsUrl: 'ws://127.0.0.1:9/ocpp',
+    extra: { offline_code: { time_floor_file: floorFile } } });
+  cp = start('ocpp-chargepoint', ['--config', good.file]);
+  await waitForAsync(async () => (await cpctl(good.socket, 'status')).code === 0, 'the pile to start', 15000);
+  await stop(cp);
 });

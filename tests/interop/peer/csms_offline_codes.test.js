@@ -107,7 +107,7 @@ test('a pile gets its key on boot, a user gets a code, the replayed session is s
     assert.deepEqual(pile.of('GetConfiguration')[0].params, { key: ['OfflineCodeKeyVersion'] });
     const expected = offlineCodeCli('derive-key', '--master-key-file', keyFile, '--charge-point-id', 'PILE-1', '--key-spec');
     assert.deepEqual(pile.of('ChangeConfiguration')[0].params, { key: 'OfflineCodeKey', value: expected });
-    assert.match(expected, /^1:[0-9a-f]{64}$/);
+    assert.match(expected, /^1:[0-9a-f]{64}:[0-9a-f]{8}$/);
     const info = await waitForAsync(async () => {
       const r = await api(`${base}/charge-points/PILE-1`, ALICE);
       return r.body.offline_codes.available ? r.body : null;

@@ -4,13 +4,19 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 
 #include "../core/auth_test_support.hpp"
 #include "ocpp/cp/offline_code/code_store.hpp"
+#include "ocpp/common/datetime.hpp"
 #include "ocpp/cp/offline_code/key_ring.hpp"
+#include "ocpp/cp/offline_code/pile_clocks.hpp"
 #include "ocpp/cp/security_events.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/offline_code/code.hpp"
@@ -54,7 +60,8 @@ class PileVerifierTest : public auth_test::StoreFixture {
     codes_ = std::make_unique<CodeStore>(db());
     events_ = std::make_unique<SecurityEvents>(db());
     ring_ = std::make_unique<KeyRing>(*codes_, clock_);
-    verifier_ = std::make_unique<PileCodeVerifier>(*codes_, *ring_, *events_, *settings_, clock_, kPile);
+    verifier_ = std::make_unique<PileCodeVerifier>(*codes_, *ring_, *events_, *settings_, clock_, kPile,
+                                                   oc::LockoutPolicy{}, pile_clocks_);
   }
   void reboot() {
     verifier_.reset();
@@ -109,6 +116,7 @@ class PileVerifierTest : public auth_test::StoreFixture {
   std::unique_ptr<SecurityEvents> events_;
   std::unique_ptr<KeyRing> ring_;
   std::unique_ptr<PileCodeVerifier> verifier_;
+  PileClocks pile_clocks_;  // elapsed time from clock_'s steady time, no kernel sync, no known floor
 };
 
 TEST_F(PileVerifierTest, AGenuineCodeIsAcceptedOnceAcrossReboots) {
@@ -128,6 +136,20 @@ TEST_F(PileVerifierTest, AGenuineCodeIsAcceptedOnceAcrossReboots) {
   EXPECT_EQ(event_types(), std::vector<std::string>{kReplayEvent}) << "a replay is reported to the CSMS";
   // Other serials are still good.
   EXPECT_EQ(type(code(6)).result, Result::Accepted);
+}
+
+TEST_F(PileVerifierTest, AKeyMadeForAnotherChargePointIdIsRefusedAtInstall) {
+  // docs/offline-code.md §3.3: the CSMS derived the key for the id it read ("PILE-1"); installing it
+  // would make every genuine code fail as a wrong code and count towards the lockout.
+  const auto wrong = ring_->install_spec(oc::format_key_spec(key(1, "PILE-1"), "PILE-1"), kPile);
+  ASSERT_TRUE(wrong);
+  EXPECT_NE(wrong->find("another charge point id"), std::string::npos) << *wrong;
+  EXPECT_EQ(ring_->newest_version(), 0u) << "nothing was installed";
+  EXPECT_EQ(type(code(1)).reason, "Offline codes are not set up on this charge point yet");
+  // The key for this pile, with its check value or without one (older CSMSs), is installed.
+  EXPECT_EQ(ring_->install_spec(oc::format_key_spec(key(1), kPile), kPile), std::nullopt);
+  EXPECT_EQ(ring_->install_spec(oc::format_key_spec(key(2)), kPile), std::nullopt);
+  EXPECT_EQ(type(code(1, 1, 2)).result, Result::Accepted);
 }
 
 TEST_F(PileVerifierTest, EachRefusalSaysWhy) {
@@ -282,6 +304,172 @@ TEST_F(PileVerifierTest, ACodeWhoseSessionNeverStartedIsUsableAgainAcrossAReboot
   verifier_->release_unused(1, other);
   EXPECT_EQ(type(other).result, Result::Accepted);
   EXPECT_EQ(type(other).result, Result::Rejected);
+}
+
+}  // namespace
+}  // namespace ocpp::cp::offline_code
+
+namespace ocpp::cp::offline_code {
+namespace {
+
+constexpr std::int64_t kDay = 24 * 3600;
+const std::string kWrongCode = "Wrong code: not valid for this charge point";
+
+// Issue 14, item 6 (docs/offline-code.md §8.1): the lockout follows elapsed time. A wall clock set
+// forward and back, again and again, gives no attempts back: in one hour of real time at most the
+// budget and one refill are counted, across a reboot too.
+TEST_F(PileVerifierTest, SettingTheWallClockForwardAndBackGivesNoAttemptsBack) {
+  install();
+  const auto policy = oc::LockoutPolicy{};
+  const auto start = clock_.steady_now();
+  unsigned counted = 0;
+  std::uint16_t serial = 0;
+  auto attempt = [&](std::uint8_t connector) {
+    if (type(code(serial++, connector, 1, 0, 24, "OTHER-PILE"), connector).reason == kWrongCode) ++counted;
+  };
+  for (int minute = 0; clock_.steady_now() - start < 1h; ++minute) {
+    const auto wall = clock_.system_now();
+    attempt(static_cast<std::uint8_t>(1 + minute % 7));
+    clock_.set_system(wall + std::chrono::hours(48));  // far enough forward to refill everything
+    attempt(static_cast<std::uint8_t>(1 + (minute + 1) % 7));
+    clock_.set_system(wall);
+    attempt(static_cast<std::uint8_t>(1 + (minute + 2) % 7));
+    if (minute == 30) reboot();
+    clock_.advance(1min);
+  }
+  EXPECT_LE(counted, oc::max_counted_attempts(policy, 3600)) << "at most 10 + 1 wrong codes judged in an hour";
+  EXPECT_GE(counted, policy.pile_budget) << "the budget itself was there to be spent";
+}
+
+// Issue 14, item 6: a lock records when it ends on the elapsed timeline; the display still says a
+// wall-clock time, and a reboot neither shortens nor loses it.
+TEST_F(PileVerifierTest, ALockEndsAfterItsElapsedTimeWhateverTheWallClockSays) {
+  install();
+  for (std::uint16_t s = 0; s < 3; ++s) type(code(s, 1, 1, 0, 24, "OTHER-PILE"));
+  const auto genuine = code(50);
+  clock_.set_system(clock_.system_now() + std::chrono::hours(24 * 30));  // a month forward
+  reboot();
+  EXPECT_NE(type(genuine).reason.find("locked"), std::string::npos) << "a minute of lock is still a minute";
+  clock_.set_system(clock_.system_now() - std::chrono::hours(24 * 30));
+  clock_.advance(61s);
+  EXPECT_EQ(type(genuine).result, Result::Accepted);
+}
+
+// §8.1: a lockout state written by an older version, on the wall-clock timeline, keeps what was
+// left of its lock on the elapsed one: no time is gained by the upgrade.
+TEST_F(PileVerifierTest, ALockoutWrittenOnTheWallClockTimelineKeepsWhatWasLeftOfIt) {
+  install();
+  // The budget spent, the next refill due half an hour after that state was written.
+  codes_->put_value("lockout", "lockout/1 seen=" + std::to_string(kNoon) + " budget=0@" + std::to_string(kNoon - 1800) +
+                                   " conn=");
+  reboot();
+  const auto genuine = code(60);
+  const auto locked = type(genuine);
+  EXPECT_EQ(locked.reason, "Code entry is locked after wrong codes: try again after 2026-11-24 12:30 UTC");
+  clock_.advance(29min);
+  EXPECT_EQ(type(genuine).result, Result::Rejected);
+  clock_.advance(2min);
+  EXPECT_EQ(type(genuine).result, Result::Accepted);
+}
+
+// §8.1: a lockout state damaged outside the program errs on the side of refusing, for one refill
+// interval of elapsed time, not for ever.
+TEST_F(PileVerifierTest, ADamagedLockoutStateLocksUntilTheNextRefillOnly) {
+  install();
+  codes_->put_value("lockout", "lockout/1 garbage");
+  reboot();
+  const auto genuine = code(61);
+  EXPECT_NE(type(genuine).reason.find("locked"), std::string::npos);
+  clock_.advance(30min);
+  EXPECT_NE(type(genuine).reason.find("locked"), std::string::npos);
+  clock_.advance(31min);
+  EXPECT_EQ(type(genuine).result, Result::Accepted);
+}
+
+// Issue 14, item 7 (§7): a CSMS that sends a time a year ahead raises the floor by a day at most;
+// once the pile's clock is right again (a reboot drops the CSMS's offset), genuine codes are still
+// recognised and none counts as a wrong code; the next correct sync takes the bogus part back.
+TEST_F(PileVerifierTest, ABogusFutureTimeRaisesTheFloorByADayAtMostAndTheNextSyncTakesItBack) {
+  install();
+  pile_clocks_.known_floor = kNoon - 2 * 3600;  // a floor close to the true time
+  reboot();
+  clock_.advance(1h);  // the next hourly record of a sync
+  const auto truth = clock_.system_now();
+  clock_.set_system(truth + std::chrono::hours(365 * 24));
+  verifier_->clock_synced();
+  EXPECT_LE(verifier_->time_floor(), unix_now() - 365 * kDay + kDay) << "one sync: a day at most";
+  EXPECT_GT(verifier_->time_floor(), unix_now() - 365 * kDay) << "the floor did move";
+  clock_.set_system(truth);
+  reboot();
+  EXPECT_EQ(verifier_->clock_view().state, oc::ClockState::Untrusted) << "the clock reads earlier than the last sync";
+  const auto short_code = code(1, 1, 1, 0, 1);
+  for (int i = 0; i < 12; ++i) {
+    const auto v = type(short_code);
+    EXPECT_EQ(v.reason.rfind("This code expired at", 0), 0u) << "refused because of the clock, not as wrong: " << v.reason;
+  }
+  EXPECT_TRUE(event_types().empty()) << "no lockout: none of those counted";
+  EXPECT_EQ(type(code(2, 1, 1, 0, 48)).result, Result::Accepted) << "a code valid past the floor is accepted";
+  verifier_->clock_synced();  // the CSMS is right again
+  EXPECT_EQ(verifier_->clock_view().state, oc::ClockState::Synced);
+  EXPECT_LE(verifier_->time_floor(), unix_now());
+  EXPECT_EQ(type(short_code).result, Result::Accepted);
+}
+
+// Issue 14, item 5 (§7): a pile that was never online, with a factory key and no CSMS.
+class NeverOnlineTest : public PileVerifierTest {
+ protected:
+  void SetUp() override {
+    StoreFixture::SetUp();
+    clock_.set_system(SystemTime{std::chrono::seconds(kNoon)});
+    pile_clocks_.known_floor = kNoon - 90 * kDay;  // built three months ago
+    boot();
+    install();
+  }
+};
+
+TEST_F(NeverOnlineTest, AcceptsGenuineCodesByItsClocksReadingAndStillCountsForgeries) {
+  EXPECT_EQ(verifier_->clock_view().state, oc::ClockState::Untrusted) << "never synced";
+  EXPECT_EQ(verifier_->time_floor(), kNoon - 90 * kDay) << "the floor starts at the build time, not at 1970";
+  EXPECT_EQ(type(code(1)).result, Result::Accepted);
+  EXPECT_EQ(type(code(1)).reason, "This code has already been used");
+  EXPECT_EQ(type(code(2, 1, 1, 0, 24, "OTHER-PILE")).reason, kWrongCode);
+  EXPECT_GE(verifier_->time_floor(), kNoon - 169 * 3600) << "the accepted code raised the floor";
+}
+
+TEST_F(NeverOnlineTest, WithoutAUsableClockTheIntegratorsTimeFloorFileIsTheReference) {
+  const auto path = std::string(::testing::TempDir()) + "/time_floor_" + std::to_string(::getpid());
+  {
+    std::ofstream f(path);
+    f << "  " << format_rfc3339(SystemTime{std::chrono::seconds(kNoon - 2 * kDay)}) << "\n";
+  }
+  std::string error;
+  const auto from_file = read_time_floor_file(path, &error);
+  ASSERT_TRUE(from_file) << error;
+  EXPECT_EQ(*from_file, kNoon - 2 * kDay);
+  const auto genuine = code(3);
+  const auto forged = code(4, 1, 1, 0, 24, "OTHER-PILE");
+  pile_clocks_.rtc_valid = [] { return false; };  // the RTC lost its time: its reading says nothing
+  clock_.set_system(SystemTime{std::chrono::seconds(0)});
+  boot();
+  EXPECT_EQ(type(genuine).reason, kWrongCode) << "a floor three months old cannot date the code";
+  pile_clocks_.known_floor = *from_file;
+  boot();
+  EXPECT_EQ(type(genuine).result, Result::Accepted);
+  EXPECT_EQ(type(forged).reason, kWrongCode);
+  std::ofstream(path) << "yesterday\n";
+  EXPECT_FALSE(read_time_floor_file(path, &error));
+  EXPECT_NE(error.find("RFC 3339"), std::string::npos) << error;
+  std::remove(path.c_str());
+}
+
+TEST_F(NeverOnlineTest, AClockTheKernelKeepsSynchronisedIsTrusted) {
+  pile_clocks_.kernel_synchronised = [] { return true; };
+  boot();
+  EXPECT_EQ(verifier_->clock_view().state, oc::ClockState::Synced);
+  EXPECT_EQ(type(code(5)).result, Result::Accepted);
+  const auto week = code(6, 1, 1, 0, 168);
+  clock_.set_system(clock_.system_now() - std::chrono::hours(13));  // the clock behind: judged by it
+  EXPECT_EQ(type(week).reason, "This code is not valid yet (is the charge point's clock right?)");
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST_F(ConfigFileTest, FullConfigurationIsRead) {
     "connectors": 4,
     "hal": {"driver": "sim", "state_file": "/tmp/sim.json", "start_energy_wh": 1250.5},
     "ocpp_config": {"HeartbeatInterval": "300", "MeterValueSampleInterval": "60"},
-    "offline_code": {"allow_plaintext_key_provisioning": true},
+    "offline_code": {"allow_plaintext_key_provisioning": true, "time_floor_file": "/etc/ocpp/installed-at"},
     "log": {"level": "debug", "syslog": true}
   })";
   const Config c = parse_config(json);
@@ -91,6 +91,7 @@ TEST_F(ConfigFileTest, FullConfigurationIsRead) {
   EXPECT_EQ(c.ocpp_config.size(), 2u);
   EXPECT_EQ(c.ocpp_config.at("HeartbeatInterval"), "300");
   EXPECT_TRUE(c.offline_code.allow_plaintext_key_provisioning);
+  EXPECT_EQ(c.offline_code.time_floor_file, "/etc/ocpp/installed-at");  // read at start (offline-code.md §7.1)
   EXPECT_EQ(c.log.level, log::Level::debug);
   EXPECT_TRUE(c.log.syslog);
 }

@@ -99,7 +99,8 @@ TEST_F(Cli, DeriveKeyPrintsTheSpecsKey) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, kKeyCp1 + "\n");
   r = run(pile("derive-key") + std::vector<std::string>{"--key-spec"});
-  EXPECT_EQ(r.out, "1:" + kKeyCp1 + "\n");
+  // §3.3: with the check value bound to CP-TEST-0001 (section 12.1).
+  EXPECT_EQ(r.out, "1:" + kKeyCp1 + ":26f5adbc\n");
 }
 
 TEST_F(Cli, IssueAndVerifyTheSpecsCodeA) {

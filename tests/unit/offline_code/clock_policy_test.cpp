@@ -54,11 +54,6 @@ TEST(ClockPolicy, FloorOnlyRises) {
   EXPECT_EQ(raised, expires_at(f) - 169 * kHour);
   EXPECT_LE(raised, kNow) << "never beyond the true time";
   EXPECT_EQ(floor_after_accept(kNow, f), kNow);
-  ClockView trusted{ClockState::Synced, kNow, true, 600};
-  EXPECT_EQ(floor_from_trusted_clock(0, trusted), kNow - 600);
-  EXPECT_EQ(floor_from_trusted_clock(kNow, trusted), kNow);
-  ClockView untrusted{ClockState::Untrusted, 5, false, 600};
-  EXPECT_EQ(floor_from_trusted_clock(77, untrusted), 77);
 }
 
 TEST(ClockPolicy, ResetPileAcceptsGenuineCodesAndRefusesReplaysAfterReboot) {
@@ -82,6 +77,26 @@ TEST(ClockPolicy, ResetPileAcceptsGenuineCodesAndRefusesReplaysAfterReboot) {
     window = *ReplayWindow::parse(window.serialise());
   }
   EXPECT_EQ(floor, expires_at(f) - 169 * kHour) << "the accepted code raised the floor";
+}
+
+}  // namespace
+}  // namespace ocpp::offline_code
+
+namespace ocpp::offline_code {
+namespace {
+
+// §7, issue 14 item 7: one sync moves the floor a day at most; the newest sync replaces what the
+// ones before it said, even downwards.
+TEST(ClockPolicy, OneSyncRaisesTheFloorADayAtMost) {
+  const UnixSeconds floor = test::unix_time("2027-01-10T12:00:00Z");
+  EXPECT_EQ(sync_floor_after_sync(floor, floor + 3600), floor + 3600 - kSyncedTolerance);
+  EXPECT_EQ(sync_floor_after_sync(floor, floor + 365 * 86400), floor + kMaxSyncRaise);
+  EXPECT_EQ(sync_floor_after_sync(floor, floor - 86400), floor - 86400 - kSyncedTolerance);
+}
+
+TEST(ClockPolicy, AFloorAdvancesWithElapsedTimeOnly) {
+  EXPECT_EQ(advanced_floor(1000, 50, 80), 1030);
+  EXPECT_EQ(advanced_floor(1000, 80, 50), 1000) << "an elapsed reading that went back adds nothing";
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "ocpp/offline_code/keys.hpp"
 
 namespace ocpp::offline_code {
@@ -108,6 +110,43 @@ TEST(KeySpec, RoundTripsAndRefusesGarbage) {
   EXPECT_FALSE(parse_key_spec("1:" + std::string(63, 'a')));
   EXPECT_FALSE(parse_key_spec("1: " + std::string(64, 'a')));
   EXPECT_FALSE(parse_key_spec("-1:" + std::string(64, 'a')));
+}
+
+TEST(KeyCheckValue, RefusesAKeyMadeForAnotherChargePointId) {
+  // §3.3: a CSMS that misread the id, or a key pasted for the wrong pile, is caught at install
+  // instead of making every code fail as a wrong code.
+  MasterSecret master{};
+  const PileKey for_cp2 = derive_pile_key(master, "CP-2", 3);
+  const std::string spec = format_key_spec(for_cp2, "CP-2");
+  ASSERT_EQ(spec.size(), std::string("3:").size() + 64 + 1 + 8);
+  EXPECT_EQ(spec.substr(spec.size() - 8), key_check_value(for_cp2, "CP-2"));
+  EXPECT_EQ(parse_key_spec_for(spec, "CP-2"), for_cp2);
+  std::string error;
+  EXPECT_FALSE(parse_key_spec_for(spec, "CP-1", &error));
+  EXPECT_NE(error.find("another charge point id"), std::string::npos) << error;
+  // The check value is read in either case; a spec without one is accepted as before.
+  std::string upper = spec;
+  for (std::size_t i = upper.size() - 8; i < upper.size(); ++i) upper[i] = static_cast<char>(std::toupper(upper[i]));
+  EXPECT_EQ(parse_key_spec_for(upper, "CP-2"), for_cp2);
+  EXPECT_EQ(parse_key_spec_for(format_key_spec(for_cp2), "CP-1"), for_cp2);
+  // parse_key_spec reads the syntax only.
+  EXPECT_EQ(parse_key_spec(spec), for_cp2);
+  EXPECT_FALSE(parse_key_spec(format_key_spec(for_cp2) + ":1234567"));
+  EXPECT_FALSE(parse_key_spec(format_key_spec(for_cp2) + ":1234567g"));
+  EXPECT_FALSE(parse_key_spec(format_key_spec(for_cp2) + ":"));
+}
+
+TEST(KeyCheckValue, IsTheSpecsHmacWrittenOut) {
+  MasterSecret master{};
+  const PileKey k = derive_pile_key(master, "abc", 258);
+  Bytes input = bytes_of("ocpp-offline-code/v1/key-check");
+  input.push_back(0);
+  for (std::uint8_t b : {0, 0, 1, 2}) input.push_back(b);
+  input.push_back(3);
+  for (char ch : std::string("abc")) input.push_back(static_cast<std::uint8_t>(ch));
+  const Digest d = hmac_sha256(k.bytes.data(), k.bytes.size(), input.data(), input.size());
+  EXPECT_EQ(key_check_value(k, "abc"), to_hex(d.data(), 4));
+  EXPECT_NE(key_check_value(k, "abd"), key_check_value(k, "abc"));
 }
 
 // Logs withhold frames that provision a key, in either version and any spelling of the key name.

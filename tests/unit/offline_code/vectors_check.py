@@ -18,6 +18,7 @@ import hmac
 import math
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,13 @@ def pile_key(master, cp_id, version):
     cp = cp_id.encode()
     info = PILE_KEY_LABEL + b"\x00" + version.to_bytes(4, "big") + bytes([len(cp)]) + cp
     return hkdf_sha256(master, HKDF_SALT, info, 32)
+
+
+def key_check_value(key, cp_id, version):
+    """Section 3.3: the first 4 bytes of an HMAC under the pile key, bound to the id and version."""
+    cp = cp_id.encode("ascii")
+    msg = b"ocpp-offline-code/v1/key-check" + b"\x00" + struct.pack(">I", version) + bytes([len(cp)]) + cp
+    return hmac.new(key, msg, hashlib.sha256).hexdigest()[:8]
 
 
 def mac_input(cp_id, version, serial, expiry_hours, connector, cap_step):
@@ -253,6 +261,13 @@ def main():
                 rc, out, _ = c.run_cli("derive-key", "--master-key-file", master_path, "--charge-point-id", cp,
                                        "--key-version", str(ver))
                 c.expect("cli derive-key %s v%d" % (cp, ver), (rc, out.strip()), (0, v["hex"]))
+            if "check" in v:
+                c.expect("key check value %s v%d" % (cp, ver), key_check_value(k, cp, ver), v["check"])
+                if c.cli:
+                    rc, out, _ = c.run_cli("derive-key", "--master-key-file", master_path, "--charge-point-id", cp,
+                                           "--key-version", str(ver), "--key-spec")
+                    c.expect("cli derive-key --key-spec %s v%d" % (cp, ver), (rc, out.strip()),
+                             (0, "%d:%s:%s" % (ver, v["hex"], v["check"])))
         elif kind == "code":
             cp, ver = v["charge_point_id"], int(v["version"])
             issued = rfc3339(v["issued_at"])

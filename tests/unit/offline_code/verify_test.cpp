@@ -301,3 +301,32 @@ TEST(Verdicts, HaveNamesAndSentences) {
 
 }  // namespace
 }  // namespace ocpp::offline_code
+
+namespace ocpp::offline_code {
+namespace {
+
+// §7, issue 14 item 5: an untrusted pile rebuilds the expiry from its floor and then from its
+// clock's reading; either way it judges the code against the floor only, and a guess still meets
+// one MAC per reference.
+TEST_F(Codes, AnUntrustedPileTriesItsClocksReadingAfterTheFloor) {
+  const auto c = code(fields(9, 1, 24));
+  const std::vector<PileKey> ring{key("CP-A")};
+  const UnixSeconds stale_floor = now_ - 90 * 86400;  // a build time three months back
+  EXPECT_EQ(verify(c, ring, "CP-A", 1, stale_floor, false).status, Status::BadMac) << "the floor alone cannot date it";
+  const auto v = verify_untrusted(c, ring, "CP-A", 1, stale_floor, now_ + 60);
+  EXPECT_EQ(v.status, Status::Accepted);
+  ASSERT_TRUE(v.fields);
+  EXPECT_EQ(*v.fields, fields(9, 1, 24));
+  // A clock that reads a year ahead is no help, and no harm: judged against the floor.
+  EXPECT_EQ(verify_untrusted(c, ring, "CP-A", 1, stale_floor, now_ + 365 * 86400).status, Status::BadMac);
+  // A floor pushed past the code's expiry: the clock's reading still recognises it, as expired.
+  EXPECT_EQ(verify_untrusted(c, ring, "CP-A", 1, now_ + 30 * 86400, now_).status, Status::Expired);
+  // A floor that can date it is used first, whatever the clock says; no clock reading at all.
+  EXPECT_EQ(verify_untrusted(c, ring, "CP-A", 1, now_ - 86400, std::nullopt).status, Status::Accepted);
+  EXPECT_EQ(verify_untrusted(c, ring, "CP-A", 1, stale_floor, std::nullopt).status, Status::BadMac);
+  // Forged: wrong under both references.
+  EXPECT_EQ(verify_untrusted(code(fields(9, 1, 24), "CP-B"), ring, "CP-A", 1, stale_floor, now_).status, Status::BadMac);
+}
+
+}  // namespace
+}  // namespace ocpp::offline_code

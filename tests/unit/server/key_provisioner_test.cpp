@@ -7,7 +7,8 @@ namespace {
 constexpr const char* kHoldsNone16 = R"({"configurationKey":[{"key":"OfflineCodeKeyVersion","readonly":true,"value":"0"}]})";
 
 std::string key_spec(const std::string& cp, std::uint32_t version) {
-  return offline_code::format_key_spec(offline_code::derive_pile_key(test_master(), cp, version));
+  // §3.3: what the server sends carries the check value bound to the id it derived the key for.
+  return offline_code::format_key_spec(offline_code::derive_pile_key(test_master(), cp, version), cp);
 }
 
 std::string change_configuration(const std::string& cp, std::uint32_t version) {
@@ -25,8 +26,11 @@ TEST_F(ProvisioningTest, A16PileWithoutKeyIsAskedItsVersionThenGivenKeyVersion1A
 
   ASSERT_EQ(link.sent.size(), 1u);
   EXPECT_EQ(link.front().action, "ChangeConfiguration");
-  // §3.2: "V:HEX" with K(ID, V) derived from the master secret.
+  // §3.3: "V:HEX:CHECK" with K(ID, V) derived from the master secret and the check value for CP-1.
   EXPECT_EQ(link.front().payload, change_configuration("CP-1", 1));
+  EXPECT_NE(link.front().payload.find(":" + offline_code::key_check_value(offline_code::derive_pile_key(test_master(), "CP-1", 1), "CP-1") + "\""),
+            std::string::npos)
+      << "a pile with another id refuses the key instead of failing every code";
   EXPECT_FALSE(service->key_state("CP-1").codes_available()) << "not before the pile said Accepted";
   link.answer(R"({"status":"Accepted"})");
 

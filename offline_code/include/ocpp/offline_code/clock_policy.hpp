@@ -1,6 +1,7 @@
 #pragma once
 // The pile's clock policy for offline codes (docs/offline-code.md section 7): which state its clock is
 // in, which reference time and tolerance verify() gets, and how the persisted time floor moves.
+#include <cstdint>
 #include <optional>
 
 #include "ocpp/offline_code/fields.hpp"
@@ -32,9 +33,22 @@ struct ClockView {
 UnixSeconds drift_tolerance(UnixSeconds since_sync);
 ClockView assess_clock(const ClockFacts& facts);
 
+// §7: how far one clock sync may put the floor ahead of the floor the pile had: a bogus time from
+// a CSMS (a year ahead, say) can then push it by a day at most, not for good.
+inline constexpr UnixSeconds kMaxSyncRaise = 24 * kHour;
+
+// §7: a floor set at elapsed time `set_at` (seconds on a clock that never jumps, kept across
+// reboots) is still a floor `elapsed_now - set_at` seconds later, advanced by that much. A reading
+// that went backwards adds nothing.
+UnixSeconds advanced_floor(UnixSeconds floor, std::int64_t set_at, std::int64_t elapsed_now);
+
+// §7: the part of the floor that clock syncs set, after a sync to `synced_to`: the synced time less
+// the tolerance, at most kMaxSyncRaise above `floor` (the whole floor the pile had before the
+// sync). It replaces what earlier syncs set, even when it is lower: the newest sync wins, and what
+// accepted codes and the build time proved is kept apart and never lowered.
+UnixSeconds sync_floor_after_sync(UnixSeconds floor, UnixSeconds synced_to);
+
 // §7: the floor after an accepted code: it never decreases.
 UnixSeconds floor_after_accept(UnixSeconds floor, const Fields& accepted);
-// §7: the floor while the clock is trusted (the pile writes it back at most once an hour).
-UnixSeconds floor_from_trusted_clock(UnixSeconds floor, const ClockView& view);
 
 }  // namespace ocpp::offline_code

@@ -49,6 +49,15 @@ inline constexpr UnixSeconds kSyncedTolerance = 600;
 Verdict verify(std::string_view typed, const std::vector<PileKey>& keys, std::string_view charge_point_id,
                unsigned connector, UnixSeconds now, bool clock_trusted, UnixSeconds tolerance = kSyncedTolerance);
 
+// §5 and §7 for a pile whose clock is untrusted: the expiry is rebuilt from the time floor
+// `floor` and, if the MAC fails there and the clock can be read (`clock_reading`, however wrong it
+// may be), from the clock's reading, as a trusted clock's would be. Either way the code is judged
+// against the floor only (Expired when floor >= expiry + tolerance, no NotYetValid). So a genuine
+// code is told as a wrong code only when neither the floor nor the clock is near the true time.
+Verdict verify_untrusted(std::string_view typed, const std::vector<PileKey>& keys, std::string_view charge_point_id,
+                         unsigned connector, UnixSeconds floor, std::optional<UnixSeconds> clock_reading,
+                         UnixSeconds tolerance = kSyncedTolerance);
+
 // "accepted", "malformed", "typo", "unknown_key_version", "bad_mac", "wrong_connector",
 // "not_yet_valid", "expired".
 std::string_view to_string(Status status);

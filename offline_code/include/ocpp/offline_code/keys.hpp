@@ -31,9 +31,24 @@ PileKey derive_pile_key(const MasterSecret& master, std::string_view charge_poin
 // nullopt and, if `error` is given, says what is wrong ("found 63 hexadecimal characters, expected 64").
 std::optional<MasterSecret> parse_master_secret(std::string_view text, std::string* error = nullptr);
 
-// §3.2 recommended provisioning value "V:HEX" (decimal version >= 1, 64 hex characters).
+// §3.3: the check value of a key for the pile `charge_point_id`: 8 lower-case hexadecimal characters,
+// the first 4 bytes of HMAC(K, "ocpp-offline-code/v1/key-check" 0x00 u32be(V) u8(len ID) ID). It lets
+// a pile refuse a key made for another charge point id before any code fails with it. Throws
+// std::invalid_argument for an empty or too long id.
+std::string key_check_value(const PileKey& key, std::string_view charge_point_id);
+
+// §3.3 provisioning value "V:HEX" or "V:HEX:CHECK" (decimal version >= 1, 64 hex characters, 8 hex
+// characters of check value). This only reads the syntax: the check value is not compared with
+// anything (parse_key_spec_for does that).
 std::optional<PileKey> parse_key_spec(std::string_view text, std::string* error = nullptr);
+// §3.3, what a pile installs: as parse_key_spec, and a check value, when present, must be that of
+// the key for `charge_point_id` ("the key's check value is 1a2b3c4d, not 5e6f7a8b: it was made for
+// another charge point id than CP-1"). A spec without one is accepted, as before check values existed.
+std::optional<PileKey> parse_key_spec_for(std::string_view text, std::string_view charge_point_id,
+                                          std::string* error = nullptr);
+// "V:HEX", and with a charge point id "V:HEX:CHECK" (what a CSMS should send).
 std::string format_key_spec(const PileKey& key);
+std::string format_key_spec(const PileKey& key, std::string_view charge_point_id);
 
 // Whether an OCPP frame may carry a pile key being provisioned (1.6 ChangeConfiguration of
 // OfflineCodeKey, 2.0.1 SetVariables of OfflineCodeCtrlr.Key), so that logs withhold it

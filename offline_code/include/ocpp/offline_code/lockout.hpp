@@ -2,6 +2,12 @@
 // Brute-force lockout (docs/offline-code.md section 8.1): a backoff per connector and a budget per
 // pile. Only wrong codes (Verdict::counts_as_failure) are recorded. A value type with the time as a
 // parameter; the pile persists serialise() durably before it shows the verdict.
+//
+// Every `now` given to it must be elapsed time: seconds on a clock that never jumps (CLOCK_BOOTTIME
+// plus what was persisted across reboots), never the wall clock. Refills and lock ends follow that
+// time, so setting a wall clock forward and back gives nothing back (§8.1). A reading earlier than
+// the last one (a state written on the wall-clock timeline by an older version) shifts the stored
+// instants by the same amount, so no time is gained.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -53,6 +59,8 @@ class Lockout {
   unsigned budget(UnixSeconds now);
 
   const LockoutPolicy& policy() const { return policy_; }
+  // The latest time the state was brought to; none before the first.
+  std::optional<UnixSeconds> seen() const { return seen_; }
 
   // "lockout/1 seen=T budget=B@A conn=ID:N:LAST:UNTIL,..." (conn= empty when no connector has
   // failures). The policy is configuration and is not part of the state.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ocpp/common/clock.hpp"
@@ -22,6 +23,10 @@ class KeyRing {
 
   // Installs `key` durably; returns why it is refused, if it is.
   std::optional<std::string> install(const ocpp::offline_code::PileKey& key);
+  // Installs a provisioned key spec (docs/offline-code.md §3.3, "V:HEX[:CHECK]") for this pile,
+  // `charge_point_id`: a spec whose check value was made for another id is refused, and the refusal
+  // is logged, so that it never becomes a key whose every code fails as a wrong code.
+  std::optional<std::string> install_spec(std::string_view spec, std::string_view charge_point_id);
   // The keys verification may use now (at most two, of consecutive versions), newest first. The
   // previous key is deleted once its 8 days are over.
   std::vector<ocpp::offline_code::PileKey> usable();

@@ -9,11 +9,13 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ocpp/common/clock.hpp"
 #include "ocpp/cp/authorizer.hpp"
 #include "ocpp/cp/offline_code/code_store.hpp"
 #include "ocpp/cp/offline_code/key_ring.hpp"
+#include "ocpp/cp/offline_code/pile_clocks.hpp"
 #include "ocpp/cp/security_events.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/offline_code/clock_policy.hpp"
@@ -29,12 +31,11 @@ inline constexpr const char* kReplayEvent = "OfflineCodeReplayed";
 
 class PileCodeVerifier final : public OfflineCodeVerifier {
  public:
-  // `clock`: the pile's wall clock (corrected by the CSMS's time). `rtc_valid`: whether the
-  // hardware clock kept time through the last power loss (docs/offline-code.md §7), when the HAL
-  // knows; absent, it is taken as valid.
+  // `clock`: the pile's wall clock (corrected by the CSMS's time). `clocks`: the other time sources
+  // of docs/offline-code.md §7 and §8.1 (the daemon gives system_pile_clocks()).
   PileCodeVerifier(CodeStore& store, KeyRing& keys, SecurityEvents& events, const Settings& settings,
                    const Clock& clock, std::string charge_point_id,
-                   ocpp::offline_code::LockoutPolicy policy = {}, std::function<bool()> rtc_valid = {});
+                   ocpp::offline_code::LockoutPolicy policy = {}, PileClocks clocks = {});
 
   void authorize_code(ConnectorId connector, const std::string& code, bool online,
                       std::function<void(CodeVerdict)> done) override;
@@ -48,14 +49,22 @@ class PileCodeVerifier final : public OfflineCodeVerifier {
 
   // For `status` and tests: what the clock policy says now.
   ocpp::offline_code::ClockView clock_view();
+  // §7: the time floor now: a time known to have passed.
+  std::int64_t time_floor();
 
  private:
   CodeVerdict decide(ConnectorId connector, const std::string& code);
+  ocpp::offline_code::Verdict verify_code(ConnectorId connector, const std::string& code,
+                                          const std::vector<ocpp::offline_code::PileKey>& keys);
   CodeVerdict accept(ConnectorId connector, const ocpp::offline_code::Fields& fields, std::int64_t now);
   CodeVerdict refuse_failure(ConnectorId connector, std::int64_t now, const std::string& masked);
+  ocpp::offline_code::ClockFacts clock_facts();
   ocpp::offline_code::Lockout load_lockout();
   std::optional<std::int64_t> stored_int(const std::string& name);
   std::int64_t unix_now() const;
+  std::int64_t boot_now() const;
+  std::int64_t elapsed_now();
+  std::int64_t wall_time_of(std::int64_t elapsed);
 
   CodeStore& store_;
   KeyRing& keys_;
@@ -64,8 +73,11 @@ class PileCodeVerifier final : public OfflineCodeVerifier {
   const Clock& clock_;
   std::string charge_point_id_;
   ocpp::offline_code::LockoutPolicy policy_;
-  std::function<bool()> rtc_valid_;
+  PileClocks clocks_;
   std::optional<std::int64_t> last_sync_seen_;  // this run's latest sync, persisted or not
+  // §8.1: elapsed time = what was persisted before this boot + boot-clock seconds since it started.
+  std::optional<std::int64_t> elapsed_base_;
+  std::int64_t boot_started_ = 0;  // the boot clock when this verifier was made (the daemon's start)
 };
 
 }  // namespace ocpp::cp::offline_code
