@@ -9,7 +9,7 @@ const { test, before, after } = require('node:test');
 const net = require('node:net');
 const assert = require('node:assert/strict');
 const { RPCServer } = require('ocpp-rpc');
-const { start, waitFor, stop, tempDir, writeChargePointConfig, tail } = require('./support');
+const { start, waitFor, stop, kill, tempDir, writeChargePointConfig, tail } = require('./support');
 
 const CP_ID = 'V201-NETPROFILE-1';
 const PASSWORD = 'net-profile-password-1';
@@ -186,5 +186,18 @@ test('B10: a profile whose CSMS is not there: after NetworkProfileConnectionAtte
   assert.equal(await getVariable(csmsB, 'OCPPCommCtrlr', 'ActiveNetworkProfile'), '2');
   assert.match(pile.out + pile.err, /leaving slot 3 for slot 2 \(the last one that worked/);
   assert.equal(csmsA.client, null, 'CSMS A is not used');
+  assert.deepEqual(csmsB.failures, []);
+});
+
+test('B09, B10: after a power cut the pile still has the profiles and the priority, and does the same again', async () => {
+  await kill(pile);  // SIGKILL: nothing is saved on the way out
+  const attemptsBefore = dead.attempts;
+  const bootsAtB = csmsB.boots();
+  pile = start('ocpp-chargepoint', ['--config', cfg.file]);
+  await waitFor(() => csmsB.boots() === bootsAtB + 1, `BootNotification at CSMS B after the restart${tail(pile)}`, 30000);
+  assert.equal(dead.attempts - attemptsBefore, ATTEMPTS, 'slot 3, first in the stored priority, tried again first');
+  assert.equal(await getVariable(csmsB, 'OCPPCommCtrlr', 'NetworkConfigurationPriority'), '3');
+  assert.equal(await getVariable(csmsB, 'OCPPCommCtrlr', 'ActiveNetworkProfile'), '2');
+  assert.equal(csmsA.client, null, 'CSMS A, the configuration file\'s, is not used');
   assert.deepEqual(csmsB.failures, []);
 });
