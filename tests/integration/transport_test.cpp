@@ -290,7 +290,9 @@ TEST_F(TransportTest, ARetargetedClientConnectsToTheOtherCsmsWithItsHandlers) {
   start_server({});
   auto other = std::make_unique<ServerThread>(0);
   start_client(client_options("CP1"));
-  client->rpc().handle("Reset", [](const rapidjson::Value&) { return rpc::HandlerReply::ok(json(R"({"status":"Accepted"})")); });
+  client->rpc().handle("Reset", [](const rapidjson::Value&) {
+    return rpc::HandlerReply::ok(json(R"({"status":"Accepted"})"));
+  });
   ASSERT_TRUE(run_until(loop, [&] { return client->connected() && server->find("CP1") != nullptr; }));
   auto bad = client_options("CP1", false, other->port());
   bad.security_profile = 2;  // needs wss: refused, nothing changes

@@ -103,7 +103,8 @@ std::string serialize_profiles(const std::map<int, m::NetworkConnectionProfileTy
 
 bool carries_link_secret(std::string_view frame) {
   if (contains_ci(frame, "BasicAuthPassword")) return true;
-  return contains_ci(frame, "\"SetNetworkProfile\"") && (contains_ci(frame, "\"vpn\"") || contains_ci(frame, "\"apn\""));
+  return contains_ci(frame, "\"SetNetworkProfile\"") &&
+         (contains_ci(frame, "\"vpn\"") || contains_ci(frame, "\"apn\""));
 }
 
 ConnectionPlan::ConnectionPlan(std::vector<int> priority, int last_good, int attempts)

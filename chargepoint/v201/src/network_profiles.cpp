@@ -70,7 +70,8 @@ void Adapter::new_plan(int last_good) {
     }
   }
   if (last_good != 0 && !link_options(last_good)) last_good = 0;
-  plan_.emplace(std::move(usable), last_good, static_cast<int>(settings_.get_int("network_profile_connection_attempts")));
+  const auto attempts = static_cast<int>(settings_.get_int("network_profile_connection_attempts"));
+  plan_.emplace(std::move(usable), last_good, attempts);
 }
 
 // At construction, before the client exists: the first entry of the priority (B10.FR.04).
@@ -126,8 +127,8 @@ void Adapter::switch_link(int slot) {
     log::warn("v201", "cannot switch to the network profile in slot " + std::to_string(slot) + ": " + e.what());
     return;
   }
-  log::info("v201", "network profile: leaving slot " + std::to_string(link_slot_) + " for slot " + std::to_string(slot) +
-                        (plan_->fallback() ? " (the last one that worked, B10.FR.07)" : ""));
+  log::info("v201", "network profile: leaving slot " + std::to_string(link_slot_) + " for slot " +
+                        std::to_string(slot) + (plan_->fallback() ? " (the last one that worked, B10.FR.07)" : ""));
   link_slot_ = slot;
   security_profile_ = options->security_profile;
 }

@@ -122,8 +122,9 @@ TEST(NetworkProfileRules, CredentialsAreWithheldFromTheLog) {
       R"([2,"1","SetNetworkProfile",{"configurationSlot":2,"connectionData":{"vpn":{"password":"p"}}}])"));
   EXPECT_TRUE(carries_link_secret(
       R"([2,"1","SetNetworkProfile",{"configurationSlot":2,"connectionData":{"apn":{"apnPassword":"p"}}}])"));
-  EXPECT_TRUE(carries_link_secret(R"([2,"1","SetVariables",{"setVariableData":[{"attributeValue":"0123456789abcdef",)"
-                                  R"("component":{"name":"SecurityCtrlr"},"variable":{"name":"BasicAuthPassword"}}]}])"));
+  EXPECT_TRUE(carries_link_secret(
+      R"([2,"1","SetVariables",{"setVariableData":[{"attributeValue":"0123456789abcdef",)"
+      R"("component":{"name":"SecurityCtrlr"},"variable":{"name":"BasicAuthPassword"}}]}])"));
   EXPECT_FALSE(carries_link_secret(
       R"([2,"1","SetNetworkProfile",{"configurationSlot":2,"connectionData":{"ocppCsmsUrl":"ws://x/ocpp"}}])"));
 }
