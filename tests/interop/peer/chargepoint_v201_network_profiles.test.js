@@ -131,7 +131,7 @@ before(async () => {
 after(async () => {
   if (pile) await stop(pile);
   await csmsA.close();
-  await csmsB.close();
+  if (!csmsB.closed) await csmsB.close();
   dead.server.close();
 });
 
@@ -200,4 +200,17 @@ test('B09, B10: after a power cut the pile still has the profiles and the priori
   assert.equal(await getVariable(csmsB, 'OCPPCommCtrlr', 'ActiveNetworkProfile'), '2');
   assert.equal(csmsA.client, null, 'CSMS A, the configuration file\'s, is not used');
   assert.deepEqual(csmsB.failures, []);
+});
+
+test('B10: CSMS B goes away: the pile walks the priority and registers at CSMS A without a restart (B10.FR.10)', async () => {
+  assert.equal(await setVariable(csmsB, 'OCPPCommCtrlr', 'NetworkConfigurationPriority', '2,1'), 'Accepted');
+  const bootsAtA = csmsA.boots();
+  const restarts = (pile.err.match(/restarting after Reset/g) || []).length;
+  csmsB.closed = true;
+  await csmsB.close();  // the connection is lost and slot 2 refuses every new one
+  await waitFor(() => csmsA.boots() === bootsAtA + 1, `BootNotification at CSMS A${tail(pile)}`, 30000);
+  assert.equal((pile.err.match(/restarting after Reset/g) || []).length, restarts, 'no restart on the way');
+  assert.match(pile.out + pile.err, /connected with another network profile \(slot 1\): registering again/);
+  assert.equal(await getVariable(csmsA, 'OCPPCommCtrlr', 'ActiveNetworkProfile'), '1');
+  assert.deepEqual(csmsA.failures, []);
 });
