@@ -284,6 +284,37 @@ TEST_F(TransportTest, ReconnectsAfterTheServerRestarts) {
   EXPECT_EQ(client_opens, 2);
 }
 
+// 2.0.1 B10: a switch of network profile points the same client, with its RPC endpoint and
+// handlers, at another CSMS; the open connection is left to the caller, and back again works too.
+TEST_F(TransportTest, ARetargetedClientConnectsToTheOtherCsmsWithItsHandlers) {
+  start_server({});
+  auto other = std::make_unique<ServerThread>(0);
+  start_client(client_options("CP1"));
+  client->rpc().handle("Reset", [](const rapidjson::Value&) {
+    return rpc::HandlerReply::ok(json(R"({"status":"Accepted"})"));
+  });
+  ASSERT_TRUE(run_until(loop, [&] { return client->connected() && server->find("CP1") != nullptr; }));
+  auto bad = client_options("CP1", false, other->port());
+  bad.security_profile = 2;  // needs wss: refused, nothing changes
+  EXPECT_THROW(client->retarget(bad), std::invalid_argument);
+  EXPECT_EQ(client->socket().url(), "ws://127.0.0.1:" + std::to_string(server->port()) + "/ocpp/CP1");
+  client->retarget(client_options("CP1", false, other->port()));
+  EXPECT_EQ(client->socket().url(), "ws://127.0.0.1:" + std::to_string(other->port()) + "/ocpp/CP1");
+  EXPECT_TRUE(client->connected()) << "the open connection is the caller's to drop";
+  client->socket().drop_connection("switching to the other CSMS");
+  ASSERT_TRUE(run_until(loop, [&] { return client_opens == 2; }, 15s)) << last_close;
+  ASSERT_TRUE(run_until(loop, [&] { return server->find("CP1") == nullptr; }));
+  client->retarget(client_options("CP1"));
+  client->socket().drop_connection("back again");
+  ASSERT_TRUE(run_until(loop, [&] { return server->find("CP1") != nullptr; }, 15s)) << last_close;
+  std::string status;
+  server->find("CP1")->rpc.call("Reset", json(R"({"type":"Hard"})"), [&](rpc::CallOutcome& o) {
+    if (o.ok()) status = o.payload["status"].GetString();
+  });
+  ASSERT_TRUE(run_until(loop, [&] { return !status.empty(); }));
+  EXPECT_EQ(status, "Accepted") << "the handlers registered before the switches still answer";
+}
+
 TEST_F(TransportTest, SilentServerIsDetectedByPingTimeout) {
   start_server({});
   test::TcpProxy proxy(server->port());
@@ -345,6 +376,10 @@ TEST(ClientOptionsTest, RefusesOptionsThatCannotWork) {
   EXPECT_THROW(WsClient(loop, o, {}), std::invalid_argument);
   o.security_profile = 1;
   EXPECT_THROW(WsClient(loop, o, {}), std::invalid_argument);
+  ASSERT_TRUE(WsClient::problem(o));
+  EXPECT_NE(WsClient::problem(o)->find("basic_auth_password"), std::string::npos);
+  o.basic_auth_password = "0123456789abcdef";
+  EXPECT_FALSE(WsClient::problem(o));
 }
 
 }  // namespace

@@ -35,12 +35,22 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
   options.backoff = transport::BackoffPolicy{std::chrono::seconds(settings_.get_int("retry_backoff_wait_minimum_s")),
                                              std::chrono::seconds(settings_.get_int("retry_backoff_random_range_s")),
                                              static_cast<int>(settings_.get_int("retry_backoff_repeat_times"))};
+  plan_network_profiles(options);  // B10.FR.04: the first entry of NetworkConfigurationPriority
   transport::OcppClient::Callbacks cb;
-  cb.on_connected = [this] { on_connected(); };
-  cb.on_disconnected = [this](const std::string&) { on_disconnected(); };
+  cb.on_connected = [this] {
+    profile_connected();
+    on_connected();
+  };
+  cb.on_disconnected = [this](const std::string&) {
+    profile_disconnected();
+    on_disconnected();
+  };
   rpc::EndpointOptions rpc;
   rpc.log_name = "v201";
-  rpc.secret_frame = ocpp::offline_code::carries_pile_key;  // OfflineCodeCtrlr.Key is never logged (DESIGN.md)
+  // OfflineCodeCtrlr.Key, BasicAuthPassword and a profile's VPN or APN credentials are never logged.
+  rpc.secret_frame = [](std::string_view frame) {
+    return ocpp::offline_code::carries_pile_key(frame) || carries_link_secret(frame);
+  };
   // OCPPCommCtrlr.MessageTimeout[Default]: how long a CALL waits for its answer (E13.FR.01 counts
   // one that waited in vain as an attempt).
   rpc.call_timeout = std::chrono::seconds(settings_.get_int("message_timeout_s"));
@@ -78,6 +88,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_remote_control_handlers();
   register_availability_handlers();
   register_misc_handlers();
+  register_network_profile_handlers();
 }
 
 // The core's rules for 2.0.1: the station names its transactions (the transactionId is the

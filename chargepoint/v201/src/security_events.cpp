@@ -1,6 +1,6 @@
 // A04 SecurityEventNotification: the core's durable queue of security events (offline-code
 // lockouts and replays among them) sent in order whenever the link is up; not transaction
-// messages, so they may overtake those. Also P01 DataTransfer and B09 SetNetworkProfile.
+// messages, so they may overtake those. Also P01 DataTransfer.
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/security_events.hpp"
 #include "ocpp/cp/v201/adapter.hpp"
@@ -58,14 +58,6 @@ void Adapter::register_misc_handlers() {
   rpc::handle<m::DataTransferRequest>(ep, [](const m::DataTransferRequest&) {
     m::DataTransferResponse res;
     res.status = m::DataTransferStatusEnumType::UnknownVendorId;
-    return res;
-  });
-  // B09: this station keeps the one connection of its configuration file (network profiles with
-  // fallback are not implemented yet), so it refuses a new one rather than accept and ignore it.
-  rpc::handle<m::SetNetworkProfileRequest>(ep, [](const m::SetNetworkProfileRequest&) {
-    m::SetNetworkProfileResponse res;
-    res.status = m::SetNetworkProfileStatusEnumType::Rejected;
-    log::warn("v201", "SetNetworkProfile refused: network profiles are not supported");
     return res;
   });
 }

@@ -32,53 +32,91 @@ bool readable(const std::string& path) { return ::access(path.c_str(), R_OK) == 
 
 WsClient::WsClient(LwsLoop& loop, ClientOptions options, Callbacks callbacks)
     : loop_(loop),
-      options_(std::move(options)),
       callbacks_(std::move(callbacks)),
-      backoff_(options_.backoff),
+      backoff_(options.backoff),
       outgoing_(std::make_unique<detail::OutboundQueue>()),
-      rx_(std::make_unique<detail::MessageAssembler>(options_.max_message_bytes)),
+      rx_(std::make_unique<detail::MessageAssembler>(options.max_message_bytes)),
       alive_(std::make_shared<bool>(true)) {
-  const auto base = parse_url(options_.csms_url);
-  if (!base) throw std::invalid_argument("csms_url: \"" + options_.csms_url + "\" is not a ws:// or wss:// URL");
-  if (options_.charge_point_id.empty()) throw std::invalid_argument("charge_point_id: must not be empty");
-  url_ = charge_point_url(*base, options_.charge_point_id);
+  if (auto why = problem(options)) throw std::invalid_argument(*why);
+  apply(std::move(options));
+}
+
+std::optional<std::string> WsClient::problem(const ClientOptions& options) {
+  const auto base = parse_url(options.csms_url);
+  if (!base) return "csms_url: \"" + options.csms_url + "\" is not a ws:// or wss:// URL";
+  if (options.charge_point_id.empty()) return "charge_point_id: must not be empty";
+  const int profile = options.security_profile;
+  if (profile < 0 || profile > 3) return "security_profile: must be 0, 1, 2 or 3";
+  if (profile >= 2 && !base->tls) {
+    return "csms_url: security profile " + std::to_string(profile) + " needs a wss:// URL";
+  }
+  if ((profile == 1 || profile == 2) && options.basic_auth_password.empty()) {
+    return "basic_auth_password: security profile " + std::to_string(profile) + " needs a password";
+  }
+  if (profile == 3 && (options.cert_file.empty() || options.key_file.empty())) {
+    return "tls.cert_file/tls.key_file: security profile 3 needs a client certificate";
+  }
+  for (const auto* f : {&options.ca_file, &options.cert_file, &options.key_file}) {
+    if (!f->empty() && !readable(*f)) return "tls: cannot read \"" + *f + "\"";
+  }
+  return std::nullopt;
+}
+
+// Takes checked options: the URL to connect to, the Authorization header, the TLS vhost.
+void WsClient::apply(ClientOptions options) {
+  lws_vhost* vhost = vhost_for(options);
+  if (vhost == nullptr) throw std::invalid_argument("tls: cannot set up the client TLS context (see log)");
+  options_ = std::move(options);
+  vhost_ = vhost;
+  url_ = charge_point_url(*parse_url(options_.csms_url), options_.charge_point_id);
   url_text_ = std::string(url_.tls ? "wss://" : "ws://") + url_.host + ":" + std::to_string(url_.port) + url_.path;
-  const int profile = options_.security_profile;
-  if (profile < 0 || profile > 3) throw std::invalid_argument("security_profile: must be 0, 1, 2 or 3");
-  if (profile >= 2 && !url_.tls) {
-    throw std::invalid_argument("csms_url: security profile " + std::to_string(profile) + " needs a wss:// URL");
-  }
-  if ((profile == 1 || profile == 2) && options_.basic_auth_password.empty()) {
-    throw std::invalid_argument("basic_auth_password: security profile " + std::to_string(profile) +
-                                " needs a password");
-  }
-  if (profile == 3 && (options_.cert_file.empty() || options_.key_file.empty())) {
-    throw std::invalid_argument("tls.cert_file/tls.key_file: security profile 3 needs a client certificate");
-  }
-  for (const auto* f : {&options_.ca_file, &options_.cert_file, &options_.key_file}) {
-    if (!f->empty() && !readable(*f)) throw std::invalid_argument("tls: cannot read \"" + *f + "\"");
-  }
   // 1.6 Security Whitepaper §2, 2.0.1 A00.FR.204: HTTP Basic, user = charge point id.
+  const int profile = options_.security_profile;
+  auth_header_.clear();
   if (profile == 1 || profile == 2) {
     auth_header_ = "Basic " + base64_encode(options_.charge_point_id + ":" + options_.basic_auth_password);
   }
+}
 
+lws_vhost* WsClient::vhost_for(const ClientOptions& options) {
+  const bool tls = parse_url(options.csms_url)->tls;
+  const bool client_cert = options.security_profile == 3;
+  std::string key = tls ? "tls|" + options.ca_file : "plain";
+  if (tls && client_cert) key += "|" + options.cert_file + "|" + options.key_file;
+  if (const auto found = vhosts_.find(key); found != vhosts_.end()) return found->second;
   lws_context_creation_info info{};
   info.port = CONTEXT_PORT_NO_LISTEN;
   info.protocols = client_protocols(&WsClient::callback);
-  info.vhost_name = LwsLoop::persistent("client-" + options_.charge_point_id);
-  if (url_.tls) {
+  const std::string suffix = vhosts_.empty() ? std::string() : "-" + std::to_string(vhosts_.size());
+  info.vhost_name = LwsLoop::persistent("client-" + options.charge_point_id + suffix);
+  if (tls) {
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    if (!options_.ca_file.empty()) info.client_ssl_ca_filepath = LwsLoop::persistent(options_.ca_file);
-    if (profile == 3) {
-      info.client_ssl_cert_filepath = LwsLoop::persistent(options_.cert_file);
-      info.client_ssl_private_key_filepath = LwsLoop::persistent(options_.key_file);
+    if (!options.ca_file.empty()) info.client_ssl_ca_filepath = LwsLoop::persistent(options.ca_file);
+    if (client_cert) {
+      info.client_ssl_cert_filepath = LwsLoop::persistent(options.cert_file);
+      info.client_ssl_private_key_filepath = LwsLoop::persistent(options.key_file);
     }
     // 2.0.1 A00.FR.309 / 1.6 Security Whitepaper: TLS 1.2 or higher only.
     info.ssl_client_options_set = SSL_OP_NO_SSLv3 | SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
   }
-  vhost_ = lws_create_vhost(loop_.context(), &info);
-  if (vhost_ == nullptr) throw std::invalid_argument("tls: cannot set up the client TLS context (see log)");
+  lws_vhost* vhost = lws_create_vhost(loop_.context(), &info);
+  if (vhost != nullptr) vhosts_.emplace(key, vhost);
+  return vhost;
+}
+
+void WsClient::retarget(ClientOptions options) {
+  // Only the target changes; the link's own policy (pings, back-off, limits) stays as it is now.
+  options.version = options_.version;
+  options.charge_point_id = options_.charge_point_id;
+  options.max_message_bytes = options_.max_message_bytes;
+  options.ping_interval = options_.ping_interval;
+  options.connect_timeout = options_.connect_timeout;
+  options.backoff = options_.backoff;
+  if (auto why = problem(options)) throw std::invalid_argument(*why);
+  apply(std::move(options));
+  backoff_.reset();
+  log::info("ws", "next connections go to " + url_text_ + " (security profile " +
+                      std::to_string(options_.security_profile) + ")");
 }
 
 WsClient::~WsClient() {

@@ -95,6 +95,7 @@ std::vector<Key> required_station_variables() {
     add("DeviceDataCtrlr", {"BytesPerMessage", "ItemsPerMessage"}, instance);
   }
   add("OCPPCommCtrlr", {"FileTransferProtocols", "NetworkConfigurationPriority", "NetworkProfileConnectionAttempts",
+                        "ActiveNetworkProfile",
                         "ResetRetries", "OfflineThreshold", "UnlockOnEVSideDisconnect", "HeartbeatInterval",
                         "WebSocketPingInterval", "RetryBackOffRandomRange", "RetryBackOffRepeatTimes",
                         "RetryBackOffWaitMinimum"});

@@ -24,12 +24,12 @@ std::function<std::optional<std::string>(std::string_view)> refuse_members(std::
   };
 }
 
-// SetNetworkProfile configurationSlot numbers (B09): decimal, non-negative.
+// SetNetworkProfile configuration slots (B09.FR.05): 1 to kNetworkProfileSlots.
 std::optional<std::string> check_slot(std::string_view item) {
-  const bool digits = !item.empty() && item.size() <= 9 &&
-                      std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (digits) return std::nullopt;
-  return "'" + std::string(item.substr(0, 20)) + "' is not a configuration slot number";
+  const bool digit = item.size() == 1 && item[0] >= '1' && item[0] < static_cast<char>('1' + kNetworkProfileSlots);
+  if (digit) return std::nullopt;
+  return "'" + std::string(item.substr(0, 20)) + "' is not a configuration slot (1 to " +
+         std::to_string(kNetworkProfileSlots) + ")";
 }
 
 // 2.0.1 BasicAuthPassword is a passwordString of 16 to 40 characters. Empty is the default: no
@@ -82,12 +82,21 @@ void add_clock_and_link_specs(std::vector<SettingSpec>& s) {
                       "Where the pile takes its time from, in order of preference: Heartbeat (the CSMS's time "
                       "in BootNotification and Heartbeat responses), RealTimeClock (the system clock as it is).")
                   .checked(refuse_members({"NTP", "GPS", "MobileNetwork", "RadioTimeTransmitter"})));
-  s.push_back(S::list("network_configuration_priority", "1", {}, 8,
-                      "Network connection profiles (SetNetworkProfile configuration slots) in the order they "
-                      "are tried; slot 1 is the configuration file's csms_url.")
+  s.push_back(S::list("network_configuration_priority", "1", {}, kNetworkProfileSlots,
+                      "Network connection profiles (SetNetworkProfile configuration slots 1 to 4) in the order "
+                      "they are tried after a restart or a lost connection; slot 1 is the configuration file's "
+                      "csms_url until the CSMS sets it.")
                   .checked(check_slot));
   s.push_back(S::integer("network_profile_connection_attempts", 3, 1, 1000,
                          "Connection attempts with one network profile before the next one is tried."));
+  // B09/B10: what SetNetworkProfile stored (JSON connectionData by slot) and the slot of the last
+  // successful connection (OCPPCommCtrlr.ActiveNetworkProfile, the fallback of B10.FR.07). Hidden:
+  // a profile is never logged whole.
+  s.push_back(S::string("network_connection_profiles", "", 8192,
+                        "The network connection profiles set by the CSMS (SetNetworkProfile), by slot.")
+                  .hidden());
+  s.push_back(S::integer("active_network_profile", 0, 0, kNetworkProfileSlots,
+                         "The configuration slot of the last successful connection to a CSMS; 0: none yet."));
   s.push_back(S::integer("message_timeout_s", 30, 1, 600,
                          "Seconds the pile waits for the answer to a request it sent."));
 }

@@ -115,6 +115,10 @@ void add_communication(std::vector<VariableDef>& v) {
   v.push_back(non_empty(
       mapped(M::ReadWrite, "OCPPCommCtrlr", "NetworkConfigurationPriority", T::string, "network_configuration_priority")));
   rw("NetworkProfileConnectionAttempts", T::integer, "network_profile_connection_attempts");
+  // B09/B10: the slot of the last successful connection (required: OCA errata 2025-01 of Part 2).
+  v.push_back(
+      not_in_config(mapped(M::ReadOnly, "OCPPCommCtrlr", "ActiveNetworkProfile", T::integer, "active_network_profile"),
+                    "read-only, the charging station records the profile it connected with"));
   rw("OfflineThreshold", T::integer, "offline_threshold_s", "s");
   rw("ResetRetries", T::integer, "reset_retries");
   // B10: the reconnection back-off (read at start: the settings answer RebootRequired).

@@ -24,6 +24,9 @@ class OcppClient {
   void start() { socket_->start(); }
   void stop() { socket_->stop(); }
   bool connected() const { return socket_->connected(); }
+  // The next connection attempts go to another CSMS (WsClient::retarget); the RPC endpoint and its
+  // handlers stay.
+  void retarget(ClientOptions options) { socket_->retarget(std::move(options)); }
 
  private:
   Callbacks callbacks_;

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,8 @@ class WsClient final : public rpc::FrameSink {
   // missing files), with a message that names the option.
   WsClient(LwsLoop& loop, ClientOptions options, Callbacks callbacks);
   ~WsClient() override;
+  // What the constructor would refuse in `options`, as its message; nullopt when they can work.
+  static std::optional<std::string> problem(const ClientOptions& options);
   WsClient(const WsClient&) = delete;
   WsClient& operator=(const WsClient&) = delete;
 
@@ -67,16 +71,28 @@ class WsClient final : public rpc::FrameSink {
   bool connected() const { return wsi_ != nullptr && open_; }
   void send_frame(std::string text) override;
   void set_ping_interval(std::chrono::seconds interval);
-  void set_backoff(BackoffPolicy policy) { backoff_.set_policy(policy); }
+  void set_backoff(BackoffPolicy policy) {
+    options_.backoff = policy;
+    backoff_.set_policy(policy);
+  }
   // 2.0.1 A01 / 1.6 security extension: the CSMS set a new Basic authentication password. The next
   // connection uses it; the current one is left as it is (the caller drops it when it should).
   void set_basic_auth_password(const std::string& password);
+  // 2.0.1 B10 (network connection profiles): the next connection attempts go to another CSMS URL,
+  // with its security profile, TLS files and password. Checked as the constructor checks (throws
+  // std::invalid_argument and changes nothing); the version, the charge point id and the link's
+  // policy (pings, back-off, size limit, connect timeout) stay as they are now. A connection
+  // that is open or being made is left as it is: the caller drops it when it should. The back-off
+  // starts again, so the new target is tried after the shortest wait.
+  void retarget(ClientOptions options);
   const std::string& url() const { return url_text_; }
   int reconnect_attempts() const { return backoff_.attempts(); }
 
  private:
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
   int on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t len);
+  void apply(ClientOptions options);
+  lws_vhost* vhost_for(const ClientOptions& options);
   void connect();
   void on_closed(const std::string& reason);
   void schedule_reconnect();
@@ -90,6 +106,9 @@ class WsClient final : public rpc::FrameSink {
   std::string url_text_;
   std::string auth_header_;
   lws_vhost* vhost_ = nullptr;
+  // One vhost per TLS set-up used so far (vhosts live as long as the context): retargeting back
+  // and forth between profiles reuses them instead of making new ones each time.
+  std::map<std::string, lws_vhost*> vhosts_;
   std::unique_ptr<lws_protocols[]> protocols_;
   lws* wsi_ = nullptr;
   bool open_ = false;

@@ -10,6 +10,8 @@
 //   remote_control.cpp   F01-F06 RequestStart/StopTransaction, UnlockConnector, TriggerMessage
 //   availability.cpp     G01-G04 StatusNotification, ChangeAvailability; J01 MeterValues
 //   security_events.cpp  A04 SecurityEventNotification; P01 DataTransfer
+//   network_profiles.cpp B09 SetNetworkProfile, B10 migration to another CSMS with fallback (the
+//                        rules are network_profile_rules.cpp)
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,6 +27,7 @@
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/synced_clock.hpp"
 #include "ocpp/cp/topology.hpp"
+#include "ocpp/cp/v201/network_profiles.hpp"
 #include "ocpp/transport/ocpp_client.hpp"
 #include "ocpp/v201/messages.hpp"
 
@@ -104,6 +107,14 @@ class Adapter final : public ProtocolAdapter {
   // security_events.cpp
   void send_security_events();
   void register_misc_handlers();
+  // network_profiles.cpp
+  void register_network_profile_handlers();
+  void plan_network_profiles(transport::ClientOptions& options);
+  void new_plan(int last_good);
+  std::optional<transport::ClientOptions> link_options(int slot) const;
+  void profile_connected();
+  void profile_disconnected();
+  void switch_link(int slot);
 
   transport::LwsLoop& loop_;
   Identity identity_;
@@ -146,6 +157,14 @@ class Adapter final : public ProtocolAdapter {
   // OfflineThreshold: since when the link is down, and the Authorize requests waiting for it.
   OfflineThreshold offline_;
   std::shared_ptr<bool> alive_;
+  // B09-B10 (network_profiles.cpp): the configuration file's link, which the profiles override;
+  // the plan of which slot to connect with, the slot the client targets, whether it is connected,
+  // and the slot of the connection the station last registered over.
+  transport::ClientOptions base_options_;
+  std::optional<ConnectionPlan> plan_;
+  int link_slot_ = 1;
+  bool link_up_ = false;
+  int registered_slot_ = 0;
 };
 
 }  // namespace ocpp::cp::v201

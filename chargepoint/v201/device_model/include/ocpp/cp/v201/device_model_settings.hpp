@@ -23,6 +23,10 @@ std::vector<SettingSpec> all_setting_specs();
 // (E01-E03, E06). Read from `settings` (all_setting_specs()) now.
 TransactionRules transaction_rules(const Settings& settings);
 
+// B09/B10: the configuration slots of SetNetworkProfile this pile has, 1 to kNetworkProfileSlots
+// (slot 1 is the configuration file's link until the CSMS sets it).
+constexpr int kNetworkProfileSlots = 4;
+
 // BasicAuthPassword's length (2.0.1 passwordString; A01): 16 to 40 characters.
 constexpr std::size_t kMinBasicAuthPassword = 16;
 constexpr std::size_t kMaxBasicAuthPassword = 40;
