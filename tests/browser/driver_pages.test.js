@@ -34,10 +34,10 @@ function offlineCodeCli(...args) {
 }
 
 // A strict 1.6 pile that boots, reports its connectors, holds no offline-code key at first and
-// accepts the one the server provisions (docs/configuration.md: OfflineCodeKey is "V:HEX").
+// accepts the one the server provisions (docs/configuration.md: OfflineCodeKey is "V:HEX[:CHECK]").
 class FakePile {
   constructor(ocppPort, state) {
-    this.state = state;  // survives reconnects: {keySpec: 'V:HEX' | null}
+    this.state = state;  // survives reconnects: {keySpec: 'V:HEX:CHECK' | null}
     this.failures = [];
     this.client = new RPCClient({ endpoint: `ws://127.0.0.1:${ocppPort}`, identity: PILE, protocols: ['ocpp1.6'],
       strictMode: true, reconnect: false });
@@ -53,7 +53,7 @@ class FakePile {
     });
     this.client.handle('ChangeConfiguration', ({ params }) => {
       if (params.key === 'OfflineCodeKey') {
-        if (!/^\d+:[0-9a-fA-F]{64}$/.test(params.value)) return { status: 'Rejected' };
+        if (!/^\d+:[0-9a-fA-F]{64}(:[0-9a-fA-F]{8})?$/.test(params.value)) return { status: 'Rejected' };
         this.state.keySpec = params.value;
         return { status: 'Accepted' };
       }
