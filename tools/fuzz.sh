@@ -5,15 +5,28 @@
 # build/fuzz/crashes/<target>/ and the command to replay it is printed. .ci/run calls this after
 # the dev and asan suites.
 #
-# Usage: tools/fuzz.sh [TARGET...]      (default: every target with a corpus in tests/fuzz/corpus;
+# Usage: tools/fuzz.sh [--ci] [TARGET...]   (default: every target with a corpus in tests/fuzz/corpus;
 #                                         `baseline`, which only copies its input, is for bench/RESULTS.md)
+#   --ci            what .ci/run does: a fixed number of inputs per target (about 10 s each here,
+#                   CI_RUNS below), so that a run explores the same inputs on any machine and a
+#                   finding reproduces; FUZZ_TIME then only caps a much slower machine
 #   FUZZ_TIME=30    seconds per target (libFuzzer -max_total_time)
 #   FUZZ_SEED=1     libFuzzer -seed, fixed so that a run can be repeated; printed with each target
 #   FUZZ_RSS_MB=2048  libFuzzer -rss_limit_mb
 #   FUZZ_BUILD=0    skip the build (the binaries in build/fuzz/bin are used as they are)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ci=0
+if [ "${1:-}" = --ci ]; then
+  ci=1
+  shift
+fi
 seconds="${FUZZ_TIME:-30}"
+if [ "$ci" = 1 ]; then seconds="${FUZZ_TIME:-60}"; fi
+# Inputs per target in --ci runs: about 10 s at the rates of bench/RESULTS.md (Fuzzing).
+declare -A CI_RUNS=([rpc_v16]=40000 [rpc_v201]=35000 [messages_v16]=50000 [messages_v201]=50000
+  [config_file]=30000 [control_socket]=10000 [csms_http]=15000 [offline_code]=50000 [modbus_meter]=60000
+  [can_power_stage]=5000 [baseline]=100000)
 seed="${FUZZ_SEED:-1}"
 rss_mb="${FUZZ_RSS_MB:-2048}"
 seeds_root=tests/fuzz/corpus
@@ -46,7 +59,8 @@ for t in "${targets[@]}"; do
   # libFuzzer's leak check after each input that allocates more than it frees would scan the whole
   # heap every time (about 40 times slower).
   if [ "$t" = csms_http ]; then extra+=(-detect_leaks=0); fi
-  echo "fuzz: $t for ${seconds} s, -seed=$seed${extra[*]:+ ${extra[*]}}"
+  if [ "$ci" = 1 ]; then extra+=(-runs="${CI_RUNS[$t]:-20000}"); fi
+  echo "fuzz: $t for ${seconds} s at most, -seed=$seed${extra[*]:+ ${extra[*]}}"
   folders=("$work")
   if [ -d "$seeds_root/$t" ]; then folders+=("$seeds_root/$t"); fi  # the baseline target has no seeds
   status=0
