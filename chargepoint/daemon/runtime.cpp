@@ -180,7 +180,12 @@ struct Runtime::Parts final : ControlHandler {
       std::string error;
       auto key = ocpp::offline_code::parse_key_spec_for(*spec, c.charge_point_id, &error);
       if (!key) throw ConfigError(path, std::string(path) + ": " + error);  // §3.3: e.g. made for another id
-      if (key->version > key_ring.newest_version()) {
+      if (code_store.value(kReplayWindowsLost)) {
+        // A salvage could not read the replay windows (store_salvage.cpp): the serials used under
+        // this key are unknown, so it is not installed again; the server provisions a newer version.
+        log::error("daemon", std::string(path) + " not installed: the offline-code replay windows were lost with a "
+                                                "damaged database; waiting for the server to provision a newer key");
+      } else if (!key_ring.held(key->version)) {
         if (auto refused = key_ring.install(*key)) throw ConfigError(path, *refused);
       }
     }

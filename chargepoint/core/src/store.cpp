@@ -115,7 +115,7 @@ namespace {
 // Opens the file after an integrity check. A file SQLite calls corrupt (or not a database at all)
 // is moved aside with its WAL, never overwritten, and a new one is created: the pile keeps
 // working, and the old data stays on disk for whoever investigates.
-std::string checked(const std::string& path) {
+std::string checked(const std::string& path, std::optional<std::string>& moved_to) {
   bool corrupt = false;
   std::string why;
   try {
@@ -136,12 +136,16 @@ std::string checked(const std::string& path) {
     for (const char* suffix : {"-wal", "-shm"}) std::rename((path + suffix).c_str(), (aside + suffix).c_str());
     log::error("store", "database " + path + " is corrupt (" + why + "); moved aside to " + aside +
                             " and starting with a new one");
+    moved_to = aside;
   }
   return path;
 }
 
 }  // namespace
 
-Store::Store(const std::string& path) : db_(checked(path)) { db_.migrate(kMigrations); }
+Store::Store(const std::string& path) : db_(checked(path, aside_)) {
+  db_.migrate(kMigrations);
+  if (aside_) salvage_store(db_, *aside_);
+}
 
 }  // namespace ocpp::cp

@@ -62,4 +62,8 @@ void CodeStore::put_value(const std::string& name, const std::string& value) {
   db_.prepare("INSERT OR REPLACE INTO offline_code_state(name, value) VALUES(?1, ?2)").bind(1, name).bind(2, value).run();
 }
 
+void CodeStore::delete_value(const std::string& name) {
+  db_.prepare("DELETE FROM offline_code_state WHERE name=?1").bind(1, name).run();
+}
+
 }  // namespace ocpp::cp::offline_code

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "ocpp/common/log.hpp"
+#include "ocpp/cp/store.hpp"
 
 namespace ocpp::cp::offline_code {
 
@@ -43,6 +44,9 @@ std::optional<std::string> KeyRing::install(const oc::PileKey& key) {
     }
     store_.put_key(key, now);
     store_.put_value(kNewestEver, std::to_string(key.version));
+    // A key installed after a salvage that lost the replay windows (store_salvage.cpp) is a new
+    // version with fresh windows: the loss is behind us.
+    store_.delete_value(kReplayWindowsLost);
   });
   log::info(kLog, "installed offline-code key version " + std::to_string(key.version));
   return std::nullopt;

@@ -38,6 +38,7 @@ class CodeStore {
 
   std::optional<std::string> value(const std::string& name);
   void put_value(const std::string& name, const std::string& value);
+  void delete_value(const std::string& name);
 
  private:
   db::Database& db_;

@@ -32,6 +32,8 @@ class KeyRing {
   std::vector<ocpp::offline_code::PileKey> usable();
   // The newest version installed; 0 when none.
   std::uint32_t newest_version();
+  // Whether this version, or a newer one, was ever installed here (§6: it cannot come back).
+  bool held(std::uint32_t version) { return version <= newest_ever(); }
 
  private:
   std::uint32_t newest_ever();
