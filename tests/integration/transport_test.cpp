@@ -159,6 +159,51 @@ TEST_F(TransportTest, SubprotocolMismatchCloses) {
   EXPECT_EQ(sessions_opened, 0);
 }
 
+// Issue 14: a CSMS host name that resolves slowly must not freeze the pile: the lookup runs off
+// the loop, whose timers go on meanwhile, and the client then connects to the address it got.
+TEST_F(TransportTest, ASlowNameResolutionDoesNotHoldTheLoop) {
+  start_server({});
+  auto o = client_options("CP-DNS");
+  o.csms_url = "ws://csms.test:" + std::to_string(server->port()) + "/ocpp";
+  std::atomic<int> lookups{0};
+  o.lookup = [&lookups](const std::string& host, int) {
+    ++lookups;
+    std::this_thread::sleep_for(1500ms);  // an unreachable DNS server
+    return host == "csms.test" ? Resolution{"127.0.0.1", ""} : Resolution{"", "unknown host"};
+  };
+  int ticks = 0;
+  TimerId next = 0;
+  std::function<void()> tick = [&] {
+    ++ticks;
+    next = loop.schedule_after(20ms, tick);
+  };
+  next = loop.schedule_after(20ms, tick);
+  const auto started = std::chrono::steady_clock::now();
+  start_client(o);
+  ASSERT_TRUE(run_until(loop, [&] { return client->connected(); })) << last_close;
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 1500ms);
+  EXPECT_GE(ticks, 30) << "the loop kept running while the name resolved";
+  EXPECT_EQ(lookups.load(), 1);
+  EXPECT_TRUE(boot_round_trip());
+  loop.cancel(next);
+}
+
+// A name that does not resolve is a failed attempt like any other: said why, and tried again.
+TEST_F(TransportTest, ANameThatDoesNotResolveIsRetried) {
+  start_server({});
+  auto o = client_options("CP-DNS");
+  o.csms_url = "ws://no-such-csms.test:" + std::to_string(server->port()) + "/ocpp";
+  std::atomic<int> lookups{0};
+  o.lookup = [&lookups](const std::string& host, int) {
+    ++lookups;
+    return Resolution{"", "cannot resolve " + host + ": Name or service not known"};
+  };
+  start_client(o);
+  ASSERT_TRUE(run_until(loop, [&] { return lookups.load() >= 2; }, 10s));
+  EXPECT_EQ(last_close, "cannot resolve no-such-csms.test: Name or service not known");
+  EXPECT_FALSE(client->connected());
+}
+
 TEST_F(TransportTest, TlsProfile2WithBasicAuth) {
   ServerOptions so;
   so.cert_file = cert("server.pem");

@@ -141,6 +141,8 @@ void WsClient::start() {
 
 void WsClient::stop() {
   running_ = false;
+  if (resolver_) resolver_->cancel();
+  resolving_ = false;
   if (reconnect_timer_ != 0) {
     loop_.cancel(reconnect_timer_);
     reconnect_timer_ = 0;
@@ -182,16 +184,42 @@ void WsClient::connect() {
   // One attempt or connection at a time: a second one would share wsi_ with the first, and each
   // failure would schedule its own reconnect, doubling the attempts (found with a back-off of 0
   // against a link that refused every connection: the attempts ran away and then stopped).
-  if (wsi_ != nullptr) return;
+  if (wsi_ != nullptr || resolving_) return;
   close_reason_.clear();
   attempt_closed_ = false;
+  if (Resolver::is_numeric(url_.host)) {
+    open_connection(url_.host);
+    return;
+  }
+  // Issue 14: the name is resolved off the loop; connect_timeout covers the lookup too.
+  resolving_ = true;
+  arm_connect_deadline();
+  if (!resolver_) resolver_ = std::make_unique<Resolver>(loop_, options_.lookup ? options_.lookup : Resolver::system_lookup);
+  const std::string host = url_.host;
+  resolver_->resolve(host, url_.port, [this, host](const Resolution& r) {
+    resolving_ = false;
+    if (!running_) return;
+    if (host != url_.host) {  // retargeted meanwhile: resolve the new name
+      connect();
+      return;
+    }
+    if (r.address.empty()) {
+      on_closed(r.error);
+      return;
+    }
+    open_connection(r.address);
+  });
+}
+
+void WsClient::open_connection(const std::string& address) {
   const std::string proto(subprotocol(options_.version));
   lws_client_connect_info ci{};
   ci.context = loop_.context();
   ci.vhost = vhost_;
-  ci.address = url_.host.c_str();
+  ci.address = address.c_str();
   ci.port = url_.port;
   ci.path = url_.path.c_str();
+  // The name, not the address: the Host header, TLS SNI and the certificate's name check use it.
   ci.host = url_.host.c_str();
   ci.origin = url_.host.c_str();
   ci.protocol = proto.c_str();
@@ -199,17 +227,27 @@ void WsClient::connect() {
   ci.ssl_connection = url_.tls ? LCCSCF_USE_SSL : 0;
   ci.opaque_user_data = this;
   ci.pwsi = &wsi_;
-  log::info("ws", "connecting to " + url_text_ + " (" + proto + ", security profile " +
-                      std::to_string(options_.security_profile) + ")");
+  log::info("ws", "connecting to " + url_text_ + (address == url_.host ? "" : " at " + address) + " (" + proto +
+                      ", security profile " + std::to_string(options_.security_profile) + ")");
   if (lws_client_connect_via_info(&ci) == nullptr) {
     wsi_ = nullptr;
     // lws may have reported the failure through the callback already (on_closed ran).
     if (!attempt_closed_) on_closed("cannot start a connection to " + url_text_);
     return;
   }
-  if (attempt_closed_ || options_.connect_timeout.count() <= 0) return;
+  if (!attempt_closed_) arm_connect_deadline();
+}
+
+void WsClient::arm_connect_deadline() {
+  if (connect_deadline_ != 0 || options_.connect_timeout.count() <= 0) return;
   connect_deadline_ = loop_.schedule_after(options_.connect_timeout, [this] {
     connect_deadline_ = 0;
+    if (resolving_) {
+      resolving_ = false;
+      resolver_->cancel();
+      on_closed("cannot resolve " + url_.host + " within " + std::to_string(options_.connect_timeout.count()) + " s");
+      return;
+    }
     if (open_ || wsi_ == nullptr) return;
     // The attempt is abandoned here rather than through lws, which may report nothing for a
     // connection still in its handshake: later callbacks of that wsi find no client and do nothing.

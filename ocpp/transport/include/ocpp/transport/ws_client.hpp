@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ocpp/transport/resolver.hpp"
 #include "ocpp/common/version.hpp"
 #include "ocpp/rpc/endpoint.hpp"
 #include "ocpp/transport/backoff.hpp"
@@ -41,6 +42,8 @@ struct ClientOptions {
   // that accepts the TCP connection and never answers must not hold the charge point forever.
   std::chrono::seconds connect_timeout{30};
   BackoffPolicy backoff;
+  // How a host name becomes an address, off the loop (resolver.hpp); empty: getaddrinfo().
+  Resolver::Lookup lookup;
 };
 
 class WsClient final : public rpc::FrameSink {
@@ -94,6 +97,8 @@ class WsClient final : public rpc::FrameSink {
   void apply(ClientOptions options);
   lws_vhost* vhost_for(const ClientOptions& options);
   void connect();
+  void open_connection(const std::string& address);
+  void arm_connect_deadline();
   void on_closed(const std::string& reason);
   void schedule_reconnect();
   void schedule_ping();
@@ -114,6 +119,8 @@ class WsClient final : public rpc::FrameSink {
   bool open_ = false;
   bool attempt_closed_ = false;  // the current attempt has ended (on_closed ran)
   TimerId connect_deadline_ = 0;
+  std::unique_ptr<Resolver> resolver_;
+  bool resolving_ = false;  // the current attempt waits for its host name
   bool running_ = false;
   std::string close_reason_;
   Backoff backoff_;
