@@ -129,12 +129,16 @@ Job IoBoard::job() {
     write.values[base + hold::lock] = lock ? 1 : 0;
   }
   j.operations.emplace_back(std::move(write));
-  // docs/io-board-modbus.md §3: the header and every connector's block, in requests of at most
-  // 125 registers (two connectors: one request of 56).
+  // docs/io-board-modbus.md §3: the header and connectors 1-4 in one request (at most 104
+  // registers), connectors 5-8 in a second one: a request carries at most 125 registers (Modbus
+  // application protocol, function 04) and a connector's block is never split between two
+  // requests, so that an event's counter and its data are always read together.
+  const int first_end = in::block(std::min(config_.connectors, 4) + 1);
   const int total = in::block(config_.connectors + 1);
-  for (int from = 0; from < total; from += 125) {
-    j.operations.emplace_back(ReadRegisters{Table::input, static_cast<std::uint16_t>(from),
-                                            static_cast<std::uint16_t>(std::min(125, total - from))});
+  j.operations.emplace_back(ReadRegisters{Table::input, 0, static_cast<std::uint16_t>(first_end)});
+  if (total > first_end) {
+    j.operations.emplace_back(ReadRegisters{Table::input, static_cast<std::uint16_t>(first_end),
+                                            static_cast<std::uint16_t>(total - first_end)});
   }
   return j;
 }

@@ -61,7 +61,7 @@ class IoBoardTest : public ::testing::TestWithParam<bool> {
   void make(IoBoardConfig config = defaults()) {
     const bool rtu = GetParam();
     server = rtu ? ModbusTestServer::rtu(kUnit) : ModbusTestServer::tcp();
-    sim = std::make_unique<SimulatedBoard>(*server, kUnit, 2);
+    sim = std::make_unique<SimulatedBoard>(*server, kUnit, config.connectors);
     BusConfig b;
     b.name = "io";
     if (rtu) {
@@ -190,6 +190,7 @@ TEST_P(IoBoardTest, LockFeedbackFollowsAndAJammedLockFaults) {
 // Issue 14, lock before power (IEC 61851-1, socket-outlets): the contactor closes only once the
 // lock's feedback says locked, even though the core commands both within a millisecond.
 TEST_P(IoBoardTest, TheContactorClosesOnlyOnceTheLockReportsLocked) {
+  sim->set_firmware_interlock(false);  // the controller's interlock alone
   sim->set_lock_travel(300ms);
   sim->set_pilot(1, Pilot::C);
   ASSERT_TRUE(wait_event("pilot 1 C"));
@@ -197,6 +198,7 @@ TEST_P(IoBoardTest, TheContactorClosesOnlyOnceTheLockReportsLocked) {
   board->command_contactor(1, true);
   ASSERT_TRUE(wait([&] { return board->contactor_closed(1); }));
   EXPECT_FALSE(sim->was_live_unlocked(1)) << "the socket was live while its lock was still moving";
+  EXPECT_FALSE(sim->was_commanded_unsafely(1));
   EXPECT_EQ(board->lock(1), LockFeedback::locked);
   EXPECT_TRUE(wait_event("power 1 closed"));
   polls(3);
@@ -205,6 +207,7 @@ TEST_P(IoBoardTest, TheContactorClosesOnlyOnceTheLockReportsLocked) {
 }
 
 TEST_P(IoBoardTest, AJammedLockNeverGetsTheContactorClosed) {
+  sim->set_firmware_interlock(false);  // the controller's interlock alone
   sim->jam_lock(1, true);
   sim->set_pilot(1, Pilot::C);
   ASSERT_TRUE(wait_event("pilot 1 C"));
@@ -223,6 +226,7 @@ TEST_P(IoBoardTest, AJammedLockNeverGetsTheContactorClosed) {
 // The unlock waits for the contactor's feedback to say open, although the core commands both in
 // one go.
 TEST_P(IoBoardTest, TheLockOpensOnlyOnceTheContactorReportsOpen) {
+  sim->set_firmware_interlock(false);  // the controller's interlock alone
   sim->set_contactor_open_delay(250ms);
   sim->set_pilot(1, Pilot::C);
   board->command_lock(1, true);
@@ -232,11 +236,13 @@ TEST_P(IoBoardTest, TheLockOpensOnlyOnceTheContactorReportsOpen) {
   board->command_lock(1, false);
   ASSERT_TRUE(wait([&] { return board->lock(1) == LockFeedback::unlocked; }));
   EXPECT_FALSE(sim->was_live_unlocked(1)) << "the cable was unlocked while the contact was still closed";
+  EXPECT_FALSE(sim->was_commanded_unsafely(1));
   EXPECT_TRUE(recorder.saw("power 1 open"));
   EXPECT_FALSE(recorder.saw("fault 1 lock ConnectorLockFailure"));
 }
 
 TEST_P(IoBoardTest, AWeldedContactKeepsTheCableLocked) {
+  sim->set_firmware_interlock(false);  // the controller's interlock alone
   sim->set_pilot(1, Pilot::C);
   board->command_lock(1, true);
   board->command_contactor(1, true);
@@ -250,6 +256,7 @@ TEST_P(IoBoardTest, AWeldedContactKeepsTheCableLocked) {
   EXPECT_EQ(board->lock(1), LockFeedback::locked);
   EXPECT_FALSE(sim->was_live_unlocked(1));
   EXPECT_FALSE(recorder.saw("fault 1 lock ConnectorLockFailure"));
+  EXPECT_FALSE(sim->was_commanded_unsafely(1));
   sim->weld(1, false);  // repaired: the contact opens, then the cable is released
   ASSERT_TRUE(wait([&] { return board->lock(1) == LockFeedback::unlocked; }));
   EXPECT_FALSE(sim->was_live_unlocked(1));
@@ -295,6 +302,35 @@ TEST_P(IoBoardTest, EveryReasonFitsOcpp16Info) {
     EXPECT_FALSE(detail.empty()) << info;
   }
   EXPECT_GE(recorder.reasons.size(), 7u);
+}
+
+// docs/io-board-modbus.md §3: beyond four connectors the read is split between connectors 4 and
+// 5, never inside a connector's block (an event's counter and its data come in one request).
+TEST_P(IoBoardTest, BeyondFourConnectorsNoConnectorsBlockIsSplit) {
+  board.reset();
+  bus.reset();
+  sim.reset();
+  IoBoardConfig eight = defaults();
+  eight.connectors = 8;
+  make(eight);
+  sim->enter_code(5, "1234567890123456");
+  sim->present_card(8, {0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13});
+  ASSERT_TRUE(wait_event("code 5 1234567890123456"));
+  ASSERT_TRUE(wait_event("id 8 0A0B0C0D0E0F10111213"));
+  const auto reads = server->input_reads(kUnit);
+  ASSERT_FALSE(reads.empty());
+  for (const auto& [address, count] : reads) {
+    EXPECT_TRUE((address == 0 && count == 104) || (address == 104 && count == 96)) << address << "+" << count;
+  }
+}
+
+// The controller never writes a duty the map does not define (docs/io-board-modbus.md §4: 50,
+// 100-960, 1000; a board answers anything else with an exception).
+TEST(PwmDuty, OnlyDefinedValuesAreEverWritten) {
+  for (int tenths = -10; tenths <= 1500; ++tenths) {
+    const std::uint16_t d = io_board::duty_for_current(tenths / 10.0);
+    EXPECT_TRUE(d == 1000 || (d >= 100 && d <= 960)) << tenths / 10.0 << " A: " << d;
+  }
 }
 
 TEST_P(IoBoardTest, TheEmergencyStopFaultsTheWholePile) {

@@ -49,6 +49,17 @@ class SimulatedBoard {
     server_.edit(unit_, [&](Registers&) { seen = ch(c).live_unlocked; });
     return seen;
   }
+  // Whether the controller ever wrote a close while the lock's feedback was not locked, or an
+  // unlock while the contact was closed (docs/io-board-modbus.md §5.3: the controller's side of
+  // the interlock, whatever the firmware does).
+  bool was_commanded_unsafely(int c) {
+    bool seen = false;
+    server_.edit(unit_, [&](Registers&) { seen = ch(c).unsafe_command; });
+    return seen;
+  }
+  // The firmware's own interlock (docs/io-board-modbus.md §5.3), on by default; off plays a
+  // firmware that lacks it, so that only the controller's interlock protects the socket.
+  void set_firmware_interlock(bool on) { change([&] { interlock_ = on; }); }
   void press_stop(int c) { change([&] { ++ch(c).stop_count; }); }
   void present_card(int c, const std::vector<std::uint8_t>& uid) {
     change([&] {
@@ -102,6 +113,7 @@ class SimulatedBoard {
     bool opening = false;
     std::chrono::steady_clock::time_point opening_since{};
     bool live_unlocked = false;
+    bool unsafe_command = false;
     std::uint16_t faults = 0;
     std::uint16_t stop_count = 0;
     std::uint16_t rfid_count = 0;
@@ -145,8 +157,12 @@ class SimulatedBoard {
       const bool ready = k.pilot == Pilot::C || k.pilot == Pilot::D;
       // docs/io-board-modbus.md §5: closed only when commanded and the EV is ready, never during an
       // emergency stop; a welded contact stays closed whatever happens.
-      const bool closed = contact(k, k.welded || (!k.broken && cmd[0] == 1 && ready && !emergency_stop_));
-      move_lock(k, cmd[2] == 1 ? 1 : 0);
+      if ((cmd[0] == 1 && k.lock_feedback != 1) || (cmd[2] == 0 && k.contact)) k.unsafe_command = true;
+      // docs/io-board-modbus.md §5.3: the firmware closes only on a locked lock and keeps the lock
+      // while the contact is closed.
+      const bool interlocked = !interlock_ || k.lock_feedback == 1;
+      const bool closed = contact(k, k.welded || (!k.broken && cmd[0] == 1 && ready && !emergency_stop_ && interlocked));
+      move_lock(k, cmd[2] == 1 || (interlock_ && k.contact) ? 1 : 0);
       if (closed && k.lock_feedback != 1) k.live_unlocked = true;
       in[0] = k.raw_pilot >= 0 ? static_cast<std::uint16_t>(k.raw_pilot) : static_cast<std::uint16_t>(k.pilot);
       in[1] = closed ? 1 : 0;
@@ -205,6 +221,7 @@ class SimulatedBoard {
   std::uint16_t map_version_ = 1;
   std::chrono::milliseconds lock_travel_{0};
   std::chrono::milliseconds open_delay_{0};
+  bool interlock_ = true;
 };
 
 }  // namespace ocpp::hal::modbus::test
