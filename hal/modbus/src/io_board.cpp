@@ -99,6 +99,24 @@ IoBoard::Channel& IoBoard::at(ConnectorId c) { return const_cast<Channel&>(stati
 Job IoBoard::job() {
   Job j;
   j.unit = config_.unit;
+  // Nothing is written before the board's state has been read once: the interlock needs the
+  // contactor's and the lock's feedback before it may release a lock (docs/io-board-modbus.md §5.3).
+  if (baseline_) j.operations.emplace_back(commands());
+  // docs/io-board-modbus.md §3: the header and connectors 1-4 in one request (at most 104
+  // registers), connectors 5-8 in a second one: a request carries at most 125 registers (Modbus
+  // application protocol, function 04) and a connector's block is never split between two
+  // requests, so that an event's counter and its data are always read together.
+  const int first_end = in::block(std::min(config_.connectors, 4) + 1);
+  const int total = in::block(config_.connectors + 1);
+  j.operations.emplace_back(ReadRegisters{Table::input, 0, static_cast<std::uint16_t>(first_end)});
+  if (total > first_end) {
+    j.operations.emplace_back(ReadRegisters{Table::input, static_cast<std::uint16_t>(first_end),
+                                            static_cast<std::uint16_t>(total - first_end)});
+  }
+  return j;
+}
+
+WriteRegisters IoBoard::commands() {
   const SteadyTime now = loop_.clock().steady_now();
   // docs/io-board-modbus.md §4: every poll rewrites all commands (a board that restarted gets
   // them back) and a new watchdog value (a board whose controller is gone makes itself safe).
@@ -128,19 +146,7 @@ Job IoBoard::job() {
     write.values[base + hold::duty] = ch.duty_cmd;
     write.values[base + hold::lock] = lock ? 1 : 0;
   }
-  j.operations.emplace_back(std::move(write));
-  // docs/io-board-modbus.md §3: the header and connectors 1-4 in one request (at most 104
-  // registers), connectors 5-8 in a second one: a request carries at most 125 registers (Modbus
-  // application protocol, function 04) and a connector's block is never split between two
-  // requests, so that an event's counter and its data are always read together.
-  const int first_end = in::block(std::min(config_.connectors, 4) + 1);
-  const int total = in::block(config_.connectors + 1);
-  j.operations.emplace_back(ReadRegisters{Table::input, 0, static_cast<std::uint16_t>(first_end)});
-  if (total > first_end) {
-    j.operations.emplace_back(ReadRegisters{Table::input, static_cast<std::uint16_t>(first_end),
-                                            static_cast<std::uint16_t>(total - first_end)});
-  }
-  return j;
+  return write;
 }
 
 bool IoBoard::contactor_output(const Channel& ch) const {

@@ -263,6 +263,23 @@ TEST_P(IoBoardTest, AWeldedContactKeepsTheCableLocked) {
   EXPECT_TRUE(wait_event("fault 1 contactor NoError"));
 }
 
+// A controller that restarts while a weld keeps the socket live does not unlock the cable with its
+// first write: it reads the board before it writes anything.
+TEST_P(IoBoardTest, ARestartedControllerReadsBeforeItWrites) {
+  board.reset();
+  sim->set_firmware_interlock(false);
+  server->set_holding(kUnit, SimulatedBoard::command(1) + 2, {1});  // the lock the old controller commanded
+  sim->weld(1, true);
+  ASSERT_EQ(server->input(kUnit, SimulatedBoard::block(1) + 2, 1)[0], 1) << "the lock holds the cable";
+  board = std::make_unique<IoBoard>(loop, *bus, defaults(), recorder);
+  board->read_now();
+  board->start();
+  polls(3);
+  EXPECT_TRUE(sim->lock_commanded(1)) << "the cable was unlocked while the socket is live";
+  EXPECT_FALSE(sim->was_commanded_unsafely(1));
+  EXPECT_FALSE(sim->was_live_unlocked(1));
+}
+
 // Issue 14: the power path is what the auxiliary contact says, not what was commanded.
 TEST_P(IoBoardTest, ThePowerPathFollowsTheFeedbackNotTheCommand) {
   sim->set_pilot(1, Pilot::B);

@@ -76,7 +76,8 @@ class IoBoard {
   IoBoard(const IoBoard&) = delete;
   IoBoard& operator=(const IoBoard&) = delete;
 
-  // One poll, waiting for its answer: for the start-up state before the event loop runs.
+  // One poll, waiting for its answer: for the start-up state before the event loop runs. Polls
+  // write nothing until the board has answered once (the interlock needs its feedback first).
   void read_now();
   // Polls every poll_interval from now on.
   void start();
@@ -131,6 +132,8 @@ class IoBoard {
   Channel& at(ConnectorId c);
 
   Job job();
+  // The write of a poll: the watchdog and every connector's commands, after the interlock.
+  WriteRegisters commands();
   // The interlock: what may be written for the contactor and the lock now.
   bool contactor_output(const Channel& ch) const;
   bool lock_output(const Channel& ch) const;
