@@ -150,7 +150,8 @@ WriteRegisters IoBoard::commands() {
 }
 
 bool IoBoard::contactor_output(const Channel& ch) const {
-  // Issue 14, IEC 61851-1 (a socket-outlet's plug is locked before it is energised): the close
+  // Issue 14, IEC 61851-1 (a socket-outlet's plug is locked before it is energised; clause not
+  // confirmed): the close
   // goes out only once a read that followed a "lock" write said locked. A lock that stops
   // reporting locked opens the contactor again.
   if (!ch.contactor_cmd) return false;

@@ -15,7 +15,8 @@
 // Each clears when the board says so again. Every fault comes with a short reason that fits 1.6's
 // 50-character `info` and a full one for the log and `ocpp-cpctl status` (issue 14).
 //
-// Lock before power (issue 14, IEC 61851-1's locking of the plug in a socket-outlet): with a lock,
+// Lock before power (issue 14; IEC 61851-1's locking of the plug in a mode 3 socket-outlet, clause
+// not confirmed against the standard's text): with a lock,
 // the contactor command written to the board is 1 only once the lock's feedback, read after a
 // write that commanded it locked, says locked; the lock command written is 0 only once the
 // contactor's feedback, read after a write that commanded it open, says open. A jammed lock
