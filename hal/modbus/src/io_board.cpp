@@ -132,13 +132,13 @@ WriteRegisters IoBoard::commands() {
     // command: a contactor held back by the interlock is not late.
     if (lock != ch.lock_out) ch.lock_cmd_since = now;
     if (contactor != ch.contactor_out) ch.contactor_expect_since = now;
-    if (contactor != ch.contactor_cmd || lock != ch.lock_cmd) {
-      if (contactor != ch.contactor_out || lock != ch.lock_out) {
-        log::info("modbus", name() + ": " + connector_name(c) +
-                                (ch.contactor_cmd && !contactor ? ": contactor held open until the lock reports locked"
-                                                                : ": lock held until the contactor reports open"));
-      }
-    }
+    // Logged once each time the interlock starts holding a command back.
+    const bool close_waits = ch.contactor_cmd && !contactor;
+    const bool unlock_waits = config_.has_lock && !ch.lock_cmd && !ch.contactor_cmd && lock;
+    if (close_waits && !ch.close_waits) log::info("modbus", name() + ": " + connector_name(c) + ": contactor held open until the lock reports locked");
+    if (unlock_waits && !ch.unlock_waits) log::info("modbus", name() + ": " + connector_name(c) + ": lock held until the contactor reports open");
+    ch.close_waits = close_waits;
+    ch.unlock_waits = unlock_waits;
     ch.lock_out = lock;
     ch.contactor_out = contactor;
     const std::size_t base = hold::block(c);
@@ -151,9 +151,8 @@ WriteRegisters IoBoard::commands() {
 
 bool IoBoard::contactor_output(const Channel& ch) const {
   // Issue 14, IEC 61851-1 (a socket-outlet's plug is locked before it is energised; clause not
-  // confirmed): the close
-  // goes out only once a read that followed a "lock" write said locked. A lock that stops
-  // reporting locked opens the contactor again.
+  // confirmed): the close goes out only once a read that followed a "lock" write said locked. A
+  // lock that stops reporting locked opens the contactor again.
   if (!ch.contactor_cmd) return false;
   return !config_.has_lock || ch.lock_held;
 }

@@ -118,6 +118,8 @@ class IoBoard {
     bool lock_out = false;
     bool lock_held = false;      // a read after a write of lock = 1 said locked
     bool open_seen = true;       // a read after a write of contactor = 0 said open (nothing closed at start)
+    bool close_waits = false;    // the interlock holds the contactor's close back (for the log)
+    bool unlock_waits = false;   // the interlock holds the unlock back (for the log)
     SteadyTime contactor_expect_since{};  // when what the contactor should be last changed
     SteadyTime lock_cmd_since{};          // when the lock output last changed
     PilotState pilot = PilotState::A;
