@@ -253,6 +253,16 @@ struct Runtime::Parts final : ControlHandler {
     done(ControlReply::refused("unknown command or wrong arguments: " + command));
   }
 
+  // A fault's full reason as the hardware gave it (0: the pile's), "" without one. The CSMS gets
+  // a short one within 1.6's 50 characters (issue 14); this is the one an integrator reads.
+  std::string fault_detail(ConnectorId id, const hal::sim::PileStatus& sim_status) {
+    if (sim != nullptr) {
+      return id == 0 ? sim_status.fault_info : sim_status.connectors[static_cast<std::size_t>(id - 1)].fault_info;
+    }
+    if (const auto* modbus = dynamic_cast<const hal::modbus::ModbusPile*>(hal.get())) return modbus->fault(id).detail;
+    return {};
+  }
+
   std::string status_json() {
     rapidjson::StringBuffer b;
     rapidjson::Writer<rapidjson::StringBuffer> w(b);
@@ -289,9 +299,12 @@ struct Runtime::Parts final : ControlHandler {
                                                                          : "untrusted");
     }
     w.EndObject();
+    const auto sim_status = sim != nullptr ? sim->status() : hal::sim::PileStatus{};
+    const std::string pile_detail = fault_detail(0, sim_status);
+    w.Key("pile_error_info");
+    w.String(pile_detail.c_str());
     w.Key("connectors");
     w.StartArray();
-    const auto sim_status = sim != nullptr ? sim->status() : hal::sim::PileStatus{};
     for (const auto& v : core.view()) {
       w.StartObject();
       w.Key("id");
@@ -307,6 +320,11 @@ struct Runtime::Parts final : ControlHandler {
       w.String(std::string(to_string(v.state.session)).c_str());
       w.Key("error_code");
       w.String(std::string(to_string(v.error)).c_str());
+      if (v.error != ErrorCode::NoError) {
+        const std::string own = fault_detail(v.id, sim_status);
+        w.Key("error_info");
+        w.String((own.empty() ? pile_detail : own).c_str());
+      }
       if (sim != nullptr) {
         const auto& hw = sim_status.connectors[static_cast<std::size_t>(v.id - 1)];
         w.Key("cable_plugged");

@@ -267,6 +267,21 @@ class ModbusDaemon : public ::testing::Test {
     return {};
   }
 
+  // `ocpp-cpctl status --json`, as an integrator reads it.
+  rapidjson::Document cpctl_status() {
+    const std::string cmd = kBin + "ocpp-cpctl --socket " + (dir / "cp.sock").string() + " status --json";
+    std::string out;
+    if (FILE* f = ::popen(cmd.c_str(), "r")) {
+      char buf[4096];
+      std::size_t n = 0;
+      while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+      ::pclose(f);
+    }
+    rapidjson::Document d;
+    d.Parse(out.c_str());
+    return d;
+  }
+
   bool meter_values_show(const std::string& energy) {
     for (const auto& s : sampled_values(stored_meter_values((dir / "csms.db").string()))) {
       if (s.measurand == "Energy.Active.Import.Register" && s.value == energy) return true;
@@ -364,6 +379,13 @@ TEST_F(ModbusDaemon, ASilentMeterFaultsTheConnectorAndTheStopKeepsTheLastRegiste
     const auto t = api("/api/transactions");
     return t.IsArray() && t.Size() == 1 && t[0].HasMember("meter_stop_wh") && t[0]["meter_stop_wh"].IsInt64();
   })) << cp->output();
+  // The full reason is the integrator's (the CSMS got a short one within 1.6's 50 characters).
+  const auto st = cpctl_status();
+  ASSERT_TRUE(st.IsObject() && st.HasMember("connectors")) << cp->output();
+  const auto& c1 = st["connectors"][0];
+  ASSERT_TRUE(c1.HasMember("error_info"));
+  EXPECT_NE(std::string(c1["error_info"].GetString()).find("meter of connector 1 (abb_b23, unit 1 on"), std::string::npos)
+      << c1["error_info"].GetString();
   const auto t = api("/api/transactions");
   EXPECT_EQ(t[0]["meter_stop_wh"].GetInt64(), 1235000);
   EXPECT_FALSE(board->contactor_commanded(1));
@@ -371,6 +393,36 @@ TEST_F(ModbusDaemon, ASilentMeterFaultsTheConnectorAndTheStopKeepsTheLastRegiste
   server->misbehave(kMeterUnit, ocpp::hal::modbus::test::Misbehaviour::none);
   ASSERT_TRUE(eventually([&] { const auto s = connector_status(); return s == "Finishing" || s == "Preparing" || s == "Available"; }))
       << cp->output();
+}
+
+// Issue 14: Charging comes from the contactor's feedback. A contactor that never closes is never
+// reported Charging; after contactor_timeout_ms it faults PowerSwitchFailure and the transaction
+// stops (the fault clears at once: commanded open, the contactor is as it should be).
+TEST_F(ModbusDaemon, AContactorThatNeverClosesIsNeverReportedCharging) {
+  board->break_contactor(1, true);
+  board->set_pilot(1, Pilot::C);
+  board->present_card(1, {0x55, 0x66, 0x77, 0x88});
+  bool charging = false;
+  ASSERT_TRUE(eventually([&] {
+    charging = charging || connector_status() == "Charging";
+    const auto t = api("/api/transactions");
+    return t.IsArray() && t.Size() == 1 && t[0].HasMember("meter_stop_wh") && t[0]["meter_stop_wh"].IsInt64();
+  })) << cp->output();
+  EXPECT_FALSE(charging) << "Charging reported from the command, not from the feedback";
+  EXPECT_NE(cp->output().find("PowerSwitchFailure: connector 1: the contactor did not close within 1000 ms"), std::string::npos);
+  EXPECT_FALSE(board->contactor_commanded(1));
+}
+
+// Issue 14: a pile-wide fault's reason is in `ocpp-cpctl status` for the pile and each connector.
+TEST_F(ModbusDaemon, TheEmergencyStopsReasonIsShown) {
+  board->set_emergency_stop(true);
+  ASSERT_TRUE(eventually([&] { return connector_status() == "Faulted"; })) << cp->output();
+  const auto st = cpctl_status();
+  ASSERT_TRUE(st.IsObject() && st.HasMember("pile_error_info")) << cp->output();
+  EXPECT_EQ(std::string(st["pile_error_info"].GetString()), "emergency stop pressed");
+  EXPECT_EQ(std::string(st["connectors"][0]["error_info"].GetString()), "emergency stop pressed");
+  board->set_emergency_stop(false);
+  ASSERT_TRUE(eventually([&] { return connector_status() == "Available"; })) << cp->output();
 }
 
 }  // namespace

@@ -146,12 +146,17 @@ void ChargePoint::on_stop_pressed(ConnectorId connector) {
 void ChargePoint::on_fault(ConnectorId connector, ErrorCode code, const std::string& info) {
   if (connector == 0) {
     pile_error_ = code;
+    pile_info_ = code == ErrorCode::NoError ? std::string() : info;
     // A pile-wide fault stops every connector; clearing it leaves each connector's own fault.
     for (auto& c : connectors_) c->pile_fault(code, info);
     connector_status_changed(0);
     return;
   }
   if (valid_connector(connector)) connectors_[static_cast<std::size_t>(connector - 1)]->fault(code, info);
+}
+
+void ChargePoint::on_power_path(ConnectorId connector, bool closed) {
+  if (valid_connector(connector)) connectors_[static_cast<std::size_t>(connector - 1)]->power_path(closed);
 }
 
 void ChargePoint::present(ConnectorId connector, const std::string& id, IdSource source,
@@ -379,7 +384,7 @@ void ChargePoint::report_after_minimum_duration(ConnectorId id) {
 void ChargePoint::report_status(ConnectorId id, bool force) {
   const ConnectorState s = state(id);
   ErrorCode e = pile_error_;
-  std::string info;
+  std::string info = pile_info_;
   if (id != 0) {
     const auto& c = *connectors_[static_cast<std::size_t>(id - 1)];
     e = c.error();

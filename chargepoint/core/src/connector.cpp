@@ -109,6 +109,17 @@ void Connector::pilot(hal::PilotState state) {
   try_start(Milestone::EvConnected);
 }
 
+void Connector::feed_ev_ready() {
+  feed(ev_ready_ && (power_confirmed_ || !power_closed_) ? ConnectorInput::EvReady : ConnectorInput::EvSuspended);
+}
+
+void Connector::power_path(bool closed) {
+  if (closed == power_confirmed_) return;
+  power_confirmed_ = closed;
+  log::info("core", name(id_) + ": power path " + (closed ? "closed" : "open") + " (contactor feedback)");
+  feed_ev_ready();
+}
+
 void Connector::apply_pilot(hal::PilotState state) {
   const bool plugged = state != hal::PilotState::A;
   const bool ready = state == hal::PilotState::C || state == hal::PilotState::D;
@@ -121,7 +132,7 @@ void Connector::apply_pilot(hal::PilotState state) {
   }
   if (ready != ev_ready_) {
     ev_ready_ = ready;
-    feed(ready ? ConnectorInput::EvReady : ConnectorInput::EvSuspended);
+    feed_ev_ready();
     // 2.0.1 TxStopPoint EnergyTransfer: the EV stopping to draw ends the transaction.
     if (!ready && plugged && tx_ && power_closed_ && stops_at(TxPoint::EnergyTransfer)) {
       end_transaction(StopReason::StoppedByEV, std::nullopt);
@@ -486,6 +497,7 @@ bool Connector::resume_after_power_loss(const TransactionRecord& record) {
   log::warn("core", name(id_) + ": transaction " + std::to_string(record.pk) +
                         " was open at start (power loss or crash) and its EV is still plugged in: resumed at " +
                         std::to_string(reading->energy_wh) + " Wh");
+  feed_ev_ready();  // Charging once the contactor's feedback says closed
   feed(ConnectorInput::EnergyOffered);
   feed(ConnectorInput::TransactionStarted);
   show("Charging");

@@ -64,6 +64,8 @@ class Connector {
   void fault(ErrorCode code, const std::string& info);
   // A fault of the whole pile (connector 0), kept apart so that clearing one leaves the other.
   void pile_fault(ErrorCode code, const std::string& info);
+  // The contactor's feedback (HalListener::on_power_path): Charging only once it says closed.
+  void power_path(bool closed);
   // A session authorized (by the chain, or by the CSMS's remote start): the transaction starts as soon
   // as the cable is there.
   void authorize_session(Session session);
@@ -133,6 +135,9 @@ class Connector {
   template <class Fn>
   void batched(Fn&& fn);
   void apply_pilot(hal::PilotState state);
+  // The EV's readiness as the status machine sees it: while the core has the power path closed,
+  // only once the contactor's feedback confirms it (issue 14).
+  void feed_ev_ready();
   // connector_transaction.cpp: where transactions start and stop (TransactionRules' points).
   // `completed_by`: the milestone that may just have completed the start condition.
   void try_start(Milestone completed_by);
@@ -190,6 +195,7 @@ class Connector {
   std::string pile_info_;
   bool plugged_ = false;
   bool power_closed_ = false;
+  bool power_confirmed_ = false;    // the contactor's feedback says closed
   bool resuming_ = false;           // a resumed transaction until settle_after_start()      // the contactor is (commanded) closed for a session
   bool ev_connected_used_ = false;  // this plug-in already began a transaction (TxStartPoint EVConnected)
   bool ev_ready_ = false;

@@ -96,8 +96,10 @@ bool Connector::begin_transaction(Milestone completed_by, const MeterReading& re
   // The charging state the transaction starts in: the power path closes right after this for an
   // authorized driver with the EV plugged in (1.6: always), else it waits.
   const bool power_follows = plugged_ && authorized_now();
+  // Charging only once the contactor's feedback says closed (issue 14), which it cannot yet when
+  // the transaction begins before the command (principle 4).
   const ChargingState state = power_closed_ || power_follows
-                                  ? (ev_ready_ ? ChargingState::Charging : ChargingState::SuspendedEV)
+                                  ? (ev_ready_ && power_confirmed_ ? ChargingState::Charging : ChargingState::SuspendedEV)
                                   : (plugged_ ? ChargingState::EVConnected : ChargingState::Idle);
   // Readings without values (StopTxnSampledData empty) are left out: a meter value needs one.
   const auto begin = make_sample(reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.Begin", at);
@@ -169,6 +171,7 @@ void Connector::close_power_path(const MeterReading& reading) {
   if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
   hw.set_contactor(true);
   hw.set_current_limit(kMaxCurrentA);
+  feed_ev_ready();  // Charging once the contactor's feedback says closed (issue 14)
   // Energy is offered before the session shows, so that a previous transaction's withheld energy
   // never shows as a SuspendedEVSE of this one.
   feed(ConnectorInput::EnergyOffered);
@@ -178,10 +181,12 @@ void Connector::close_power_path(const MeterReading& reading) {
 }
 
 void Connector::open_power_path() {
+  // Not commanded closed any more before the feedback comes: an opening the core commands is no
+  // status change of its own (the stop or deauthorization that asked for it is).
+  power_closed_ = false;
   auto& hw = cp_.hal().connector(id_);
   hw.set_current_limit(0);
   hw.set_contactor(false);
-  power_closed_ = false;
 }
 
 void Connector::schedule_tx_timeout() {

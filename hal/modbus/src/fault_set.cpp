@@ -21,10 +21,11 @@ std::string_view to_string(FaultSource s) {
   return "?";
 }
 
-std::optional<Fault> FaultSet::set(FaultSource source, ErrorCode code, const std::string& info) {
+std::optional<Fault> FaultSet::set(FaultSource source, ErrorCode code, const std::string& info, const std::string& detail) {
   Fault& slot = faults_[static_cast<std::size_t>(source)];
   slot.code = code;
   slot.info = code == ErrorCode::NoError ? std::string() : info;
+  slot.detail = code == ErrorCode::NoError ? std::string() : (detail.empty() ? info : detail);
   Fault top;
   for (const Fault& f : faults_) {
     if (f.code != ErrorCode::NoError) {
@@ -32,8 +33,9 @@ std::optional<Fault> FaultSet::set(FaultSource source, ErrorCode code, const std
       break;
     }
   }
-  if (top.code == reported_.code && top.info == reported_.info) return std::nullopt;
+  const bool same = top.code == reported_.code && top.info == reported_.info;
   reported_ = top;
+  if (same) return std::nullopt;
   return reported_;
 }
 

@@ -99,6 +99,25 @@ IoBoard::Channel& IoBoard::at(ConnectorId c) { return const_cast<Channel&>(stati
 Job IoBoard::job() {
   Job j;
   j.unit = config_.unit;
+  // Nothing is written before the board's state has been read once: the interlock needs the
+  // contactor's and the lock's feedback before it may release a lock (docs/io-board-modbus.md §5.3).
+  if (baseline_) j.operations.emplace_back(commands());
+  // docs/io-board-modbus.md §3: the header and connectors 1-4 in one request (at most 104
+  // registers), connectors 5-8 in a second one: a request carries at most 125 registers (Modbus
+  // application protocol, function 04) and a connector's block is never split between two
+  // requests, so that an event's counter and its data are always read together.
+  const int first_end = in::block(std::min(config_.connectors, 4) + 1);
+  const int total = in::block(config_.connectors + 1);
+  j.operations.emplace_back(ReadRegisters{Table::input, 0, static_cast<std::uint16_t>(first_end)});
+  if (total > first_end) {
+    j.operations.emplace_back(ReadRegisters{Table::input, static_cast<std::uint16_t>(first_end),
+                                            static_cast<std::uint16_t>(total - first_end)});
+  }
+  return j;
+}
+
+WriteRegisters IoBoard::commands() {
+  const SteadyTime now = loop_.clock().steady_now();
   // docs/io-board-modbus.md §4: every poll rewrites all commands (a board that restarted gets
   // them back) and a new watchdog value (a board whose controller is gone makes itself safe).
   WriteRegisters write;
@@ -106,21 +125,43 @@ Job IoBoard::job() {
   write.values.assign(hold::size(config_.connectors), 0);
   write.values[hold::watchdog] = ++watchdog_;
   for (ConnectorId c = 1; c <= config_.connectors; ++c) {
-    const Channel& ch = at(c);
+    Channel& ch = at(c);
+    const bool lock = lock_output(ch);
+    const bool contactor = contactor_output(ch);
+    // The fault timers run from the moment an output changes on the board, not from the core's
+    // command: a contactor held back by the interlock is not late.
+    if (lock != ch.lock_out) ch.lock_cmd_since = now;
+    if (contactor != ch.contactor_out) ch.contactor_expect_since = now;
+    // Logged once each time the interlock starts holding a command back.
+    const bool close_waits = ch.contactor_cmd && !contactor;
+    const bool unlock_waits = config_.has_lock && !ch.lock_cmd && !ch.contactor_cmd && lock;
+    if (close_waits && !ch.close_waits) log::info("modbus", name() + ": " + connector_name(c) + ": contactor held open until the lock reports locked");
+    if (unlock_waits && !ch.unlock_waits) log::info("modbus", name() + ": " + connector_name(c) + ": lock held until the contactor reports open");
+    ch.close_waits = close_waits;
+    ch.unlock_waits = unlock_waits;
+    ch.lock_out = lock;
+    ch.contactor_out = contactor;
     const std::size_t base = hold::block(c);
-    write.values[base + hold::contactor] = ch.contactor_cmd ? 1 : 0;
+    write.values[base + hold::contactor] = contactor ? 1 : 0;
     write.values[base + hold::duty] = ch.duty_cmd;
-    write.values[base + hold::lock] = ch.lock_cmd ? 1 : 0;
+    write.values[base + hold::lock] = lock ? 1 : 0;
   }
-  j.operations.emplace_back(std::move(write));
-  // docs/io-board-modbus.md §3: the header and every connector's block, in requests of at most
-  // 125 registers (two connectors: one request of 56).
-  const int total = in::block(config_.connectors + 1);
-  for (int from = 0; from < total; from += 125) {
-    j.operations.emplace_back(ReadRegisters{Table::input, static_cast<std::uint16_t>(from),
-                                            static_cast<std::uint16_t>(std::min(125, total - from))});
-  }
-  return j;
+  return write;
+}
+
+bool IoBoard::contactor_output(const Channel& ch) const {
+  // Issue 14, IEC 61851-1 (a socket-outlet's plug is locked before it is energised; clause not
+  // confirmed): the close goes out only once a read that followed a "lock" write said locked. A
+  // lock that stops reporting locked opens the contactor again.
+  if (!ch.contactor_cmd) return false;
+  return !config_.has_lock || ch.lock_held;
+}
+
+bool IoBoard::lock_output(const Channel& ch) const {
+  if (!config_.has_lock) return ch.lock_cmd;
+  // Issue 14: the plug is released only once a read that followed an "open" write said open; a
+  // welded contact (feedback closed) keeps the socket live, so the cable stays locked.
+  return ch.lock_cmd || ch.contactor_cmd || ch.contactor_out || !ch.open_seen;
 }
 
 void IoBoard::read_now() { handle(bus_.run(job())); }
@@ -158,7 +199,6 @@ void IoBoard::command_contactor(ConnectorId c, bool closed) {
   Channel& ch = at(c);
   if (ch.contactor_cmd == closed) return;
   ch.contactor_cmd = closed;
-  ch.contactor_expect_since = loop_.clock().steady_now();
   log::info("modbus", name() + ": " + connector_name(c) + ": contactor commanded " + (closed ? "closed" : "open"));
   kick();
 }
@@ -175,23 +215,26 @@ void IoBoard::command_lock(ConnectorId c, bool locked) {
   Channel& ch = at(c);
   if (ch.lock_cmd == locked) return;
   ch.lock_cmd = locked;
-  ch.lock_cmd_since = loop_.clock().steady_now();
   if (config_.has_lock) log::info("modbus", name() + ": " + connector_name(c) + (locked ? ": lock" : ": unlock"));
   kick();
 }
 
-void IoBoard::report(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info) {
+void IoBoard::report(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info, const std::string& detail) {
   Fault& last = reported_[static_cast<std::size_t>(c)][static_cast<std::size_t>(source)];
-  const std::string text = code == ErrorCode::NoError ? std::string() : info;
-  if (last.code == code && last.info == text) return;
+  const bool fault = code != ErrorCode::NoError;
+  const std::string text = fault ? info : std::string();
+  const std::string full = fault ? (detail.empty() ? info : detail) : std::string();
+  if (last.code == code && last.info == text && last.detail == full) return;
   last.code = code;
   last.info = text;
-  if (code != ErrorCode::NoError) {
-    log::warn("modbus", (c == 0 ? std::string("pile") : connector_name(c)) + ": " + std::string(to_string(code)) + ": " + info);
+  last.detail = full;
+  const std::string where = c == 0 ? std::string("pile") : connector_name(c);
+  if (fault) {
+    log::warn("modbus", where + ": " + std::string(to_string(code)) + ": " + full);
   } else {
-    log::info("modbus", (c == 0 ? std::string("pile") : connector_name(c)) + ": " + std::string(to_string(source)) + " cleared");
+    log::info("modbus", where + ": " + std::string(to_string(source)) + " cleared");
   }
-  listener_.board_fault(c, source, code, text);
+  listener_.board_fault(c, source, code, text, full);
 }
 
 void IoBoard::handle(const JobResult& result) {
@@ -220,7 +263,7 @@ void IoBoard::failed(const std::string& error) {
   if (failure_streak_ >= config_.failures_before_fault && !silent_) {
     silent_ = true;
     // The pile cannot be driven without its board: every connector stops (connector 0).
-    report(0, FaultSource::board_silent, ErrorCode::OtherError, name() + " does not answer: " + error);
+    report(0, FaultSource::board_silent, ErrorCode::OtherError, "I/O board does not answer", name() + " does not answer: " + error);
   }
 }
 
@@ -274,7 +317,7 @@ void IoBoard::apply(const std::vector<std::uint16_t>& r, SteadyTime now) {
   // (its Modbus stack answers from an interrupt): as good as silent.
   const bool now_stuck = now - heartbeat_since_ > config_.heartbeat_timeout;
   if (now_stuck) {
-    report(0, FaultSource::board_silent, ErrorCode::OtherError,
+    report(0, FaultSource::board_silent, ErrorCode::OtherError, "I/O board heartbeat stuck",
            name() + ": heartbeat counter stuck at " + std::to_string(hb) + " for more than " +
                std::to_string(config_.heartbeat_timeout.count()) + " ms (firmware not running)");
   } else {
@@ -285,7 +328,7 @@ void IoBoard::apply(const std::vector<std::uint16_t>& r, SteadyTime now) {
   report(0, FaultSource::emergency_stop, r[in::emergency_stop] == 1 ? ErrorCode::OtherError : ErrorCode::NoError,
          "emergency stop pressed");
   report(0, FaultSource::over_temperature, (r[in::board_faults] & 0x01) != 0 ? ErrorCode::HighTemperature : ErrorCode::NoError,
-         name() + ": board over-temperature");
+         "I/O board over-temperature", name() + ": board over-temperature");
   for (ConnectorId c = 1; c <= config_.connectors; ++c) apply_channel(c, r.data() + in::block(c), events, now);
   baseline_ = true;
 }
@@ -296,45 +339,39 @@ void IoBoard::apply_channel(ConnectorId c, const std::uint16_t* b, bool events, 
 
   // Faults first: a fault that comes with an unplug is known when the unplug is handled.
   for (const auto& f : kConnectorFlags) {
-    report(c, f.source, (b[in::faults] & f.bit) != 0 ? f.code : ErrorCode::NoError, where + ": " + f.text);
+    report(c, f.source, (b[in::faults] & f.bit) != 0 ? f.code : ErrorCode::NoError, f.text, where + ": " + f.text);
   }
   ch.faults = b[in::faults];
 
   const auto pilot = static_cast<PilotState>(b[in::pilot]);
   const bool pilot_changed = pilot != ch.pilot;
-  const bool was_powered = ch.contactor_cmd && (ch.pilot == PilotState::C || ch.pilot == PilotState::D);
+  const bool was_powered = ch.contactor_out && (ch.pilot == PilotState::C || ch.pilot == PilotState::D);
   ch.pilot = pilot;
-  const bool powered = ch.contactor_cmd && (pilot == PilotState::C || pilot == PilotState::D);
+  const bool powered = ch.contactor_out && (pilot == PilotState::C || pilot == PilotState::D);
   if (powered != was_powered) ch.contactor_expect_since = now;
+  const bool was_closed = ch.contactor_fb;
   ch.contactor_fb = b[in::contactor] == 1;
   ch.lock_fb = static_cast<LockFeedback>(b[in::lock]);
   ch.duty_fb = b[in::duty];
+  // This read followed the write of contactor_out and lock_out (one job: write, then read).
+  ch.lock_held = ch.lock_out && ch.lock_fb == LockFeedback::locked;
+  ch.open_seen = !ch.contactor_out && !ch.contactor_fb;
+  // An interlock that now lets an output change is written at once, not a poll later.
+  if (contactor_output(ch) != ch.contactor_out || lock_output(ch) != ch.lock_out) again_ = true;
 
-  // docs/io-board-modbus.md §5: the board closes the contactor only when commanded and the EV is
-  // ready (pilot C or D); anything else for longer than contactor_timeout is a fault.
-  if (ch.contactor_fb == powered) {
-    report(c, FaultSource::contactor, ErrorCode::NoError, {});
-  } else if (now - ch.contactor_expect_since >= config_.contactor_timeout) {
-    report(c, FaultSource::contactor, ErrorCode::PowerSwitchFailure,
-           ch.contactor_fb ? where + ": welded contact: the contactor is closed while it should be open"
-                           : where + ": the contactor did not close");
-  }
-  if (config_.has_lock) {
-    const bool as_commanded = ch.lock_fb == (ch.lock_cmd ? LockFeedback::locked : LockFeedback::unlocked);
-    if (as_commanded) {
-      report(c, FaultSource::lock, ErrorCode::NoError, {});
-    } else if (now - ch.lock_cmd_since >= config_.lock_timeout) {
-      report(c, FaultSource::lock, ErrorCode::ConnectorLockFailure,
-             where + (ch.lock_cmd ? ": the lock did not engage" : ": the lock did not release"));
-    }
+  check_contactor(c, ch, now);
+  if (config_.has_lock) check_lock(c, ch, now);
+
+  // The power path as the auxiliary contact measures it (issue 14: Charging is reported from this,
+  // never from the command).
+  if (ch.contactor_fb != was_closed) {
+    log::info("modbus", where + ": contactor feedback " + (ch.contactor_fb ? "closed" : "open"));
+    listener_.board_power_path(c, ch.contactor_fb);
   }
 
-  // Events, each once per change of its counter. The stop button before the pilot: a driver who
-  // presses stop and pulls the cable within one poll stopped the session with the button.
-  const std::uint16_t stop_count = b[in::stop_count];
-  const std::uint16_t rfid_count = b[in::rfid_count];
-  const std::uint16_t keypad_count = b[in::keypad_count];
-  if (events && changed(ch.stop_count, stop_count)) {
+  // The stop button before the pilot: a driver who presses stop and pulls the cable within one
+  // poll stopped the session with the button.
+  if (events && changed(ch.stop_count, b[in::stop_count])) {
     log::info("modbus", where + ": stop button pressed");
     listener_.board_stop(c);
   }
@@ -342,6 +379,50 @@ void IoBoard::apply_channel(ConnectorId c, const std::uint16_t* b, bool events, 
     log::info("modbus", where + ": pilot " + std::string(to_string(pilot)));
     listener_.board_pilot(c, pilot);
   }
+  counter_events(c, ch, b, events);
+}
+
+void IoBoard::check_contactor(ConnectorId c, Channel& ch, SteadyTime now) {
+  // docs/io-board-modbus.md §5.1: the board closes the contactor only when commanded and the EV
+  // is ready (pilot C or D); anything else for longer than contactor_timeout is a fault.
+  const bool powered = ch.contactor_out && (ch.pilot == PilotState::C || ch.pilot == PilotState::D);
+  if (ch.contactor_fb == powered) {
+    report(c, FaultSource::contactor, ErrorCode::NoError, {});
+  } else if (now - ch.contactor_expect_since >= config_.contactor_timeout) {
+    const std::string where = connector_name(c) + ": ";
+    if (ch.contactor_fb) {
+      report(c, FaultSource::contactor, ErrorCode::PowerSwitchFailure, "welded contactor: closed while commanded open",
+             where + "welded contact: the contactor is closed while it should be open" +
+                 (config_.has_lock ? "; the lock stays locked while the socket is live" : ""));
+    } else {
+      report(c, FaultSource::contactor, ErrorCode::PowerSwitchFailure, "contactor did not close",
+             where + "the contactor did not close within " + std::to_string(config_.contactor_timeout.count()) + " ms");
+    }
+  }
+}
+
+void IoBoard::check_lock(ConnectorId c, Channel& ch, SteadyTime now) {
+  // docs/io-board-modbus.md §5.3: the feedback follows the lock command written within lock_timeout.
+  const bool as_written = ch.lock_fb == (ch.lock_out ? LockFeedback::locked : LockFeedback::unlocked);
+  if (as_written) {
+    report(c, FaultSource::lock, ErrorCode::NoError, {});
+  } else if (now - ch.lock_cmd_since >= config_.lock_timeout) {
+    const std::string where = connector_name(c) + ": ";
+    if (ch.lock_out) {
+      report(c, FaultSource::lock, ErrorCode::ConnectorLockFailure, "lock did not engage",
+             where + "the lock did not engage within " + std::to_string(config_.lock_timeout.count()) +
+                 " ms" + (ch.contactor_cmd ? "; the contactor stays open" : ""));
+    } else {
+      report(c, FaultSource::lock, ErrorCode::ConnectorLockFailure, "lock did not release",
+             where + "the lock did not release within " + std::to_string(config_.lock_timeout.count()) + " ms");
+    }
+  }
+}
+
+void IoBoard::counter_events(ConnectorId c, Channel& ch, const std::uint16_t* b, bool events) {
+  const std::string where = connector_name(c);
+  const std::uint16_t rfid_count = b[in::rfid_count];
+  const std::uint16_t keypad_count = b[in::keypad_count];
   if (events && changed(ch.rfid_count, rfid_count)) {
     const int length = b[in::rfid_length];
     if (length < 1 || length > in::rfid_max_bytes) {
@@ -366,7 +447,7 @@ void IoBoard::apply_channel(ConnectorId c, const std::uint16_t* b, bool events, 
       listener_.board_code(c, digits);
     }
   }
-  ch.stop_count = stop_count;
+  ch.stop_count = b[in::stop_count];
   ch.rfid_count = rfid_count;
   ch.keypad_count = keypad_count;
 }

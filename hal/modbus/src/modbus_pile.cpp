@@ -19,6 +19,26 @@ void check_connector(ConnectorId c, int count, const std::string& what) {
   }
 }
 
+// A reason that fits OCPP 1.6's 50-character info for the sources whose own text may not.
+std::string short_reason(FaultSource s) {
+  switch (s) {
+    case FaultSource::board_silent: return "I/O board does not answer";
+    case FaultSource::emergency_stop: return "emergency stop pressed";
+    case FaultSource::power_stage_silent: return "power stage does not answer";
+    case FaultSource::contactor: return "contactor fault";
+    case FaultSource::residual_current: return "residual current device tripped";
+    case FaultSource::over_current: return "over-current";
+    case FaultSource::power_stage: return "power stage fault";
+    case FaultSource::over_temperature: return "over-temperature";
+    case FaultSource::meter_silent: return "meter does not answer";
+    case FaultSource::meter_implausible: return "meter reading implausible";
+    case FaultSource::lock: return "lock fault";
+    case FaultSource::reader: return "RFID reader not working";
+    case FaultSource::count_: break;
+  }
+  return "hardware fault";
+}
+
 }  // namespace
 
 ModbusPile::ModbusPile(EventLoop& loop, PileConfig config, CanBusFactory can_factory) : loop_(loop) {
@@ -132,8 +152,10 @@ void ModbusPile::set_listener(HalListener* listener) {
   }
 }
 
-void ModbusPile::report(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info) {
-  const auto changed = faults_.at(static_cast<std::size_t>(c)).set(source, code, info);
+void ModbusPile::report(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info, const std::string& detail) {
+  const bool too_long = info.size() > kMaxInfo;
+  const auto changed = faults_.at(static_cast<std::size_t>(c))
+                           .set(source, code, too_long ? short_reason(source) : info, detail.empty() ? info : detail);
   if (changed && listener_ != nullptr) listener_->on_fault(c, changed->code, changed->info);
 }
 
@@ -172,8 +194,13 @@ void ModbusPile::board_stop(ConnectorId c) {
   if (listener_ != nullptr) listener_->on_stop_pressed(c);
 }
 
-void ModbusPile::board_fault(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info) {
-  report(c, source, code, info);
+void ModbusPile::board_fault(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info,
+                             const std::string& detail) {
+  report(c, source, code, info, detail);
+}
+
+void ModbusPile::board_power_path(ConnectorId c, bool closed) {
+  if (listener_ != nullptr) listener_->on_power_path(c, closed);
 }
 
 }  // namespace ocpp::hal::modbus

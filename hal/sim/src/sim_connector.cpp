@@ -72,11 +72,18 @@ void SimConnector::set_contactor(bool closed) {
                          " (PowerSwitchFailure injected)");
     return;
   }
+  if (closed && !locked_) {
+    // IEC 61851-1, socket-outlets: the plug is locked before the socket is energised (issue 14).
+    log::warn("sim", name(id_) + ": contactor not closed: the connector is not locked");
+    return;
+  }
   settle();
   contactor_closed_ = closed;
   log::info("sim", name(id_) + ": contactor " + (closed ? "closed" : "opened"));
   // The contactor is not persisted, but opening it ends a flow: the final register is saved now.
   changed(Change::physical);
+  // The simulated auxiliary contact follows at once.
+  if (on_power_path_) on_power_path_(id_, closed);
 }
 
 void SimConnector::set_current_limit(double amps) {
@@ -94,6 +101,11 @@ bool SimConnector::set_locked(bool locked) {
     return false;
   }
   if (locked == locked_) return true;
+  if (!locked && contactor_closed_) {
+    // Issue 14: never unlocked while the socket is live (a welded contact stays closed).
+    log::warn("sim", name(id_) + ": not unlocked: the contactor is closed");
+    return false;
+  }
   locked_ = locked;
   log::info("sim", name(id_) + (locked ? ": locked" : ": unlocked"));
   changed(Change::physical);

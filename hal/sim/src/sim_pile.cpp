@@ -56,6 +56,9 @@ SimPile::SimPile(EventLoop& loop, int connectors, SimOptions options)
   for (ConnectorId id = 1; id <= connectors; ++id) {
     connectors_.push_back(std::make_unique<SimConnector>(id, loop_.clock(), options_,
                                                          [this](SimConnector::Change what) { persist(what); }));
+    connectors_.back()->set_power_path_handler([this](ConnectorId c, bool closed) {
+      if (listener_) listener_->on_power_path(c, closed);
+    });
   }
   if (!options_.state_file.empty()) {
     load_state();

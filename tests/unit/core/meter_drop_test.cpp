@@ -17,6 +17,7 @@ class MeterDrop : public CoreFixture {
   void reset_meter(ConnectorId id, double wh) {
     auto& c = sim(id);
     c.restore(hal::sim::EvState::Ready, c.wanted_power_w(), c.locked(), static_cast<std::int64_t>(wh * 3.6e6));
+    c.set_locked(true);  // lock before power
     c.set_contactor(true);
     c.set_current_limit(32);
   }

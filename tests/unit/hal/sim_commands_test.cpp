@@ -125,11 +125,39 @@ TEST_F(SimCommands, InjectedFaultsStopTheLockAndTheContactor) {
   EXPECT_FALSE(pile.status().connectors[0].locked);
 
   ASSERT_EQ(pile.fault(1, ErrorCode::PowerSwitchFailure), "");
+  EXPECT_TRUE(hw.set_locked(true));
   hw.set_contactor(true);
   EXPECT_FALSE(hw.contactor_closed());
   ASSERT_EQ(pile.clear_fault(1), "");
+  hw.set_locked(true);  // lock before power
   hw.set_contactor(true);
   EXPECT_TRUE(hw.contactor_closed());
+}
+
+// Issue 14, lock before power (IEC 61851-1, socket-outlets): the simulated contactor does not
+// close on an unlocked socket (a jammed lock), and the lock does not open while it is closed (a
+// welded contact). Every move of the contactor is told to the listener as the power path.
+TEST_F(SimCommands, LockBeforePowerAndNoUnlockWhileLive) {
+  ConnectorHardware& hw = pile.connector(1);
+  ASSERT_EQ(pile.fault(1, ErrorCode::ConnectorLockFailure), "");
+  EXPECT_FALSE(hw.set_locked(true));
+  hw.set_contactor(true);
+  EXPECT_FALSE(hw.contactor_closed()) << "closed on a jammed lock";
+  EXPECT_TRUE(listener.power_paths.empty());
+  ASSERT_EQ(pile.clear_fault(1), "");
+
+  EXPECT_TRUE(hw.set_locked(true));
+  hw.set_contactor(true);
+  EXPECT_TRUE(hw.contactor_closed());
+  EXPECT_EQ(listener.power_paths, std::vector<std::string>{"1 closed"});
+  ASSERT_EQ(pile.fault(1, ErrorCode::PowerSwitchFailure), "");  // welded
+  hw.set_contactor(false);
+  EXPECT_FALSE(hw.set_locked(false)) << "unlocked while the socket is live";
+  EXPECT_TRUE(pile.status().connectors[0].locked);
+  ASSERT_EQ(pile.clear_fault(1), "");
+  hw.set_contactor(false);
+  EXPECT_TRUE(hw.set_locked(false));
+  EXPECT_EQ(listener.power_paths, (std::vector<std::string>{"1 closed", "1 open"}));
 }
 
 TEST_F(SimCommands, UnplugFromTheEvWorksWhileTheSocketIsLocked) {
@@ -161,6 +189,7 @@ TEST_F(SimCommands, TheListenerMayDriveTheHardwareFromItsCallback) {
     SimPile* pile = nullptr;
     void on_pilot_changed(ConnectorId c, PilotState s) override {
       pile->connector(c).set_current_limit(s == PilotState::C ? 16 : 0);
+      if (s == PilotState::C) pile->connector(c).set_locked(true);  // lock before power
       pile->connector(c).set_contactor(s == PilotState::C);
     }
   } core;
@@ -179,6 +208,7 @@ TEST_F(SimCommands, StatusShowsEveryConnector) {
   ASSERT_EQ(pile.ev_charge(2), "");
   ASSERT_EQ(pile.set_power(2, 11000), "");
   pile.connector(2).set_current_limit(10);
+  pile.connector(2).set_locked(true);  // lock before power
   pile.connector(2).set_contactor(true);
   pile.display().show(2, "Charging");
   pile.display().show(0, "Welcome");
@@ -196,7 +226,7 @@ TEST_F(SimCommands, StatusShowsEveryConnector) {
   EXPECT_TRUE(c2.cable_plugged);
   EXPECT_EQ(c2.pilot, PilotState::C);
   EXPECT_TRUE(c2.contactor_closed);
-  EXPECT_FALSE(c2.locked);
+  EXPECT_TRUE(c2.locked);
   EXPECT_EQ(c2.current_limit_a, 10.0);
   EXPECT_EQ(c2.wanted_power_w, 11000.0);
   EXPECT_EQ(c2.power_w, 6900.0);

@@ -17,6 +17,7 @@ class SimMeter : public ::testing::Test {
     ASSERT_EQ(pile.plug(c), "");
     ASSERT_EQ(pile.ev_charge(c), "");
     pile.connector(c).set_current_limit(32);
+    pile.connector(c).set_locked(true);  // lock before power
     pile.connector(c).set_contactor(true);
   }
   double energy(ConnectorId c = 1) {
@@ -57,6 +58,7 @@ TEST_F(SimMeter, NoFlowWithoutAllThreeConditions) {
   EXPECT_EQ(energy(), 0.0);
   // Contactor closed, limit 0 (no energy offered).
   pile.connector(1).set_current_limit(0);
+  pile.connector(1).set_locked(true);  // lock before power
   pile.connector(1).set_contactor(true);
   loop.advance(10min);
   EXPECT_EQ(energy(), 0.0);
@@ -128,6 +130,7 @@ TEST_F(SimMeter, UnplugAndOpeningTheContactorStopTheFlow) {
   pile.connector(1).set_contactor(false);
   loop.advance(1h);
   EXPECT_EQ(energy(), 1850.0);
+  pile.connector(1).set_locked(true);  // lock before power
   pile.connector(1).set_contactor(true);
   ASSERT_EQ(pile.unplug(1), "");
   loop.advance(1h);
@@ -181,6 +184,7 @@ TEST(SimMeterOptions, StartsAtTheConfiguredRegister) {
   ASSERT_EQ(pile.plug(1), "");
   ASSERT_EQ(pile.ev_charge(1), "");
   pile.connector(1).set_current_limit(32);
+  pile.connector(1).set_locked(true);  // lock before power
   pile.connector(1).set_contactor(true);
   loop.advance(30min);
   EXPECT_EQ(pile.connector(1).read_meter()->energy_wh, 1234567.0 + 3700.0);
@@ -195,6 +199,7 @@ TEST(SimMeterOptions, SinglePhaseSupplyCapsAtLimitTimes230) {
   ASSERT_EQ(pile.plug(1), "");
   ASSERT_EQ(pile.ev_charge(1), "");
   pile.connector(1).set_current_limit(16);  // 3680 W
+  pile.connector(1).set_locked(true);  // lock before power
   pile.connector(1).set_contactor(true);
   loop.advance(1h);
   const auto r = pile.connector(1).read_meter();

@@ -40,6 +40,7 @@ class SimStateFile : public ::testing::Test {
     ASSERT_EQ(pile.plug(c), "");
     ASSERT_EQ(pile.ev_charge(c), "");
     pile.connector(c).set_current_limit(32);
+    pile.connector(c).set_locked(true);  // lock before power
     pile.connector(c).set_contactor(true);
   }
 
@@ -79,6 +80,7 @@ TEST_F(SimStateFile, PhysicalStateSurvivesARestart) {
 
   // And it charges on from there.
   pile.connector(1).set_current_limit(32);
+  pile.connector(1).set_locked(true);  // lock before power
   pile.connector(1).set_contactor(true);
   loop.advance(30min);
   EXPECT_EQ(pile.connector(1).read_meter()->energy_wh, 1234567.0 + 11000.0);

@@ -28,7 +28,12 @@ class RecordingListener : public HalListener {
     events.push_back("fault " + std::to_string(c) + " " + std::string(to_string(code)) +
                      (info.empty() ? "" : " " + info));
   }
+  // Kept apart from `events`: the contactor's feedback follows every command.
+  void on_power_path(ConnectorId c, bool closed) override {
+    power_paths.push_back(std::to_string(c) + (closed ? " closed" : " open"));
+  }
   std::vector<std::string> events;
+  std::vector<std::string> power_paths;
 };
 
 // A directory of its own for each test, removed at the end.

@@ -32,14 +32,19 @@ class Recorder : public IoBoardListener {
   void board_id(ConnectorId c, const std::string& uid) override { add("id " + std::to_string(c) + " " + uid); }
   void board_code(ConnectorId c, const std::string& digits) override { add("code " + std::to_string(c) + " " + digits); }
   void board_stop(ConnectorId c) override { add("stop " + std::to_string(c)); }
-  void board_fault(ConnectorId c, FaultSource s, ErrorCode code, const std::string& info) override {
+  void board_fault(ConnectorId c, FaultSource s, ErrorCode code, const std::string& info, const std::string& detail) override {
     add("fault " + std::to_string(c) + " " + std::string(to_string(s)) + " " + std::string(to_string(code)));
     last_info = info;
+    last_detail = detail;
+    if (code != ErrorCode::NoError) reasons.emplace_back(info, detail);
   }
+  void board_power_path(ConnectorId c, bool closed) override { add("power " + std::to_string(c) + (closed ? " closed" : " open")); }
   bool saw(const std::string& e) const { return std::find(events.begin(), events.end(), e) != events.end(); }
   int count(const std::string& e) const { return static_cast<int>(std::count(events.begin(), events.end(), e)); }
   std::vector<std::string> events;
   std::string last_info;
+  std::string last_detail;
+  std::vector<std::pair<std::string, std::string>> reasons;  // (info, detail) of every fault raised
 
  private:
   void add(std::string e) { events.push_back(std::move(e)); }
@@ -56,7 +61,7 @@ class IoBoardTest : public ::testing::TestWithParam<bool> {
   void make(IoBoardConfig config = defaults()) {
     const bool rtu = GetParam();
     server = rtu ? ModbusTestServer::rtu(kUnit) : ModbusTestServer::tcp();
-    sim = std::make_unique<SimulatedBoard>(*server, kUnit, 2);
+    sim = std::make_unique<SimulatedBoard>(*server, kUnit, config.connectors);
     BusConfig b;
     b.name = "io";
     if (rtu) {
@@ -147,7 +152,10 @@ TEST_P(IoBoardTest, AWeldedContactFaultsWithPowerSwitchFailureAndClearsWhenItOpe
   sim->weld(1, true);
   board->command_contactor(1, false);
   ASSERT_TRUE(wait_event("fault 1 contactor PowerSwitchFailure"));
-  EXPECT_EQ(recorder.last_info, "connector 1: welded contact: the contactor is closed while it should be open");
+  EXPECT_EQ(recorder.last_info, "welded contactor: closed while commanded open");
+  EXPECT_EQ(recorder.last_detail,
+            "connector 1: welded contact: the contactor is closed while it should be open; the lock stays locked while the "
+            "socket is live");
   EXPECT_TRUE(board->contactor_closed(1));
   sim->weld(1, false);
   ASSERT_TRUE(wait_event("fault 1 contactor NoError"));
@@ -158,7 +166,8 @@ TEST_P(IoBoardTest, AContactorThatDoesNotCloseFaults) {
   sim->set_pilot(2, Pilot::C);
   board->command_contactor(2, true);
   ASSERT_TRUE(wait_event("fault 2 contactor PowerSwitchFailure"));
-  EXPECT_EQ(recorder.last_info, "connector 2: the contactor did not close");
+  EXPECT_EQ(recorder.last_info, "contactor did not close");
+  EXPECT_EQ(recorder.last_detail, "connector 2: the contactor did not close within 300 ms");
   board->command_contactor(2, false);  // what the core does on a fault
   ASSERT_TRUE(wait_event("fault 2 contactor NoError"));
 }
@@ -171,10 +180,174 @@ TEST_P(IoBoardTest, LockFeedbackFollowsAndAJammedLockFaults) {
   sim->jam_lock(1, true);
   board->command_lock(1, false);
   ASSERT_TRUE(wait_event("fault 1 lock ConnectorLockFailure"));
-  EXPECT_EQ(recorder.last_info, "connector 1: the lock did not release");
+  EXPECT_EQ(recorder.last_info, "lock did not release");
+  EXPECT_EQ(recorder.last_detail, "connector 1: the lock did not release within 400 ms");
   sim->jam_lock(1, false);
   ASSERT_TRUE(wait_event("fault 1 lock NoError"));
   EXPECT_EQ(board->lock(1), LockFeedback::unlocked);
+}
+
+// Issue 14, lock before power (IEC 61851-1, socket-outlets): the contactor closes only once the
+// lock's feedback says locked, even though the core commands both within a millisecond.
+TEST_P(IoBoardTest, TheContactorClosesOnlyOnceTheLockReportsLocked) {
+  sim->set_firmware_interlock(false);  // the controller's interlock alone
+  sim->set_lock_travel(300ms);
+  sim->set_pilot(1, Pilot::C);
+  ASSERT_TRUE(wait_event("pilot 1 C"));
+  board->command_lock(1, true);
+  board->command_contactor(1, true);
+  ASSERT_TRUE(wait([&] { return board->contactor_closed(1); }));
+  EXPECT_FALSE(sim->was_live_unlocked(1)) << "the socket was live while its lock was still moving";
+  EXPECT_FALSE(sim->was_commanded_unsafely(1));
+  EXPECT_EQ(board->lock(1), LockFeedback::locked);
+  EXPECT_TRUE(wait_event("power 1 closed"));
+  polls(3);
+  EXPECT_FALSE(recorder.saw("fault 1 lock ConnectorLockFailure"));
+  EXPECT_FALSE(recorder.saw("fault 1 contactor PowerSwitchFailure")) << "a contactor held back for its lock is not late";
+}
+
+TEST_P(IoBoardTest, AJammedLockNeverGetsTheContactorClosed) {
+  sim->set_firmware_interlock(false);  // the controller's interlock alone
+  sim->jam_lock(1, true);
+  sim->set_pilot(1, Pilot::C);
+  ASSERT_TRUE(wait_event("pilot 1 C"));
+  board->command_lock(1, true);
+  board->command_contactor(1, true);
+  ASSERT_TRUE(wait_event("fault 1 lock ConnectorLockFailure"));
+  EXPECT_EQ(recorder.last_info, "lock did not engage");
+  polls(3);
+  EXPECT_FALSE(sim->contactor_commanded(1)) << "the close went out to a board whose lock is jammed";
+  EXPECT_FALSE(sim->was_live_unlocked(1));
+  EXPECT_FALSE(board->contactor_closed(1));
+  EXPECT_FALSE(recorder.saw("power 1 closed"));
+  EXPECT_FALSE(recorder.saw("fault 1 contactor PowerSwitchFailure")) << "the contactor was never asked to close";
+}
+
+// The unlock waits for the contactor's feedback to say open, although the core commands both in
+// one go.
+TEST_P(IoBoardTest, TheLockOpensOnlyOnceTheContactorReportsOpen) {
+  sim->set_firmware_interlock(false);  // the controller's interlock alone
+  sim->set_contactor_open_delay(250ms);
+  sim->set_pilot(1, Pilot::C);
+  board->command_lock(1, true);
+  board->command_contactor(1, true);
+  ASSERT_TRUE(wait([&] { return board->contactor_closed(1); }));
+  board->command_contactor(1, false);
+  board->command_lock(1, false);
+  ASSERT_TRUE(wait([&] { return board->lock(1) == LockFeedback::unlocked; }));
+  EXPECT_FALSE(sim->was_live_unlocked(1)) << "the cable was unlocked while the contact was still closed";
+  EXPECT_FALSE(sim->was_commanded_unsafely(1));
+  EXPECT_TRUE(recorder.saw("power 1 open"));
+  EXPECT_FALSE(recorder.saw("fault 1 lock ConnectorLockFailure"));
+}
+
+TEST_P(IoBoardTest, AWeldedContactKeepsTheCableLocked) {
+  sim->set_firmware_interlock(false);  // the controller's interlock alone
+  sim->set_pilot(1, Pilot::C);
+  board->command_lock(1, true);
+  board->command_contactor(1, true);
+  ASSERT_TRUE(wait([&] { return board->contactor_closed(1); }));
+  sim->weld(1, true);
+  board->command_contactor(1, false);
+  board->command_lock(1, false);  // what the core does at the end of a session
+  ASSERT_TRUE(wait_event("fault 1 contactor PowerSwitchFailure"));
+  polls(6);  // longer than lock_timeout: holding the lock is no lock fault
+  EXPECT_TRUE(sim->lock_commanded(1)) << "the unlock went out while a weld keeps the socket live";
+  EXPECT_EQ(board->lock(1), LockFeedback::locked);
+  EXPECT_FALSE(sim->was_live_unlocked(1));
+  EXPECT_FALSE(recorder.saw("fault 1 lock ConnectorLockFailure"));
+  EXPECT_FALSE(sim->was_commanded_unsafely(1));
+  sim->weld(1, false);  // repaired: the contact opens, then the cable is released
+  ASSERT_TRUE(wait([&] { return board->lock(1) == LockFeedback::unlocked; }));
+  EXPECT_FALSE(sim->was_live_unlocked(1));
+  EXPECT_TRUE(wait_event("fault 1 contactor NoError"));
+}
+
+// A controller that restarts while a weld keeps the socket live does not unlock the cable with its
+// first write: it reads the board before it writes anything.
+TEST_P(IoBoardTest, ARestartedControllerReadsBeforeItWrites) {
+  board.reset();
+  sim->set_firmware_interlock(false);
+  server->set_holding(kUnit, SimulatedBoard::command(1) + 2, {1});  // the lock the old controller commanded
+  sim->weld(1, true);
+  ASSERT_EQ(server->input(kUnit, SimulatedBoard::block(1) + 2, 1)[0], 1) << "the lock holds the cable";
+  board = std::make_unique<IoBoard>(loop, *bus, defaults(), recorder);
+  board->read_now();
+  board->start();
+  polls(3);
+  EXPECT_TRUE(sim->lock_commanded(1)) << "the cable was unlocked while the socket is live";
+  EXPECT_FALSE(sim->was_commanded_unsafely(1));
+  EXPECT_FALSE(sim->was_live_unlocked(1));
+}
+
+// Issue 14: the power path is what the auxiliary contact says, not what was commanded.
+TEST_P(IoBoardTest, ThePowerPathFollowsTheFeedbackNotTheCommand) {
+  sim->set_pilot(1, Pilot::B);
+  ASSERT_TRUE(wait_event("pilot 1 B"));
+  board->command_lock(1, true);
+  board->command_contactor(1, true);
+  polls(4);
+  EXPECT_FALSE(recorder.saw("power 1 closed")) << "pilot B: the board keeps the contactor open";
+  sim->set_pilot(1, Pilot::C);
+  ASSERT_TRUE(wait_event("power 1 closed"));
+  sim->set_pilot(1, Pilot::B);  // the EV pauses: the board opens on its own
+  ASSERT_TRUE(wait_event("power 1 open"));
+}
+
+// Issue 14: every reason the board gives fits 1.6's 50-character info; the full one is the detail.
+TEST_P(IoBoardTest, EveryReasonFitsOcpp16Info) {
+  sim->set_emergency_stop(true);
+  ASSERT_TRUE(wait_event("fault 0 emergency_stop OtherError"));
+  EXPECT_EQ(recorder.last_info, "emergency stop pressed");
+  sim->set_emergency_stop(false);
+  sim->set_faults(2, 0x0F);
+  sim->jam_lock(1, true);
+  sim->set_pilot(1, Pilot::C);
+  board->command_contactor(1, true);
+  sim->break_contactor(2, true);
+  sim->set_pilot(2, Pilot::C);
+  board->command_contactor(2, true);
+  ASSERT_TRUE(wait_event("fault 1 lock ConnectorLockFailure"));
+  ASSERT_TRUE(wait_event("fault 2 contactor PowerSwitchFailure"));
+  sim->freeze_heartbeat(true);
+  ASSERT_TRUE(wait_event("fault 0 board_silent OtherError"));
+  server->misbehave(kUnit, Misbehaviour::silent);
+  ASSERT_TRUE(wait([&] { return !board->answering() && recorder.last_info == "I/O board does not answer"; }) ||
+              recorder.last_info == "I/O board heartbeat stuck");
+  for (const auto& [info, detail] : recorder.reasons) {
+    EXPECT_LE(info.size(), kMaxInfo) << info;
+    EXPECT_FALSE(detail.empty()) << info;
+  }
+  EXPECT_GE(recorder.reasons.size(), 7u);
+}
+
+// docs/io-board-modbus.md §3: beyond four connectors the read is split between connectors 4 and
+// 5, never inside a connector's block (an event's counter and its data come in one request).
+TEST_P(IoBoardTest, BeyondFourConnectorsNoConnectorsBlockIsSplit) {
+  board.reset();
+  bus.reset();
+  sim.reset();
+  IoBoardConfig eight = defaults();
+  eight.connectors = 8;
+  make(eight);
+  sim->enter_code(5, "1234567890123456");
+  sim->present_card(8, {0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13});
+  ASSERT_TRUE(wait_event("code 5 1234567890123456"));
+  ASSERT_TRUE(wait_event("id 8 0A0B0C0D0E0F10111213"));
+  const auto reads = server->input_reads(kUnit);
+  ASSERT_FALSE(reads.empty());
+  for (const auto& [address, count] : reads) {
+    EXPECT_TRUE((address == 0 && count == 104) || (address == 104 && count == 96)) << address << "+" << count;
+  }
+}
+
+// The controller never writes a duty the map does not define (docs/io-board-modbus.md §4: 50,
+// 100-960, 1000; a board answers anything else with an exception).
+TEST(PwmDuty, OnlyDefinedValuesAreEverWritten) {
+  for (int tenths = -10; tenths <= 1500; ++tenths) {
+    const std::uint16_t d = io_board::duty_for_current(tenths / 10.0);
+    EXPECT_TRUE(d == 1000 || (d >= 100 && d <= 960)) << tenths / 10.0 << " A: " << d;
+  }
 }
 
 TEST_P(IoBoardTest, TheEmergencyStopFaultsTheWholePile) {
@@ -230,7 +403,8 @@ TEST_P(IoBoardTest, MalformedCardsAndCodesAreIgnored) {
 TEST_P(IoBoardTest, ABoardThatStopsAnsweringFaultsThePileAndRecovers) {
   server->misbehave(kUnit, Misbehaviour::silent);
   ASSERT_TRUE(wait_event("fault 0 board_silent OtherError"));
-  EXPECT_NE(recorder.last_info.find("does not answer"), std::string::npos) << recorder.last_info;
+  EXPECT_EQ(recorder.last_info, "I/O board does not answer");
+  EXPECT_NE(recorder.last_detail.find("I/O board (unit 3 on "), std::string::npos) << recorder.last_detail;
   EXPECT_FALSE(board->answering());
   // Meanwhile, the driver presses stop and plugs in: the board's counters are taken afresh when
   // it answers again (it may have restarted), and the pilot is the state it reports.
@@ -264,7 +438,8 @@ TEST_P(IoBoardTest, EveryMalformedAnswerIsNoAnswer) {
 TEST_P(IoBoardTest, AFrozenHeartbeatIsAStuckFirmware) {
   sim->freeze_heartbeat(true);
   ASSERT_TRUE(wait_event("fault 0 board_silent OtherError"));
-  EXPECT_NE(recorder.last_info.find("heartbeat counter stuck"), std::string::npos) << recorder.last_info;
+  EXPECT_EQ(recorder.last_info, "I/O board heartbeat stuck");
+  EXPECT_NE(recorder.last_detail.find("heartbeat counter stuck"), std::string::npos) << recorder.last_detail;
   EXPECT_FALSE(board->answering());
   sim->freeze_heartbeat(false);
   ASSERT_TRUE(wait_event("fault 0 board_silent NoError"));
@@ -293,15 +468,16 @@ TEST_P(IoBoardTest, ARestartedBoardGetsItsCommandsBackAndInventsNoEvents) {
 TEST_P(IoBoardTest, AnotherMapVersionOrAnImpossibleValueIsAFault) {
   sim->set_map_version(2);
   ASSERT_TRUE(wait_event("fault 0 board_silent OtherError"));
-  EXPECT_NE(recorder.last_info.find("register map version 2 (this driver speaks version 1"), std::string::npos)
-      << recorder.last_info;
+  EXPECT_EQ(recorder.last_info, "I/O board does not answer");
+  EXPECT_NE(recorder.last_detail.find("register map version 2 (this driver speaks version 1"), std::string::npos)
+      << recorder.last_detail;
   sim->set_map_version(1);
   ASSERT_TRUE(wait_event("fault 0 board_silent NoError"));
   recorder.events.clear();
   sim->set_raw_pilot(2, 9);
   ASSERT_TRUE(wait_event("fault 0 board_silent OtherError"));
-  EXPECT_NE(recorder.last_info.find("connector 2: pilot register holds 9 (0-5 = A-F expected)"), std::string::npos)
-      << recorder.last_info;
+  EXPECT_NE(recorder.last_detail.find("connector 2: pilot register holds 9 (0-5 = A-F expected)"), std::string::npos)
+      << recorder.last_detail;
 }
 
 TEST_P(IoBoardTest, TheWatchdogChangesAtEveryPoll) {

@@ -28,8 +28,13 @@ class HalListener {
   virtual void on_code_entered(ConnectorId connector, const std::string& code) = 0;
   // The local stop button of a connector.
   virtual void on_stop_pressed(ConnectorId connector) = 0;
-  // A hardware fault appears (code != NoError) or clears (code == NoError).
+  // A hardware fault appears (code != NoError) or clears (code == NoError). `info` is a short
+  // reason that fits 1.6's 50-character StatusNotification.info; drivers log the full one.
   virtual void on_fault(ConnectorId connector, ErrorCode code, const std::string& info) = 0;
+  // The power path as the hardware measures it (the contactor's feedback), not as commanded: the
+  // core reports Charging only once it is closed (issue 14). A driver whose contactor has no
+  // feedback reports it right after the command.
+  virtual void on_power_path(ConnectorId connector, bool closed) = 0;
 };
 
 // The power path, metering and locking of one connector.
@@ -38,13 +43,17 @@ class ConnectorHardware {
   virtual ~ConnectorHardware() = default;
   // The energy meter; nullopt when it does not answer (the core then faults PowerMeterFailure).
   virtual std::optional<MeterReading> read_meter() = 0;
-  // Closes or opens the contactor (the power path to the EV).
+  // Closes or opens the contactor (the power path to the EV). With a lock, the driver closes it
+  // only once the lock holds and unlocks only once it is open (IEC 61851-1, socket-outlets):
+  // whether and when it moved comes back through HalListener::on_power_path.
   virtual void set_contactor(bool closed) = 0;
+  // The contactor as its feedback says (the command where there is none).
   virtual bool contactor_closed() const = 0;
   // The current the EV may draw, signalled by the pilot's PWM duty (IEC 61851 annex A); 0 means
   // "no energy offered" (the EV sees SuspendedEVSE).
   virtual void set_current_limit(double amps) = 0;
-  // Locks or unlocks the connector (socket outlets); returns false when the lock did not move.
+  // Locks or unlocks the connector (socket outlets); returns false when the lock did not move or
+  // cannot (an unlock is refused while the contactor is closed: the socket is live).
   virtual bool set_locked(bool locked) = 0;
   virtual PilotState pilot() const = 0;
 };

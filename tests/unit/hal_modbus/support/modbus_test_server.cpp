@@ -20,6 +20,7 @@ struct ModbusTestServer::Unit {
   std::function<void(Registers&)> hook;
   Misbehaviour misbehaviour = Misbehaviour::none;
   int requests = 0;
+  std::vector<std::pair<int, int>> input_reads;  // (address, count) of each function-04 request
   ~Unit() { modbus_mapping_free(mapping); }
 };
 
@@ -161,6 +162,11 @@ int ModbusTestServer::requests(int unit) {
   return unit_locked(unit).requests;
 }
 
+std::vector<std::pair<int, int>> ModbusTestServer::input_reads(int unit) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return unit_locked(unit).input_reads;
+}
+
 void ModbusTestServer::serve_tcp() {
   std::vector<int> clients;
   std::uint8_t query[MODBUS_TCP_MAX_ADU_LENGTH];
@@ -248,6 +254,10 @@ void ModbusTestServer::answer(const std::uint8_t* query, int length, int fd) {
   const int unit = query[header - 1];
   Unit& u = unit_locked(unit);
   ++u.requests;
+  if (query[header] == MODBUS_FC_READ_INPUT_REGISTERS) {
+    const std::uint8_t* pdu = query + header;
+    u.input_reads.emplace_back((pdu[1] << 8) | pdu[2], (pdu[3] << 8) | pdu[4]);
+  }
   if (u.hook) {
     Registers r{u.mapping->tab_registers, u.mapping->tab_input_registers};
     u.hook(r);

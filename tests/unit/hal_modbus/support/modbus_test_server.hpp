@@ -64,6 +64,8 @@ class ModbusTestServer {
   void misbehave(int unit, Misbehaviour m);
   // Requests that reached `unit` (answered or not).
   int requests(int unit);
+  // The (address, count) of every function-04 request that reached `unit`, oldest first.
+  std::vector<std::pair<int, int>> input_reads(int unit);
 
  private:
   ModbusTestServer() = default;

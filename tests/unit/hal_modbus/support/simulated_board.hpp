@@ -38,6 +38,28 @@ class SimulatedBoard {
   // The contactor's coil or driver is broken: it never closes.
   void break_contactor(int c, bool broken) { change([&] { ch(c).broken = broken; }); }
   void jam_lock(int c, bool jammed) { change([&] { ch(c).jammed = jammed; }); }
+  // A lock that takes this long to travel (feedback 2, moving, meanwhile), and a contactor that
+  // takes this long to open after its command drops (a real one takes tens of milliseconds).
+  void set_lock_travel(std::chrono::milliseconds t) { change([&] { lock_travel_ = t; }); }
+  void set_contactor_open_delay(std::chrono::milliseconds t) { change([&] { open_delay_ = t; }); }
+  // Whether connector c's socket was ever live (contact closed) while its lock was not locked,
+  // as seen by the board at any request.
+  bool was_live_unlocked(int c) {
+    bool seen = false;
+    server_.edit(unit_, [&](Registers&) { seen = ch(c).live_unlocked; });
+    return seen;
+  }
+  // Whether the controller ever wrote a close while the lock's feedback was not locked, or an
+  // unlock while the contact was closed (docs/io-board-modbus.md §5.3: the controller's side of
+  // the interlock, whatever the firmware does).
+  bool was_commanded_unsafely(int c) {
+    bool seen = false;
+    server_.edit(unit_, [&](Registers&) { seen = ch(c).unsafe_command; });
+    return seen;
+  }
+  // The firmware's own interlock (docs/io-board-modbus.md §5.3), on by default; off plays a
+  // firmware that lacks it, so that only the controller's interlock protects the socket.
+  void set_firmware_interlock(bool on) { change([&] { interlock_ = on; }); }
   void press_stop(int c) { change([&] { ++ch(c).stop_count; }); }
   void present_card(int c, const std::vector<std::uint8_t>& uid) {
     change([&] {
@@ -85,6 +107,13 @@ class SimulatedBoard {
     bool broken = false;
     bool jammed = false;
     std::uint16_t lock_feedback = 0;
+    std::uint16_t lock_target = 0;
+    std::chrono::steady_clock::time_point lock_moved_at{};
+    bool contact = false;
+    bool opening = false;
+    std::chrono::steady_clock::time_point opening_since{};
+    bool live_unlocked = false;
+    bool unsafe_command = false;
     std::uint16_t faults = 0;
     std::uint16_t stop_count = 0;
     std::uint16_t rfid_count = 0;
@@ -128,8 +157,13 @@ class SimulatedBoard {
       const bool ready = k.pilot == Pilot::C || k.pilot == Pilot::D;
       // docs/io-board-modbus.md §5: closed only when commanded and the EV is ready, never during an
       // emergency stop; a welded contact stays closed whatever happens.
-      const bool closed = k.welded || (!k.broken && cmd[0] == 1 && ready && !emergency_stop_);
-      if (!k.jammed) k.lock_feedback = cmd[2] == 1 ? 1 : 0;
+      if ((cmd[0] == 1 && k.lock_feedback != 1) || (cmd[2] == 0 && k.contact)) k.unsafe_command = true;
+      // docs/io-board-modbus.md §5.3: the firmware closes only on a locked lock and keeps the lock
+      // while the contact is closed.
+      const bool interlocked = !interlock_ || k.lock_feedback == 1;
+      const bool closed = contact(k, k.welded || (!k.broken && cmd[0] == 1 && ready && !emergency_stop_ && interlocked));
+      move_lock(k, cmd[2] == 1 || (interlock_ && k.contact) ? 1 : 0);
+      if (closed && k.lock_feedback != 1) k.live_unlocked = true;
       in[0] = k.raw_pilot >= 0 ? static_cast<std::uint16_t>(k.raw_pilot) : static_cast<std::uint16_t>(k.pilot);
       in[1] = closed ? 1 : 0;
       in[2] = k.lock_feedback;
@@ -151,6 +185,31 @@ class SimulatedBoard {
     }
   }
 
+  // The contact closes at once and opens open_delay_ after it is no longer wanted.
+  bool contact(Channel& k, bool wanted) {
+    const auto now = std::chrono::steady_clock::now();
+    if (wanted) {
+      k.contact = true;
+      k.opening = false;
+    } else if (k.contact) {
+      if (!k.opening) {
+        k.opening = true;
+        k.opening_since = now;
+      }
+      if (now - k.opening_since >= open_delay_) k.contact = false;
+    }
+    return k.contact;
+  }
+  void move_lock(Channel& k, std::uint16_t target) {
+    if (k.jammed) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (target != k.lock_target) {
+      k.lock_target = target;
+      k.lock_moved_at = now;
+    }
+    k.lock_feedback = now - k.lock_moved_at >= lock_travel_ ? target : 2;
+  }
+
   ModbusTestServer& server_;
   int unit_;
   int connectors_;
@@ -160,6 +219,9 @@ class SimulatedBoard {
   bool frozen_ = false;
   bool restarted_ = false;
   std::uint16_t map_version_ = 1;
+  std::chrono::milliseconds lock_travel_{0};
+  std::chrono::milliseconds open_delay_{0};
+  bool interlock_ = true;
 };
 
 }  // namespace ocpp::hal::modbus::test

@@ -102,6 +102,7 @@ class ChargePoint final : public hal::HalListener {
   void on_code_entered(ConnectorId connector, const std::string& code) override;
   void on_stop_pressed(ConnectorId connector) override;
   void on_fault(ConnectorId connector, ErrorCode code, const std::string& info) override;
+  void on_power_path(ConnectorId connector, bool closed) override;
 
   // An id or code presented through the control socket (an HMI), with the outcome reported.
   void present(ConnectorId connector, const std::string& id, IdSource source,
@@ -195,6 +196,7 @@ class ChargePoint final : public hal::HalListener {
   bool pile_operative_ = true;
   std::optional<bool> pile_pending_;
   ErrorCode pile_error_ = ErrorCode::NoError;
+  std::string pile_info_;  // the reason of pile_error_, reported on connector 0 too (issue 14)
   TimerId aligned_timer_ = 0;
   TransactionRules rules_;
   Topology topology_;

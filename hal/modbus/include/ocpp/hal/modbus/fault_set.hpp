@@ -34,14 +34,16 @@ std::string_view to_string(FaultSource s);
 
 struct Fault {
   ErrorCode code = ErrorCode::NoError;
-  std::string info;
+  std::string info;    // the short reason, for OCPP's `info`
+  std::string detail;  // the full reason, for the log and `ocpp-cpctl status`
 };
 
 class FaultSet {
  public:
   // Sets (code != NoError) or clears (NoError) the fault of one source. Returns the fault to
-  // report when the reported one changes (its code or its info), else nullopt.
-  std::optional<Fault> set(FaultSource source, ErrorCode code, const std::string& info);
+  // report when the reported one changes (its code or its info), else nullopt; a change of the
+  // detail alone is kept without being reported. An empty detail is the info.
+  std::optional<Fault> set(FaultSource source, ErrorCode code, const std::string& info, const std::string& detail = {});
   // What is reported now: the most serious fault present, or NoError.
   const Fault& reported() const { return reported_; }
   bool has(FaultSource source) const;

@@ -12,7 +12,15 @@
 // - lock feedback that disagrees for lock_timeout: ConnectorLockFailure;
 // - the board's fault flags: GroundFailure (residual current), OverCurrentFailure,
 //   HighTemperature, ReaderFailure; the emergency stop: OtherError on the whole pile.
-// Each clears when the board says so again.
+// Each clears when the board says so again. Every fault comes with a short reason that fits 1.6's
+// 50-character `info` and a full one for the log and `ocpp-cpctl status` (issue 14).
+//
+// Lock before power (issue 14; IEC 61851-1's locking of the plug in a mode 3 socket-outlet, clause
+// not confirmed against the standard's text): with a lock,
+// the contactor command written to the board is 1 only once the lock's feedback, read after a
+// write that commanded it locked, says locked; the lock command written is 0 only once the
+// contactor's feedback, read after a write that commanded it open, says open. A jammed lock
+// therefore never gets the contactor closed, and a welded contact keeps the cable locked.
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -48,10 +56,17 @@ class IoBoardListener {
   virtual void board_id(ConnectorId connector, const std::string& uid_hex) = 0;
   virtual void board_code(ConnectorId connector, const std::string& digits) = 0;
   virtual void board_stop(ConnectorId connector) = 0;
-  virtual void board_fault(ConnectorId connector, FaultSource source, ErrorCode code, const std::string& info) = 0;
+  // `info` is the short reason (at most kMaxInfo characters), `detail` the full one.
+  virtual void board_fault(ConnectorId connector, FaultSource source, ErrorCode code, const std::string& info,
+                           const std::string& detail) = 0;
+  // The contactor's feedback changed: the power path is closed (or open) as the board measures it.
+  virtual void board_power_path(ConnectorId connector, bool closed) = 0;
 };
 
 enum class LockFeedback : std::uint16_t { unlocked = 0, locked = 1, moving = 2 };
+
+// 1.6 StatusNotification.info is CiString50: every short reason fits.
+constexpr std::size_t kMaxInfo = 50;
 
 class IoBoard {
  public:
@@ -62,7 +77,8 @@ class IoBoard {
   IoBoard(const IoBoard&) = delete;
   IoBoard& operator=(const IoBoard&) = delete;
 
-  // One poll, waiting for its answer: for the start-up state before the event loop runs.
+  // One poll, waiting for its answer: for the start-up state before the event loop runs. Polls
+  // write nothing until the board has answered once (the interlock needs its feedback first).
   void read_now();
   // Polls every poll_interval from now on.
   void start();
@@ -76,6 +92,9 @@ class IoBoard {
   bool contactor_commanded(ConnectorId c) const { return at(c).contactor_cmd; }
   std::uint16_t duty_commanded(ConnectorId c) const { return at(c).duty_cmd; }
   bool lock_commanded(ConnectorId c) const { return at(c).lock_cmd; }
+  // What the last write sent to the board: the commands after the lock/contactor interlock.
+  bool contactor_written(ConnectorId c) const { return at(c).contactor_out; }
+  bool lock_written(ConnectorId c) const { return at(c).lock_out; }
   // What the board said at its last good answer (before any: pilot A, all open).
   PilotState pilot(ConnectorId c) const { return at(c).pilot; }
   bool contactor_closed(ConnectorId c) const { return at(c).contactor_fb; }
@@ -95,8 +114,14 @@ class IoBoard {
     bool contactor_cmd = false;
     std::uint16_t duty_cmd = 1000;
     bool lock_cmd = false;
+    bool contactor_out = false;  // as written by the last job (the interlock's result)
+    bool lock_out = false;
+    bool lock_held = false;      // a read after a write of lock = 1 said locked
+    bool open_seen = true;       // a read after a write of contactor = 0 said open (nothing closed at start)
+    bool close_waits = false;    // the interlock holds the contactor's close back (for the log)
+    bool unlock_waits = false;   // the interlock holds the unlock back (for the log)
     SteadyTime contactor_expect_since{};  // when what the contactor should be last changed
-    SteadyTime lock_cmd_since{};
+    SteadyTime lock_cmd_since{};          // when the lock output last changed
     PilotState pilot = PilotState::A;
     bool contactor_fb = false;
     LockFeedback lock_fb = LockFeedback::unlocked;
@@ -110,6 +135,11 @@ class IoBoard {
   Channel& at(ConnectorId c);
 
   Job job();
+  // The write of a poll: the watchdog and every connector's commands, after the interlock.
+  WriteRegisters commands();
+  // The interlock: what may be written for the contactor and the lock now.
+  bool contactor_output(const Channel& ch) const;
+  bool lock_output(const Channel& ch) const;
   void poll();
   void kick();
   void handle(const JobResult& result);
@@ -118,7 +148,10 @@ class IoBoard {
   std::string check(const std::vector<std::uint16_t>& in) const;
   void apply(const std::vector<std::uint16_t>& in, SteadyTime now);
   void apply_channel(ConnectorId c, const std::uint16_t* block, bool events, SteadyTime now);
-  void report(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info);
+  void report(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info, const std::string& detail = {});
+  void check_contactor(ConnectorId c, Channel& ch, SteadyTime now);
+  void check_lock(ConnectorId c, Channel& ch, SteadyTime now);
+  void counter_events(ConnectorId c, Channel& ch, const std::uint16_t* block, bool events);
 
   EventLoop& loop_;
   ModbusBus& bus_;

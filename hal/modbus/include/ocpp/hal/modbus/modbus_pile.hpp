@@ -7,7 +7,11 @@
 // else, listener calls included, runs on the loop thread (DESIGN.md principle 2).
 //
 // Faults: each connector (and the pile, connector 0) reports the most serious fault of its
-// sources (FaultSet) through HalListener::on_fault, and NoError when the last one clears.
+// sources (FaultSet) through HalListener::on_fault, and NoError when the last one clears. The
+// `info` it gives is a short reason within 1.6's 50 characters; the full one is logged and kept
+// in fault(id).detail (issue 14).
+//
+// The power path: HalListener::on_power_path follows the I/O board's contactor feedback.
 #include <functional>
 #include <map>
 #include <memory>
@@ -82,7 +86,7 @@ class ModbusPile final : public Hal, private IoBoardListener {
   ModbusConnector& modbus_connector(ConnectorId id);
   const LoggedDisplay& log_display() const { return display_; }
   IoBoard& io_board() { return *board_; }
-  // The fault connector `id` reports now (0: the pile).
+  // The fault connector `id` reports now (0: the pile), with its full text in `detail`.
   const Fault& fault(ConnectorId id) const;
   ModbusBus& bus(const std::string& name);
 
@@ -92,9 +96,13 @@ class ModbusPile final : public Hal, private IoBoardListener {
   void board_id(ConnectorId c, const std::string& uid_hex) override;
   void board_code(ConnectorId c, const std::string& digits) override;
   void board_stop(ConnectorId c) override;
-  void board_fault(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info) override;
+  void board_fault(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info,
+                   const std::string& detail) override;
+  void board_power_path(ConnectorId c, bool closed) override;
 
-  void report(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info);
+  // `info` longer than kMaxInfo (the meters' and power stages' texts) becomes the source's short
+  // reason, and the long text its detail.
+  void report(ConnectorId c, FaultSource source, ErrorCode code, const std::string& info, const std::string& detail = {});
   void stage_fault(ConnectorId c, ErrorCode code, const std::string& info);
 
   EventLoop& loop_;

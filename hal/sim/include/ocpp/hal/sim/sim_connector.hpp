@@ -25,13 +25,18 @@ class SimConnector final : public ConnectorHardware {
   // nullopt while a PowerMeterFailure is injected (the register keeps counting meanwhile: the
   // meter's link is down, not the energy flow).
   std::optional<MeterReading> read_meter() override;
-  // Does not move while a PowerSwitchFailure is injected (a welded or stuck contactor).
+  // Does not move while a PowerSwitchFailure is injected (a welded or stuck contactor), and does
+  // not close while the connector is unlocked (lock before power). A move is reported to the
+  // power path handler at once.
   void set_contactor(bool closed) override;
   bool contactor_closed() const override { return contactor_closed_; }
   // Negative or NaN is taken as 0 (no energy offered).
   void set_current_limit(double amps) override;
-  // Returns false, and does not move, while a ConnectorLockFailure is injected.
+  // Returns false, and does not move, while a ConnectorLockFailure is injected, or, for an
+  // unlock, while the contactor is closed (a welded contact keeps the cable locked).
   bool set_locked(bool locked) override;
+  // Told each time the contactor moves (SimPile passes it to HalListener::on_power_path).
+  void set_power_path_handler(std::function<void(ConnectorId, bool)> handler) { on_power_path_ = std::move(handler); }
   PilotState pilot() const override;
 
   // The physical side, driven by SimPile's commands (which check the preconditions).
@@ -70,6 +75,7 @@ class SimConnector final : public ConnectorHardware {
   const Clock& clock_;
   const SimOptions& options_;
   ChangeHandler on_change_;
+  std::function<void(ConnectorId, bool)> on_power_path_;
 
   EvState ev_ = EvState::Absent;
   double wanted_power_w_;
