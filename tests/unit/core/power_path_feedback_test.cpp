@@ -43,7 +43,7 @@ class PowerPathFeedback : public CoreFixture {
     if (pile_) pile_->set_listener(nullptr);
     CoreFixture::TearDown();
   }
-  bool reported(ConnectorId id, ConnectorStatus s) {
+  bool reported(ConnectorId id, Word s) {
     const auto all = csms_.statuses_of(id);
     return std::find(all.begin(), all.end(), s) != all.end();
   }
@@ -55,11 +55,11 @@ TEST_F(PowerPathFeedback, ChargingOnlyOnceTheContactorFeedbackSaysClosed) {
   const auto pk = start_charging(1, "TAG-1");
   ASSERT_NE(pk, 0);
   EXPECT_TRUE(sim(1).contactor_closed()) << "the contactor is commanded";
-  EXPECT_EQ(status(1), ConnectorStatus::SuspendedEV) << "no feedback yet: the EV draws nothing";
-  EXPECT_FALSE(reported(1, ConnectorStatus::Charging)) << "Charging reported from the command";
+  EXPECT_EQ(status(1), Word::SuspendedEV) << "no feedback yet: the EV draws nothing";
+  EXPECT_FALSE(reported(1, Word::Charging)) << "Charging reported from the command";
   held_->release();
-  EXPECT_EQ(status(1), ConnectorStatus::Charging);
-  EXPECT_EQ(csms_.last_of(1)->status, ConnectorStatus::Charging);
+  EXPECT_EQ(status(1), Word::Charging);
+  EXPECT_EQ(csms_.last_of(1)->status, Word::Charging);
 }
 
 TEST_F(PowerPathFeedback, TheStartedEventSaysChargingOnlyAfterTheFeedback) {
@@ -87,11 +87,11 @@ TEST_F(PowerPathFeedback, TheBoardOpeningByItselfIsNoLongerCharging) {
   boot_held();
   start_charging(1, "TAG-1");
   held_->release();
-  ASSERT_EQ(status(1), ConnectorStatus::Charging);
+  ASSERT_EQ(status(1), Word::Charging);
   cp().on_power_path(1, false);  // e.g. the board's own interlock opened it
-  EXPECT_EQ(status(1), ConnectorStatus::SuspendedEV);
+  EXPECT_EQ(status(1), Word::SuspendedEV);
   cp().on_power_path(1, true);
-  EXPECT_EQ(status(1), ConnectorStatus::Charging);
+  EXPECT_EQ(status(1), Word::Charging);
 }
 
 // Issue 14: an emergency stop (or a silent board) faults connector 0 with its reason, not only
@@ -101,12 +101,12 @@ TEST_F(PowerPathFeedback, APileWideFaultCarriesItsReasonOnConnectorZero) {
   cp().on_fault(0, ErrorCode::OtherError, "emergency stop pressed");
   const auto pile_report = csms_.last_of(0);
   ASSERT_TRUE(pile_report.has_value());
-  EXPECT_EQ(pile_report->status, ConnectorStatus::Faulted);
+  EXPECT_EQ(pile_report->status, Word::Faulted);
   EXPECT_EQ(pile_report->error, ErrorCode::OtherError);
   EXPECT_EQ(pile_report->info, "emergency stop pressed");
   EXPECT_EQ(csms_.last_of(1)->info, "emergency stop pressed");
   cp().on_fault(0, ErrorCode::NoError, {});
-  EXPECT_EQ(csms_.last_of(0)->status, ConnectorStatus::Available);
+  EXPECT_EQ(csms_.last_of(0)->status, Word::Available);
   EXPECT_EQ(csms_.last_of(0)->info, "");
 }
 
