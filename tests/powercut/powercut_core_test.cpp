@@ -189,6 +189,7 @@ class PowerCuts : public CoreFixture {
     ++codes_accepted_;
     if (accepted_.count(serial) != 0) fail("serial " + std::to_string(serial) + " accepted twice");
     accepted_.insert(serial);
+    uncertain_.erase(serial);
   }
   void on_release(const std::string& code) {
     const auto serial = serial_of_.at(code);
@@ -247,6 +248,8 @@ class PowerCuts : public CoreFixture {
   // The synchronous=NORMAL question (outbox.cpp): samples the CSMS gets again after it had their
   // transaction's StopTransaction, and the transactions whose stop must then be sent again too.
   std::uint64_t samples_resent_after_stop_ = 0;
+  std::uint64_t cuts_with_sample_after_stop_ = 0;
+  bool sample_after_stop_since_cut_ = false;
   std::set<std::int64_t> stop_owed_;
   std::uint64_t cuts_in_recovery_ = 0;
   std::map<Tear, std::uint64_t> tears_;
@@ -298,6 +301,7 @@ void PowerCuts::receive(const OutboxEvent& e) {
   // A sample the CSMS gets again after it already had its transaction's StopTransaction.
   if (e.kind == OutboxKind::Meter && e.transaction_pk && stops_received_.count(*e.transaction_pk) != 0) {
     ++samples_resent_after_stop_;
+    sample_after_stop_since_cut_ = true;
     stop_owed_.insert(*e.transaction_pk);  // its stop must come again after it
   }
   if (e.kind == OutboxKind::Stop && e.transaction_pk) stop_owed_.erase(*e.transaction_pk);
@@ -393,6 +397,8 @@ void PowerCuts::step() {
 // that lasts: the disk is gone), the disk is put back as it could be, and the pile boots again.
 void PowerCuts::power_cut() {
   ++cuts_;
+  if (sample_after_stop_since_cut_) ++cuts_with_sample_after_stop_;
+  sample_after_stop_since_cut_ = false;
   drop_codes();
   shutdown();
   const auto tear = static_cast<Tear>(rng_() % 3);
@@ -460,6 +466,7 @@ void PowerCuts::finish() {
   if (vfs_ != nullptr) vfs_->arm(0);
   csms_.online_ = true;
   for (int i = 0; i < 100000 && cp_->outbox().front(); ++i) deliver(1);
+  if (sample_after_stop_since_cut_) ++cuts_with_sample_after_stop_;
   for (const auto pk : acked_starts_) {
     if (starts_received_.count(pk) == 0) fail("the start of transaction " + std::to_string(pk) + " never reached the CSMS");
   }
@@ -478,7 +485,7 @@ std::string PowerCuts::summary() const {
     << "), " << kills_ << " kills, " << steps_ << " steps; " << acked_starts_.size() << " transactions started, "
     << acked_stops_.size() << " stopped, " << codes_accepted_ << " codes accepted; the CSMS received " << received_
     << " events (" << resent_ << " again after a cut, " << samples_resent_after_stop_
-    << " of them samples after their StopTransaction); unsynced writes undone " << torn_.writes_undone
+    << " of them samples after their StopTransaction, after " << cuts_with_sample_after_stop_ << " of the cuts); unsynced writes undone " << torn_.writes_undone
     << ", sectors kept " << torn_.sectors_kept << ", lost " << torn_.sectors_lost << ", garbled "
     << torn_.sectors_garbage;
   return o.str();
