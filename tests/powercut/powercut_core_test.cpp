@@ -83,6 +83,8 @@ struct Seen {
   std::optional<std::int64_t> pk;
   std::string payload;
   std::optional<std::string> csms_id;
+  std::optional<std::string> station_id;
+  std::optional<std::int64_t> seq_no;
 };
 
 class PowerCuts : public CoreFixture {
@@ -222,6 +224,7 @@ class PowerCuts : public CoreFixture {
   }
 
   bool baseline_ = false;
+  bool v201_ = false;  // this pile runs as a 2.0.1 station (every other pile)
   std::uint64_t seed_ = 0;
   std::uint64_t target_ = 0;
   std::mt19937_64 rng_;
@@ -245,6 +248,7 @@ class PowerCuts : public CoreFixture {
   std::int64_t max_seen_seq_ = 0;
   std::int64_t durably_removed_ = 0;              // highest seq whose removal returned before a cut
   std::map<std::int64_t, double> reported_wh_;    // transaction -> highest register the CSMS got
+  std::map<std::int64_t, std::int64_t> last_seq_no_;  // transaction -> seqNo of its newest event received
   std::set<std::int64_t> starts_received_, stops_received_;
 
   std::vector<std::string> violations_;
@@ -257,6 +261,7 @@ class PowerCuts : public CoreFixture {
   std::set<std::int64_t> stop_owed_;
   std::uint64_t cuts_in_recovery_ = 0;
   std::uint64_t piles_ = 0;
+  std::uint64_t updates_received_ = 0;  // 2.0.1 TransactionEvent Updated, first copies
   std::uint64_t started_total_ = 0, stopped_total_ = 0;  // over every pile
   std::map<Tear, std::uint64_t> tears_;
   test::RestoreReport torn_;
@@ -303,8 +308,9 @@ void PowerCuts::receive(const OutboxEvent& e) {
   if (it->second.payload != e.payload || it->second.kind != e.kind || it->second.pk != e.transaction_pk) {
     fail("event " + std::to_string(e.seq) + " resent with other content");
   }
-  if (e.kind != OutboxKind::Start && it->second.csms_id != e.csms_transaction_id) {
-    fail("event " + std::to_string(e.seq) + " resent under another transactionId");
+  if ((e.kind != OutboxKind::Start && it->second.csms_id != e.csms_transaction_id) ||
+      it->second.station_id != e.station_transaction_id || it->second.seq_no != e.seq_no) {
+    fail("event " + std::to_string(e.seq) + " resent under another transactionId or seqNo");
   }
   // A sample the CSMS gets again after it already had its transaction's StopTransaction.
   if (e.kind == OutboxKind::Meter && e.transaction_pk && stops_received_.count(*e.transaction_pk) != 0) {
@@ -320,13 +326,19 @@ void PowerCuts::check_new_event(const OutboxEvent& e) {
     fail("new event " + std::to_string(e.seq) + " after event " + std::to_string(max_seen_seq_) + ": out of order");
   }
   max_seen_seq_ = std::max(max_seen_seq_, e.seq);
-  seen_[e.seq] = Seen{e.kind, e.transaction_pk, e.payload, e.csms_transaction_id};
+  seen_[e.seq] = Seen{e.kind, e.transaction_pk, e.payload, e.csms_transaction_id, e.station_transaction_id, e.seq_no};
   if (!e.transaction_pk) return;
   const auto pk = *e.transaction_pk;
   const auto name = " of transaction " + std::to_string(pk);
+  // 2.0.1 seqNo: 0, 1, 2... per transaction, none skipped or repeated (a lost event was never sent).
+  const auto last = last_seq_no_.find(pk);
+  const std::int64_t expected = last == last_seq_no_.end() ? 0 : last->second + 1;
+  if (e.seq_no != expected) fail(std::string(to_string(e.kind)) + name + " has seqNo " + std::to_string(e.seq_no.value_or(-1)) + ", not " + std::to_string(expected));
+  last_seq_no_[pk] = e.seq_no.value_or(expected);
+  if (v201_ && !e.station_transaction_id) fail(std::string(to_string(e.kind)) + name + " without the station's transactionId");
   if (stops_received_.count(pk) != 0) fail(std::string(to_string(e.kind)) + " event" + name + " after its stop");
   if (e.kind != OutboxKind::Start && starts_received_.count(pk) == 0) fail(std::string(to_string(e.kind)) + name + " before its start");
-  if (e.kind != OutboxKind::Start && e.csms_transaction_id != "CSMS-" + std::to_string(pk)) {
+  if (!v201_ && e.kind != OutboxKind::Start && e.csms_transaction_id != "CSMS-" + std::to_string(pk)) {
     fail(std::string(to_string(e.kind)) + name + " without the transactionId the CSMS assigned");
   }
   if (const auto wh = register_of(e)) {
@@ -338,13 +350,15 @@ void PowerCuts::check_new_event(const OutboxEvent& e) {
     if (!fresh) at->second = std::max(at->second, *wh);
   }
   if (e.kind == OutboxKind::Start) starts_received_.insert(pk);
+  if (e.kind == OutboxKind::Update) ++updates_received_;
   if (e.kind == OutboxKind::Stop) stops_received_.insert(pk);
 }
 
-// The CSMS answered: what the 1.6 adapter does then (chargepoint/v16/src/transaction_sender.cpp).
+// The CSMS answered: what the adapter does then (chargepoint/v16/src/transaction_sender.cpp,
+// chargepoint/v201/src/transactions.cpp).
 void PowerCuts::acknowledge(const OutboxEvent& e) {
   bool durable = true;
-  if (e.kind == OutboxKind::Start) {
+  if (e.kind == OutboxKind::Start && !v201_) {
     IdTagInfo info;
     info.status = AuthorizationStatus::Accepted;
     store_->db().transaction([&] {
@@ -364,7 +378,7 @@ void PowerCuts::deliver(int n) {
   for (int i = 0; i < n && live() && csms_.online_; ++i) {
     const auto e = cp_->outbox().front();
     if (!e) return;
-    if (e->kind == OutboxKind::Start && e->csms_transaction_id) {
+    if (e->kind == OutboxKind::Start && e->csms_transaction_id && !v201_) {
       cp_->outbox().remove(e->seq);  // confirmed before a kill: not asked again (the adapter's rule)
       continue;
     }
@@ -494,7 +508,7 @@ std::string PowerCuts::summary() const {
     << tears_.at(Tear::None) << ", sectors " << tears_.at(Tear::Sectors) << ", garbage " << tears_.at(Tear::Garbage)
  << "), " << kills_ << " kills, " << piles_ << " piles, " << steps_ << " steps; " << started_total_ << " transactions started, "
     << stopped_total_ << " stopped, " << codes_accepted_ << " codes accepted; the CSMS received " << received_
-    << " events (" << resent_ << " again after a cut, " << samples_resent_after_stop_
+    << " events (" << updates_received_ << " 2.0.1 updates; " << resent_ << " again after a cut, " << samples_resent_after_stop_
     << " of them samples after their StopTransaction, after " << cuts_with_sample_after_stop_ << " of the cuts); unsynced writes undone " << torn_.writes_undone
     << ", sectors kept " << torn_.sectors_kept << ", lost " << torn_.sectors_lost << ", garbled "
     << torn_.sectors_garbage;
@@ -524,9 +538,19 @@ void PowerCuts::new_pile() {
   max_seen_seq_ = 0;
   durably_removed_ = 0;
   reported_wh_.clear();
+  last_seq_no_.clear();
   starts_received_.clear();
   stops_received_.clear();
   stop_owed_.clear();
+  // Every other pile as a 2.0.1 station with its default TxStartPoint / TxStopPoint (chargepoint.md):
+  // it names its transactions and records each milestone (TransactionEvent Updated).
+  v201_ = piles_ % 2 == 1;
+  rules_ = TransactionRules{};
+  if (v201_) {
+    rules_.stop_points = {TxPoint::EVConnected, TxPoint::Authorized};
+    rules_.station_names_transactions = true;
+    rules_.record_milestones = true;
+  }
   open();
   set("meter_value_sample_interval_s", "10");
   set("connection_timeout_s", "45");
@@ -575,6 +599,7 @@ TEST_F(PowerCuts, NothingAcknowledgedIsLostAndTheOutboxKeepsItsOrder) {
   EXPECT_GT(stopped_total_, target_ / 10) << "sessions stopped";
   EXPECT_GT(codes_accepted_, target_ / 20) << "offline codes accepted";
   EXPECT_GT(resent_, target_ / 20) << "events the CSMS got again after a cut";
+  EXPECT_GT(updates_received_, target_ / 20) << "2.0.1 milestones";
   EXPECT_GT(torn_.sectors_kept, 0u);
   EXPECT_GT(torn_.sectors_garbage, 0u);
 }
