@@ -67,8 +67,10 @@ class Statement {
 
 class Database {
  public:
-  // Opens (creating if needed). Throws DbError naming the file.
-  explicit Database(const std::string& path);
+  // Opens (creating if needed). Throws DbError naming the file. `vfs`: the name of a registered
+  // SQLite VFS to open it through (tests simulate power cuts with one, tests/powercut); empty,
+  // SQLite's default.
+  explicit Database(const std::string& path, const std::string& vfs = {});
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
