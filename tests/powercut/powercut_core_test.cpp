@@ -314,6 +314,9 @@ void PowerCuts::receive(const OutboxEvent& e) {
   }
   // A sample the CSMS gets again after it already had its transaction's StopTransaction.
   if (e.kind == OutboxKind::Meter && e.transaction_pk && stops_received_.count(*e.transaction_pk) != 0) {
+    // 1.6 §3.7: in order. Outbox::delivered() removes a sample durably before a stop goes out.
+    fail("sample event " + std::to_string(e.seq) + " of transaction " + std::to_string(*e.transaction_pk) +
+         " sent again after its StopTransaction had reached the CSMS");
     ++samples_resent_after_stop_;
     sample_after_stop_since_cut_ = true;
     stop_owed_.insert(*e.transaction_pk);  // its stop must come again after it
