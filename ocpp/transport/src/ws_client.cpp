@@ -379,6 +379,13 @@ int WsClient::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t l
     case LWS_CALLBACK_CLIENT_CLOSED:
       on_closed(close_reason_.empty() ? "closed by the CSMS" : close_reason_);
       return 0;
+    case LWS_CALLBACK_WSI_DESTROY:
+      // lws frees an attempt that fails during its handshake on some paths without telling the
+      // client first (no CONNECTION_ERROR, no CLOSED). Holding on to it left wsi_ pointing at freed
+      // memory, which the connect deadline then used (found under the sanitizers, as a SEGV in
+      // lws_set_timeout, with the link cut while the pile reconnected). The attempt ends here.
+      if (wsi == wsi_) on_closed(close_reason_.empty() ? "connection lost during the handshake" : close_reason_);
+      return 0;
     default:
       return 0;
   }
