@@ -2,29 +2,19 @@
 
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 namespace ocpp::cp::v16 {
 
 namespace m = ocpp::v16;
 
-// 1.6 §4.9 ChargePointStatus, one value for the whole state: a fault or an inoperative connector
-// first (Faulted, Unavailable), then the session (Preparing, Finishing; during a transaction
-// Charging, SuspendedEVSE when the pile withholds energy, else SuspendedEV: the EV does not draw or
-// is unplugged), then a free connector (Reserved, Available). Connector 0 has only the first and
-// the last.
+// 1.6 §4.9 ChargePointStatus is the one word for people that the core's summary() gives (a fault
+// or an inoperative connector first, then the session, then a free connector): one rule, so that
+// what a 1.6 CSMS hears and what `ocpp-cpctl status` shows cannot drift apart.
 m::StatusNotificationStatus to_v16(const ConnectorState& s) {
-  using S = m::StatusNotificationStatus;
-  if (s.availability == Availability::Faulted) return S::Faulted;
-  if (s.availability == Availability::Unavailable) return S::Unavailable;
-  switch (s.session) {
-    case SessionPhase::Transaction:
-      if (s.energy_withheld) return S::SuspendedEVSE;
-      return s.charging == ChargingState::Charging ? S::Charging : S::SuspendedEV;
-    case SessionPhase::Finishing: return S::Finishing;
-    case SessionPhase::Preparing: return S::Preparing;
-    case SessionPhase::None: break;
-  }
-  return s.availability == Availability::Reserved ? S::Reserved : S::Available;
+  m::StatusNotificationStatus out = m::StatusNotificationStatus::Available;
+  if (!m::from_string(summary(s), out)) throw std::logic_error("summary() gave a word 1.6 does not have");
+  return out;
 }
 
 m::ErrorCode to_v16(ErrorCode e) {

@@ -52,7 +52,8 @@ struct ConnectorState {
 };
 // One word for people: the `status` of `ocpp-cpctl status`, log lines and refusals (Available,
 // Preparing, Charging, SuspendedEV, SuspendedEVSE, Finishing, Reserved, Unavailable, Faulted).
-// It names what the driver sees, most telling part first; no protocol message is made from it.
+// It names what the driver sees, most telling part first. 1.6 made its ChargePointStatus for the
+// same purpose, so the 1.6 adapter reports this word (§4.9); 2.0.1 reports the parts.
 std::string_view summary(const ConnectorState& s);
 // The state as a line for logs: "Occupied, Charging, transaction".
 std::string describe(const ConnectorState& s);
