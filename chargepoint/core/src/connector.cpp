@@ -113,6 +113,13 @@ void Connector::feed_ev_ready() {
   feed(ev_ready_ && (power_confirmed_ || !power_closed_) ? ConnectorInput::EvReady : ConnectorInput::EvSuspended);
 }
 
+void Connector::offer_current(double amps) {
+  if (!tx_ || !power_closed_ || tx_->energy_withheld) return;
+  cp_.hal().connector(id_).set_current_limit(amps);
+  // A limit of 0 holds the energy back: the EV sees SuspendedEVSE until a period offers more.
+  feed(amps > 0 ? ConnectorInput::EnergyOffered : ConnectorInput::EnergyWithheld);
+}
+
 void Connector::power_path(bool closed) {
   if (closed == power_confirmed_) return;
   power_confirmed_ = closed;
@@ -493,7 +500,7 @@ bool Connector::resume_after_power_loss(const TransactionRecord& record) {
   resuming_ = true;
   if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
   hw.set_contactor(true);
-  hw.set_current_limit(kMaxCurrentA);
+  hw.set_current_limit(cp_.limits().amps_now(id_));
   log::warn("core", name(id_) + ": transaction " + std::to_string(record.pk) +
                         " was open at start (power loss or crash) and its EV is still plugged in: resumed at " +
                         std::to_string(reading->energy_wh) + " Wh");

@@ -61,6 +61,12 @@ const std::vector<ConfigKey> kKeys = {
     {"LocalAuthListEnabled", "local_auth_list_enabled", RW, true, "LocalAuthListManagement", ""},
     {"LocalAuthListMaxLength", "local_auth_list_max_entries", R, true, "LocalAuthListManagement", ""},
     {"SendLocalListMaxLength", "send_local_list_max_entries", R, true, "LocalAuthListManagement", ""},
+    // §9.4 Smart Charging: what the pile accepts is the integrator's, read-only to the CSMS.
+    {"ChargeProfileMaxStackLevel", "smart_charging_max_stack_level", R, true, "SmartCharging", ""},
+    {"ChargingScheduleAllowedChargingRateUnit", "smart_charging_rate_units", R, true, "SmartCharging", "",
+     Source::RateUnits},
+    {"ChargingScheduleMaxPeriods", "smart_charging_max_periods", R, true, "SmartCharging", ""},
+    {"MaxChargingProfilesInstalled", "smart_charging_max_profiles", R, true, "SmartCharging", ""},
     // Vendor keys of the offline charging code (DESIGN.md, docs/offline-code.md).
     {"OfflineCodeEnabled", "offline_code_enabled", RW, false, "OfflineCode", ""},
     {"OfflineCodeKey", "offline_code_key", W, false, "OfflineCode", ""},
@@ -86,6 +92,15 @@ std::optional<std::string> value_of(const ConfigKey& k, const Settings& settings
     case Source::NumberOfConnectors: return std::to_string(connectors);
     case Source::FeatureProfiles: return std::string(supported_feature_profiles());
     case Source::FeatureProfilesMaxLength: return std::to_string(kFeatureProfileCount);
+    case Source::RateUnits: {
+      // §9.4: the units spelt Current and Power.
+      if (!settings.has(k.setting)) return std::nullopt;
+      std::string out;
+      for (const auto& u : settings.get_list(k.setting)) {
+        out += (out.empty() ? "" : ",") + std::string(u == "W" ? "Power" : "Current");
+      }
+      return out;
+    }
   }
   return std::nullopt;
 }
@@ -114,7 +129,7 @@ const ConfigKey* find_key(std::string_view name) {
   return it == kKeys.end() ? nullptr : &*it;
 }
 
-std::string_view supported_feature_profiles() { return "Core,LocalAuthListManagement,RemoteTrigger"; }
+std::string_view supported_feature_profiles() { return "Core,LocalAuthListManagement,RemoteTrigger,SmartCharging"; }
 
 GetResult get_configuration(const Settings& settings, const std::optional<std::vector<std::string>>& keys,
                             int connectors) {
