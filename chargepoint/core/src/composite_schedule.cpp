@@ -15,7 +15,7 @@
 //   connector" (1.6 §3.13.1; 2.0.1: evseId 0 "applies the profile to each individual evse"): at a
 //   moment when a TxDefaultProfile of the EVSE itself is in force it wins over any of EVSE 0,
 //   whatever the stack levels; when none of its own is in force, EVSE 0's apply.
-// - Purposes combine by taking the lowest limit at every moment (1.6 §3.13.3; 2.0.1 K08.FR.04), and
+// - Purposes combine by taking the lowest limit at every moment (1.6 §3.13.3; 2.0.1 K08), and
 //   the hardware's own maximum is one more such limit.
 // - "the Charge Point has one or more local charging profiles that limit the power or current to be
 //   shared by all connectors" and "The combined energy flow of all connectors SHALL NOT be greater
@@ -25,8 +25,10 @@
 //   see water_fill(). ChargingStationExternalConstraints at EVSE 0 cap the station the same way;
 //   at an EVSE they cap that EVSE (2.0.1 K11-K14 external limits, reported, never set by the CSMS).
 // - Units: A is per phase, W is the total, W = A * V * phases, with the phases in force (the
-//   period's numberPhases, 3 when absent per 1.6 §7.9 / 2.0.1 ChargingSchedulePeriodType, never
-//   more than the EVSE is wired for).
+//   period's numberPhases, 3 when absent per 1.6 ChargingSchedulePeriod and 2.0.1
+//   ChargingSchedulePeriodType, never more than the EVSE is wired for).
+// - Reported limits are rounded down to 0.1 A or 1 W (round_limit()), so that what the CSMS reads is
+//   never more than the profiles allow.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -59,17 +61,18 @@ Secs recurrence_period(const ChargingProfile& p) {
 }
 
 // Where the schedule's second 0 lies. Absolute and Recurring profiles carry startSchedule (K01.FR.40);
-// Relative ones count from the transaction's start (1.6 §7.11 "Relative", K01.FR.41), and so does an
-// Absolute one without startSchedule, which 1.6 §7.13 allows ("If absent the schedule will be
-// relative to start of charging"). With no transaction, `tx_start` is the moment asked about, as if
-// a transaction started then.
+// Relative ones count from the transaction's start (1.6 ChargingProfileKindType Relative, K01.FR.41),
+// and so does an Absolute one without startSchedule, which 1.6's ChargingSchedule allows (absent, the
+// schedule is relative to the start of charging). With no transaction, `tx_start` is the moment
+// asked about, as if a transaction started then.
 SystemTime anchor_of(const ChargingProfile& p, SystemTime tx_start) {
   if (p.kind != ProfileKind::Relative && p.schedule.start) return *p.schedule.start;
   return tx_start;
 }
 
 // The period of `p` in force at `t`, or none (outside validFrom/validTo, before the schedule starts,
-// after its duration). A Recurring schedule restarts every day or week at its first period (1.6 §7.11);
+// after its duration). A Recurring schedule restarts every day or week at its first period (1.6
+// ChargingProfileKindType Recurring);
 // its last period lasts until the next occurrence begins, so a period that crosses midnight of
 // the recurrence ends there and no sooner.
 std::optional<SchedulePeriod> period_at(const ChargingProfile& p, SystemTime tx_start, SystemTime t) {
@@ -118,7 +121,7 @@ std::optional<Hit> transaction_limit(const std::vector<ChargingProfile>& profile
     auto tx = prevailing(
         profiles,
         [&](const ChargingProfile& p) {
-          // 1.6's TxProfile may omit transactionId (§7.8): then it is for the running transaction.
+          // 1.6's ChargingProfile may omit transactionId: then it is for the running transaction.
           return p.purpose == ProfilePurpose::Tx && p.evse == s.evse &&
                  (!p.transaction_id || *p.transaction_id == *s.transaction_id);
         },
@@ -159,7 +162,8 @@ EvseLimit evse_limit(const std::vector<ChargingProfile>& profiles, const EvseSup
       profiles,
       [&](const ChargingProfile& p) { return p.purpose == ProfilePurpose::ExternalConstraints && p.evse == s.evse; },
       tx_start, t);
-  if (ext) out.amps = std::min(out.amps, to_amps(ext->period.limit, ext->profile->schedule.unit, out.phases, voltage_v));
+  if (ext)
+    out.amps = std::min(out.amps, to_amps(ext->period.limit, ext->profile->schedule.unit, out.phases, voltage_v));
   out.amps = std::max(out.amps, 0.0);
   return out;
 }
@@ -216,9 +220,9 @@ std::vector<double> water_fill(const std::vector<double>& demand, double cap) {
 }
 
 // The EVSEs that share the station maximum at a moment: those with a transaction, plus the one
-// asked about as if its transaction started now (1.6 §5.7 NOTE: the schedule changes "when one
-// Connector becomes available"). For EVSE 0, every EVSE: the station's composite is the most it may
-// draw from the grid, with every EVSE charging.
+// asked about as if its transaction started now (1.6 §5.7 notes that the reported schedule changes
+// with local balancing when a connector becomes available). For EVSE 0, every EVSE: the station's
+// composite is the most it may draw from the grid, with every EVSE charging.
 bool shares(const EvseSupply& s, int asked) { return asked == 0 || s.evse == asked || s.transaction_id.has_value(); }
 
 // Each sharing EVSE's amperes per phase after the station's cap is split (in the cap's unit: per

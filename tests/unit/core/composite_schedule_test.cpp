@@ -249,7 +249,8 @@ TEST(CompositeSchedule, RelativeProfileCountsFromTheTransactionStart) {
   // Nothing runs: a Relative TxDefaultProfile counts from now, as if a transaction started.
   const auto def = relative(2, ProfilePurpose::TxDefault, 0, 0, RateUnit::A, {{0, 6, {}}, {600, 16, {}}});
   EXPECT_EQ(periods({def}, {idle(1)}, 1, now, 1200), (std::vector<P>{{0, 6, 3}, {600, 16, 3}}));
-  // 1.6 §7.13: an Absolute schedule without startSchedule is relative to the start of charging.
+  // 1.6's ChargingSchedule: an Absolute schedule without startSchedule is relative to the start of
+  // charging.
   const auto loose = profile(3, ProfilePurpose::TxDefault, 0, 1, RateUnit::A, {{0, 6, {}}, {600, 16, {}}});
   EXPECT_EQ(periods({loose}, {charging(1, "T1", now - 900s)}, 1, now, 1200), (std::vector<P>{{0, 16, 3}}));
 }
@@ -372,7 +373,8 @@ TEST(CompositeSchedule, ExternalConstraintsCapTheStationAndTheEvse) {
 
 TEST(CompositeSchedule, EqualAdjacentPeriodsAreMerged) {
   const SystemTime t0 = utc(2024, 5, 2, 10);
-  const auto p = absolute(1, ProfilePurpose::TxDefault, 0, 1, t0, RateUnit::A, {{0, 10, {}}, {60, 10, {}}, {120, 12, {}}});
+  const auto p =
+      absolute(1, ProfilePurpose::TxDefault, 0, 1, t0, RateUnit::A, {{0, 10, {}}, {60, 10, {}}, {120, 12, {}}});
   EXPECT_EQ(periods({p}, {idle(1)}, 1, t0, 180), (std::vector<P>{{0, 10, 3}, {120, 12, 3}}));
 }
 
