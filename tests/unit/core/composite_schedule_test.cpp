@@ -268,6 +268,33 @@ TEST(CompositeSchedule, TxProfileOverrulesTxDefaultForItsTransactionOnly) {
   EXPECT_EQ(periods({def, tx}, {charging(1, "T2", t0)}, 1, t0, 1200), (std::vector<P>{{0, 8, 3}}));
 }
 
+TEST(CompositeSchedule, TxProfileWithoutTransactionIdIsForTheRunningTransaction) {
+  // 1.6 lets a TxProfile omit transactionId; it then belongs to whatever runs on its connector, and
+  // to nothing while the connector is idle.
+  const SystemTime t0 = utc(2024, 5, 2, 10);
+  const auto tx = absolute(1, ProfilePurpose::Tx, 0, 1, t0, RateUnit::A, {{0, 12, {}}});
+  EXPECT_EQ(periods({tx}, {charging(1, "42", t0)}, 1, t0, 60), (std::vector<P>{{0, 12, 3}}));
+  EXPECT_EQ(periods({tx}, {idle(1)}, 1, t0, 60), (std::vector<P>{{0, 32, 3}}));
+  // Nor does it reach another EVSE's transaction.
+  EXPECT_EQ(periods({tx}, {idle(1), charging(2, "43", t0)}, 2, t0, 60), (std::vector<P>{{0, 32, 3}}));
+}
+
+TEST(CompositeSchedule, EqualStackLevelsFallToTheLargerProfileId) {
+  // Cannot be installed together (1.6 §3.13.2 replaces one with the other); if they meet anyway the
+  // answer does not depend on their order.
+  const SystemTime t0 = utc(2024, 5, 2, 10);
+  const auto a = absolute(4, ProfilePurpose::TxDefault, 2, 1, t0, RateUnit::A, {{0, 12, {}}});
+  const auto b = absolute(9, ProfilePurpose::TxDefault, 2, 1, t0, RateUnit::A, {{0, 14, {}}});
+  EXPECT_EQ(periods({a, b}, {idle(1)}, 1, t0, 60), (std::vector<P>{{0, 14, 3}}));
+  EXPECT_EQ(periods({b, a}, {idle(1)}, 1, t0, 60), (std::vector<P>{{0, 14, 3}}));
+}
+
+TEST(CompositeSchedule, AChangeBetweenWholeSecondsShowsFromTheNextSecond) {
+  const SystemTime t0 = utc(2024, 5, 2, 10);
+  const auto p = absolute(1, ProfilePurpose::TxDefault, 0, 1, t0 + 10500ms, RateUnit::A, {{0, 6, {}}});
+  EXPECT_EQ(periods({p}, {idle(1)}, 1, t0, 60), (std::vector<P>{{0, 32, 3}, {11, 6, 3}}));
+}
+
 TEST(CompositeSchedule, EvseTxDefaultReplacesTheStationWideOneForThatEvse) {
   const SystemTime t0 = utc(2024, 5, 2, 10);
   const auto all = absolute(1, ProfilePurpose::TxDefault, 7, 0, t0, RateUnit::A, {{0, 10, {}}});
