@@ -106,6 +106,17 @@ ALTER TABLE outbox ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
     R"sql(
 ALTER TABLE transactions ADD COLUMN last_register_wh REAL;
 )sql",
+    // 6: reservations (1.6 §5.13, 2.0.1 H01): kept with their expiry, so that a restart keeps them
+    // and ends (and reports) those that expired meanwhile.
+    R"sql(
+CREATE TABLE reservations(
+  id INTEGER PRIMARY KEY,           -- the CSMS's reservationId
+  connectors TEXT NOT NULL,         -- flat connector ids held, comma separated; empty: any one
+  connector_type TEXT,              -- with no connectors: of this type (2.0.1 connectorType)
+  id_tag TEXT NOT NULL,
+  group_id TEXT,                    -- 1.6 parentIdTag, 2.0.1 groupIdToken
+  expiry TEXT NOT NULL);            -- RFC 3339
+)sql",
 };
 
 }  // namespace
