@@ -61,6 +61,8 @@ const std::vector<ConfigKey> kKeys = {
     {"LocalAuthListEnabled", "local_auth_list_enabled", RW, true, "LocalAuthListManagement", ""},
     {"LocalAuthListMaxLength", "local_auth_list_max_entries", R, true, "LocalAuthListManagement", ""},
     {"SendLocalListMaxLength", "send_local_list_max_entries", R, true, "LocalAuthListManagement", ""},
+    // §9.3 Reservation profile: connectorId 0 in ReserveNow. RW here, so that a CSMS may turn it on.
+    {"ReserveConnectorZeroSupported", "reservation_any_connector", RW, false, "Reservation", ""},
     // Vendor keys of the offline charging code (DESIGN.md, docs/offline-code.md).
     {"OfflineCodeEnabled", "offline_code_enabled", RW, false, "OfflineCode", ""},
     {"OfflineCodeKey", "offline_code_key", W, false, "OfflineCode", ""},
@@ -114,7 +116,7 @@ const ConfigKey* find_key(std::string_view name) {
   return it == kKeys.end() ? nullptr : &*it;
 }
 
-std::string_view supported_feature_profiles() { return "Core,LocalAuthListManagement,RemoteTrigger"; }
+std::string_view supported_feature_profiles() { return "Core,LocalAuthListManagement,RemoteTrigger,Reservation"; }
 
 GetResult get_configuration(const Settings& settings, const std::optional<std::vector<std::string>>& keys,
                             int connectors) {

@@ -1,4 +1,4 @@
-// ChargePoint: reservations (1.6 §5.13 ReserveNow, §5.5 CancelReservation; 2.0.1 H01-H04), as a
+// ChargePoint: reservations (1.6 §5.13 ReserveNow, §5.1 CancelReservation; 2.0.1 H01-H04), as a
 // driver and the CSMS notice them: the connector shows Reserved, other ids are refused there, the
 // reserving id charges and its transaction names the reservation, and it ends on expiry (also
 // across a restart), on cancel, or when replaced.

@@ -87,7 +87,8 @@ TEST_F(V16ConfigKeys, TableHasEveryKeyOfCoreAndLocalAuthListManagementWithItsAcc
       {"SendLocalListMaxLength", true},       {"OfflineCodeEnabled", false},
       {"OfflineCodeKey", false},              {"OfflineCodeKeyVersion", true},
       {"OfflineThreshold", false},            {"RetryBackOffRandomRange", false},
-      {"RetryBackOffRepeatTimes", false},     {"RetryBackOffWaitMinimum", false}};
+      {"RetryBackOffRepeatTimes", false},     {"RetryBackOffWaitMinimum", false},
+      {"ReserveConnectorZeroSupported", false}};
   auto b = boot();
   const auto all = get_configuration(b->settings, std::nullopt, kConnectors);
   EXPECT_TRUE(all.unknown.empty());
@@ -117,7 +118,7 @@ TEST_F(V16ConfigKeys, GetConfigurationReportsCurrentValuesAndRuntimeFacts) {
   EXPECT_EQ(find(all, "MeterValuesSampledData")->value, "Energy.Active.Import.Register");
   EXPECT_EQ(find(all, "StopTxnSampledData")->value, "");
   EXPECT_EQ(find(all, "NumberOfConnectors")->value, "2");
-  EXPECT_EQ(find(all, "SupportedFeatureProfiles")->value, "Core,LocalAuthListManagement,RemoteTrigger");
+  EXPECT_EQ(find(all, "SupportedFeatureProfiles")->value, "Core,LocalAuthListManagement,RemoteTrigger,Reservation");
   EXPECT_EQ(find(all, "SupportedFeatureProfilesMaxLength")->value, "6");
   EXPECT_EQ(find(all, "MeterValuesSampledDataMaxLength")->value, "5");
   EXPECT_EQ(find(all, "ConnectorPhaseRotationMaxLength")->value, "16");
@@ -179,8 +180,9 @@ TEST_F(V16ConfigKeys, ReadOnlyKeysAreRejectedAndUnknownKeysNotSupported) {
   }
   EXPECT_EQ(value(b->settings, "GetConfigurationMaxKeys"), "50");
   EXPECT_EQ(change_configuration(b->settings, "FooBar", "1"), SetResult::NotSupported);
-  EXPECT_EQ(change_configuration(b->settings, "ReserveConnectorZeroSupported", "true"), SetResult::NotSupported)
-      << "Reservation is not a supported profile";
+  // The Reservation profile's key is read-write here (§9.3 allows either).
+  EXPECT_EQ(change_configuration(b->settings, "ReserveConnectorZeroSupported", "true"), SetResult::Accepted);
+  EXPECT_EQ(value(b->settings, "ReserveConnectorZeroSupported"), "true");
 }
 
 TEST_F(V16ConfigKeys, InvalidValuesAreRejectedWithAReason) {

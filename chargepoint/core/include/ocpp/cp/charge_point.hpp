@@ -123,7 +123,7 @@ class ChargePoint final : public hal::HalListener {
   UnlockAnswer unlock(ConnectorId connector);
   // ReserveNow (1.6 §5.13, 2.0.1 H01): a reservation with the id of an existing one replaces it.
   ReserveAnswer reserve(const Reservation& reservation);
-  // CancelReservation (1.6 §5.5, 2.0.1 H02): false when no reservation has this id.
+  // CancelReservation (1.6 §5.1, 2.0.1 H02): false when no reservation has this id.
   bool cancel_reservation(std::int32_t reservation_id);
   // The reservations in force, oldest first.
   std::vector<Reservation> reservations() const;

@@ -1,5 +1,5 @@
 #pragma once
-// Reservations (1.6 §5.13 ReserveNow, §5.5 CancelReservation; 2.0.1 Part 2 H01-H04): the CSMS
+// Reservations (1.6 §5.13 ReserveNow, §5.1 CancelReservation; 2.0.1 Part 2 H01-H04): the CSMS
 // holds a connector, an EVSE, or "any one" connector for a driver's id until a moment. The core
 // keeps them in SQLite with their expiry, so that a restart (or a 2.0.1 B11 reset) keeps them and
 // one that expired while the pile was down is ended and reported at start.
