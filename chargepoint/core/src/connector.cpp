@@ -189,12 +189,8 @@ void Connector::present(const std::string& id, IdSource source,
     answer(false, "connector " + std::to_string(id_) + " is already authorized for " + session_->id_tag);
     return;
   }
-  // 1.6 §5.13, 2.0.1 H03: a reserved connector is not for other ids; unless the reservation
-  // admits a group, which only the id's authorization can tell, that is known at once.
-  auto& book = cp_.reservation_book();
-  if (book.held(id_) && !book.usable_by(id_, id, std::nullopt) && !book.accepts_groups(id_)) {
-    show("Reserved for another card");
-    answer(false, "connector " + std::to_string(id_) + " is reserved for another id");
+  if (reserved_for_others(id)) {
+    answer(false, reserved_reason());
     return;
   }
   authorizing_ = true;
@@ -220,7 +216,7 @@ void Connector::present(const std::string& id, IdSource source,
     }
     std::optional<std::int32_t> reservation;
     if (refused_by_reservation(id, d, reservation)) {
-      if (done) done(false, "connector " + std::to_string(id_) + " is reserved for another id");
+      if (done) done(false, reserved_reason());
       return;
     }
     log::info("core", name(id_) + ": " + id + " authorized (" + d.source + ")");
@@ -233,6 +229,19 @@ void Connector::present(const std::string& id, IdSource source,
     authorize_session(std::move(session));
     if (done) done(true, "authorized (" + d.source + ")");
   });
+}
+
+// 1.6 §5.13, 2.0.1 H03: a reserved connector is not for other ids; unless the reservation admits
+// a group, which only the id's authorization can tell, that is known before authorizing.
+bool Connector::reserved_for_others(const std::string& id) {
+  auto& book = cp_.reservation_book();
+  if (!book.held(id_) || book.usable_by(id_, id, std::nullopt) || book.accepts_groups(id_)) return false;
+  show("Reserved for another card");
+  return true;
+}
+
+std::string Connector::reserved_reason() const {
+  return "connector " + std::to_string(id_) + " is reserved for another id";
 }
 
 bool Connector::refused_by_reservation(const std::string& id, const AuthDecision& d,

@@ -213,6 +213,9 @@ class Connector {
   bool reserved_ = false;
   // An accepted id at a reserved connector: its reservation, or a refusal (connector.cpp).
   bool refused_by_reservation(const std::string& id, const AuthDecision& d, std::optional<std::int32_t>& use);
+  // Refused before authorizing: reserved for another id, and not for a group.
+  bool reserved_for_others(const std::string& id);
+  std::string reserved_reason() const;
   int batch_depth_ = 0;
   ConnectorState batch_from_;
   std::optional<Session> session_;

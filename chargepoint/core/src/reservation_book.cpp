@@ -1,6 +1,7 @@
 #include "reservation_book.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 #include "connector.hpp"
@@ -68,7 +69,12 @@ void Reservations::start() {
   while (st.step()) {
     Reservation r;
     r.id = static_cast<std::int32_t>(st.int64(0));
-    for (const auto& item : split_list(st.text(1))) r.connectors.push_back(static_cast<ConnectorId>(std::stoi(item)));
+    for (const auto& item : split_list(st.text(1))) {
+      // A connector this pile no longer has (reconfigured) holds nothing: the reservation is
+      // then removed by refresh(), and reported.
+      const int c = std::atoi(item.c_str());
+      r.connectors.push_back(static_cast<ConnectorId>(cp_.valid_connector(c) ? c : 0));
+    }
     r.connector_type = st.optional_text(2);
     r.id_tag = st.text(3);
     r.group_id = st.optional_text(4);
@@ -259,6 +265,10 @@ void Reservations::remove_broken() {
   for (const auto& r : list_) {
     bool down = pile_down;
     for (ConnectorId c : r.connectors) {
+      if (!cp_.valid_connector(c)) {
+        down = true;
+        continue;
+      }
       const Connector& k = cp_.connector(c);
       down = down || k.error() != ErrorCode::NoError || !k.operative();
     }
