@@ -221,5 +221,49 @@ TEST_F(ChargePointReservations, RemoteStartOnAReservedConnectorOnlyForItsId) {
   EXPECT_EQ(starts().back().reservation_id, 12);
 }
 
+
+TEST_F(ChargePointReservations, AFaultEndsTheReservation) {
+  boot();
+  ASSERT_EQ(cp().reserve(make(13, {2}, "MINE")), ReserveAnswer::Accepted);
+  ASSERT_EQ(pile().fault(2, ErrorCode::GroundFailure), "");
+  loop_.run_pending();
+  EXPECT_EQ(status(2), S::Faulted);
+  ASSERT_EQ(pile().clear_fault(2), "");
+  loop_.run_pending();
+  // 1.6 §5.13 (3), 2.0.1 Removed: the reservation does not come back with the repair.
+  EXPECT_EQ(status(2), S::Available);
+  ASSERT_EQ(csms_.reservation_ends.size(), 1U);
+  EXPECT_EQ(csms_.reservation_ends[0], std::make_pair(13, ReservationEnd::Removed));
+}
+
+// 2.0.1 H01: an EVSE is reserved with all its connectors; a reservation of any EVSE may name a
+// connector type, and only EVSEs with that type are kept for it.
+TEST_F(ChargePointReservations, AnEvseWithAllItsConnectorsAndAConnectorType) {
+  boot(3);
+  Topology t;
+  t.evses.push_back(EvseInfo{1, {ConnectorInfo{1, "sType2", 3}, ConnectorInfo{2, "cCCS2", 3}}, 3, 22080});
+  t.evses.push_back(EvseInfo{2, {ConnectorInfo{1, "cType2", 3}}, 3, 22080});
+  cp().set_topology(t);
+  ASSERT_EQ(cp().reserve(make(20, {1, 2}, "MINE")), ReserveAnswer::Accepted);
+  EXPECT_EQ(status(1), S::Reserved);
+  EXPECT_EQ(status(2), S::Reserved);
+  EXPECT_EQ(status(3), S::Available);
+  csms_.known["OTHER"] = AuthorizationStatus::Accepted;
+  EXPECT_FALSE(present(2, "OTHER").first);
+
+  set("reservation_any_connector", "true");
+  Reservation typed = make(21, {}, "TYPED");
+  typed.connector_type = "cCCS1";  // no connector of this type here
+  EXPECT_EQ(cp().reserve(typed), ReserveAnswer::Rejected);
+  typed.connector_type = "cType2";
+  // EVSE 2 is the only free one with cType2: it is held for the reservation at once.
+  ASSERT_EQ(cp().reserve(typed), ReserveAnswer::Accepted);
+  EXPECT_EQ(status(3), S::Reserved);
+  EXPECT_FALSE(present(3, "OTHER").first);
+  Reservation second = make(22, {}, "SECOND");
+  second.connector_type = "cType2";
+  EXPECT_EQ(cp().reserve(second), ReserveAnswer::Occupied);
+}
+
 }  // namespace
 }  // namespace ocpp::cp
