@@ -48,6 +48,18 @@ ChargePoint::ChargePoint(EventLoop& loop, Store& store, hal::Hal& hal, Settings&
       topology_(Topology::uniform(hal.connector_count())) {
   for (ConnectorId id = 1; id <= hal.connector_count(); ++id) connectors_.push_back(std::make_unique<Connector>(*this, id));
   reservations_ = std::make_unique<Reservations>(*this);
+  limits_ = std::make_unique<ChargingLimits>(*this);
+}
+
+std::optional<TransactionRecord> ChargePoint::running_transaction(ConnectorId id) {
+  if (!valid_connector(id)) return std::nullopt;
+  const auto pk = connectors_[static_cast<std::size_t>(id - 1)]->transaction_pk();
+  if (!pk) return std::nullopt;
+  return transactions_.get(*pk);
+}
+
+void ChargePoint::offer_limit(ConnectorId id, const OfferedLimit& limit) {
+  if (valid_connector(id)) connectors_[static_cast<std::size_t>(id - 1)]->offer_limit(limit);
 }
 
 void ChargePoint::set_topology(Topology topology) {
@@ -57,6 +69,7 @@ void ChargePoint::set_topology(Topology topology) {
   }
   topology_ = std::move(topology);
   for (const auto& c : connectors_) update_siblings(c->id());
+  limits_->changed();  // the EVSEs' maximum power may be another
 }
 
 void ChargePoint::update_siblings(ConnectorId changed) {
@@ -109,7 +122,9 @@ void ChargePoint::start(bool resume_open_transactions) {
   schedule_aligned_sample();
   settings_.on_change([this](std::string_view name, const std::string&) {
     if (name == "clock_aligned_data_interval_s") schedule_aligned_sample();
+    if (name == "nominal_voltage_v") limits_->changed();
   });
+  limits_->changed();  // the profiles stored before the restart apply from now on
   outbox_.notify();
 }
 
@@ -205,6 +220,7 @@ bool ChargePoint::remote_start(const RemoteStartRequest& request) {
   session.source = IdSource::Remote;
   session.token_type = request.id_token_type;
   session.remote_start_id = request.remote_start_id;
+  session.tx_profile = request.profile;
   // 1.6 §5.11 AuthorizeRemoteTxRequests, 2.0.1 F01.FR.01 AuthorizeRemoteStart: authorize first, or
   // trust the CSMS's own request.
   if (settings_.get_bool("authorize_remote_start")) {

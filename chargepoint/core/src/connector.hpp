@@ -25,12 +25,11 @@ class Connector {
     std::optional<double> code_cap_wh;  // the energy an offline code allows
     std::string token_type;             // empty: default_token_type(source)
     std::optional<std::int32_t> remote_start_id;
+    std::optional<ChargingProfile> tx_profile;  // a remote start's profile for its transaction
     TimerId timeout = 0;
     std::optional<std::int32_t> reservation_id;  // the reservation its id may use here
   };
 
-  // The most a connector offers; the hardware may cap it further.
-  static constexpr double kMaxCurrentA = 32.0;
   // How often a stop that could not be recorded is tried again.
   static constexpr std::chrono::seconds kStopRetryInterval{10};
 
@@ -71,6 +70,9 @@ class Connector {
   void pile_fault(ErrorCode code, const std::string& info);
   // The contactor's feedback (HalListener::on_power_path): Charging only once it says closed.
   void power_path(bool closed);
+  // Smart charging's limit for now (ChargingLimits): the hardware gets it while the power path is
+  // closed for a transaction whose energy is not withheld for another reason; 0 is SuspendedEVSE.
+  void offer_limit(const OfferedLimit& limit);
   // A session authorized (by the chain, or by the CSMS's remote start): the transaction starts as soon
   // as the cable is there.
   void authorize_session(Session session);
@@ -151,9 +153,13 @@ class Connector {
   bool authorized_now() const { return session_.has_value() || (tx_ && tx_->authorized && !tx_->deauthorized); }
   // Records the transaction and its start event (durably); false when it could not.
   bool begin_transaction(Milestone completed_by, const MeterReading& reading);
+  // The pile's own id of a transaction (smart charging names Tx profiles by it).
+  std::optional<std::string> station_id_of(std::int64_t pk);
   // The session's id becomes the (so far unauthorized) transaction's.
   void attach_session();
   void close_power_path(const MeterReading& reading);
+  // Gives the hardware smart charging's limit for now; whether it offers any energy.
+  bool command_limit();
   void open_power_path();
   // A stop of the driver (card, button, CSMS): ends the transaction, or only the authorization
   // when the rules' stop points say it goes on.

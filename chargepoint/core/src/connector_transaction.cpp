@@ -79,6 +79,16 @@ void Connector::give_up_code_session() {
   }
 }
 
+std::optional<std::string> Connector::station_id_of(std::int64_t pk) {
+  try {
+    if (auto rec = cp_.transactions().get(pk)) return rec->station_id;
+  } catch (const db::DbError& e) {
+    // Its Tx profiles then neither start nor end with it; the station's limits still hold.
+    log::error("core", name(id_) + ": transaction " + std::to_string(pk) + " cannot be read: " + e.what());
+  }
+  return std::nullopt;
+}
+
 bool Connector::begin_transaction(Milestone completed_by, const MeterReading& reading) {
   const SystemTime at = cp_.now();
   Transaction tx;
@@ -130,8 +140,10 @@ bool Connector::begin_transaction(Milestone completed_by, const MeterReading& re
     return false;
   }
   if (session_ && session_->timeout != 0) cp_.loop().cancel(session_->timeout);
+  std::optional<ChargingProfile> tx_profile = session_ ? std::move(session_->tx_profile) : std::nullopt;
   session_.reset();
   tx_ = std::move(tx);
+  if (auto station_id = station_id_of(tx_->pk)) cp_.limits().transaction_started(id_, *station_id, std::move(tx_profile));
   ev_connected_used_ = plugged_;
   log::info("core", name(id_) + ": transaction " + std::to_string(tx_->pk) + " started" +
                         (tx_->id_tag.empty() ? std::string(" (no id yet)") : " for " + tx_->id_tag) + " at " +
@@ -180,11 +192,12 @@ void Connector::close_power_path(const MeterReading& reading) {
   auto& hw = cp_.hal().connector(id_);
   if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
   hw.set_contactor(true);
-  hw.set_current_limit(kMaxCurrentA);
+  // Smart charging's limit for now (charging_limits.hpp); 0 leaves the EV waiting (SuspendedEVSE).
+  const bool offered = command_limit();
   feed_ev_ready();  // Charging once the contactor's feedback says closed (issue 14)
   // Energy is offered before the session shows, so that a previous transaction's withheld energy
   // never shows as a SuspendedEVSE of this one.
-  feed(ConnectorInput::EnergyOffered);
+  feed(offered ? ConnectorInput::EnergyOffered : ConnectorInput::EnergyWithheld);
   feed(ConnectorInput::TransactionStarted);
   show("Charging");
   schedule_cap_check(reading);
@@ -317,7 +330,9 @@ void Connector::end_transaction(StopReason reason, const std::optional<std::stri
   for (TimerId t : {tx_->sample_timer, tx_->cap_timer, tx_->timeout}) {
     if (t != 0) cp_.loop().cancel(t);
   }
+  const auto ended = station_id_of(tx_->pk);
   tx_.reset();
+  if (ended) cp_.limits().transaction_ended(*ended);
   ev_connected_used_ = plugged_;
   // The end of the transaction and a change of availability it waited for are one status change
   // (1.6 §5.2: Charging -> Unavailable, without a Finishing that never held).

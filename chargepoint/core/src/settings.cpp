@@ -214,6 +214,21 @@ std::vector<SettingSpec> make_core_specs() {
   s.push_back(S::list("tx_started_measurands", "Energy.Active.Import.Register", measurands, max_measurands,
                       "Measurands carried by the transaction's start event (2.0.1 TransactionEvent Started; "
                       "1.6 StartTransaction has only meterStart)."));
+  // Smart charging (1.6 §9.4 Smart Charging profile keys; 2.0.1 SmartChargingCtrlr). What the pile
+  // accepts is the integrator's to set in the configuration file; the CSMS only reads it.
+  s.push_back(S::integer("nominal_voltage_v", 230, 1, 1000,
+                         "Nominal phase voltage (V) that converts a limit in amperes to watts and back."));
+  s.push_back(S::integer("smart_charging_max_stack_level", 8, 0, 1000,
+                         "Highest stack level a charging profile may have."));
+  s.push_back(S::list("smart_charging_rate_units", "A,W", {"A", "W"}, 2,
+                      "Units a charging schedule may be given in: A (current per phase), W (power)."));
+  s.push_back(S::integer("smart_charging_max_periods", 24, 1, 1000,
+                         "Most periods one charging schedule may have."));
+  s.push_back(S::integer("smart_charging_max_profiles", 32, 1, 1000,
+                         "Most charging profiles the pile keeps installed."));
+  s.push_back(S::integer("limit_change_significance_pct", 10, 0, 100,
+                         "Percent by which an external limit must change before the CSMS is told (2.0.1 "
+                         "NotifyChargingLimit)."));
   // Messages and transport (1.6 §4.6, §3.7, §9.1; 2.0.1 OCPPCommCtrlr, B10 back-off).
   s.push_back(S::integer("heartbeat_interval_s", 300, 0, kIntMax,
                          "Seconds of silence after which a heartbeat is sent; 0: no heartbeats."));

@@ -106,7 +106,14 @@ ALTER TABLE outbox ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
     R"sql(
 ALTER TABLE transactions ADD COLUMN last_register_wh REAL;
 )sql",
-    // 6: reservations (1.6 §5.13, 2.0.1 H01): kept with their expiry, so that a restart keeps them
+    // 6: the charging profiles the CSMS installed (charging_profiles.hpp), each as the JSON text of
+    // the neutral ChargingProfile: the plan a pile keeps to while offline (issue 12).
+    R"sql(
+CREATE TABLE charging_profiles(
+  id INTEGER PRIMARY KEY,           -- chargingProfileId, unique on the pile (1.6 §5.16, K01.FR.05)
+  body TEXT NOT NULL);
+)sql",
+    // 7: reservations (1.6 §5.13, 2.0.1 H01): kept with their expiry, so that a restart keeps them
     // and ends (and reports) those that expired meanwhile.
     R"sql(
 CREATE TABLE reservations(

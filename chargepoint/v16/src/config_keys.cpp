@@ -63,6 +63,12 @@ const std::vector<ConfigKey> kKeys = {
     {"SendLocalListMaxLength", "send_local_list_max_entries", R, true, "LocalAuthListManagement", ""},
     // §9.3 Reservation profile: connectorId 0 in ReserveNow. RW here, so that a CSMS may turn it on.
     {"ReserveConnectorZeroSupported", "reservation_any_connector", RW, false, "Reservation", ""},
+    // §9.4 Smart Charging: what the pile accepts is the integrator's, read-only to the CSMS.
+    {"ChargeProfileMaxStackLevel", "smart_charging_max_stack_level", R, true, "SmartCharging", ""},
+    {"ChargingScheduleAllowedChargingRateUnit", "smart_charging_rate_units", R, true, "SmartCharging", "",
+     Source::RateUnits},
+    {"ChargingScheduleMaxPeriods", "smart_charging_max_periods", R, true, "SmartCharging", ""},
+    {"MaxChargingProfilesInstalled", "smart_charging_max_profiles", R, true, "SmartCharging", ""},
     // Vendor keys of the offline charging code (DESIGN.md, docs/offline-code.md).
     {"OfflineCodeEnabled", "offline_code_enabled", RW, false, "OfflineCode", ""},
     {"OfflineCodeKey", "offline_code_key", W, false, "OfflineCode", ""},
@@ -88,6 +94,15 @@ std::optional<std::string> value_of(const ConfigKey& k, const Settings& settings
     case Source::NumberOfConnectors: return std::to_string(connectors);
     case Source::FeatureProfiles: return std::string(supported_feature_profiles());
     case Source::FeatureProfilesMaxLength: return std::to_string(kFeatureProfileCount);
+    case Source::RateUnits: {
+      // §9.4: the units spelt Current and Power.
+      if (!settings.has(k.setting)) return std::nullopt;
+      std::string out;
+      for (const auto& u : settings.get_list(k.setting)) {
+        out += (out.empty() ? "" : ",") + std::string(u == "W" ? "Power" : "Current");
+      }
+      return out;
+    }
   }
   return std::nullopt;
 }
@@ -116,7 +131,9 @@ const ConfigKey* find_key(std::string_view name) {
   return it == kKeys.end() ? nullptr : &*it;
 }
 
-std::string_view supported_feature_profiles() { return "Core,LocalAuthListManagement,RemoteTrigger,Reservation"; }
+std::string_view supported_feature_profiles() {
+  return "Core,LocalAuthListManagement,RemoteTrigger,SmartCharging,Reservation";
+}
 
 GetResult get_configuration(const Settings& settings, const std::optional<std::vector<std::string>>& keys,
                             int connectors) {

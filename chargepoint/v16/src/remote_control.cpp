@@ -2,6 +2,7 @@
 // §5.11 RemoteStartTransaction, §5.12 RemoteStopTransaction, §5.18 UnlockConnector and §5.17
 // TriggerMessage.
 #include "ocpp/cp/v16/adapter.hpp"
+#include "ocpp/cp/v16/smart_charging.hpp"
 #include "ocpp/rpc/typed.hpp"
 #include "ocpp/v16/messages.hpp"
 
@@ -34,8 +35,19 @@ void Adapter::register_remote_control_handlers() {
       res.status = m::RemoteStartTransactionStatus::Rejected;
       return res;
     }
-    const bool ok = core_->remote_start(req.connectorId ? std::optional<ConnectorId>(*req.connectorId) : std::nullopt,
-                                        req.idTag.str());
+    RemoteStartRequest start;
+    start.connector = req.connectorId ? std::optional<ConnectorId>(*req.connectorId) : std::nullopt;
+    start.id_tag = req.idTag.str();
+    if (req.chargingProfile) {
+      // §5.11: the profile is for the transaction this starts (a TxProfile, without transactionId).
+      start.profile = to_core_profile(*core_, 0, *req.chargingProfile);
+      if (!start.profile || req.chargingProfile->transactionId ||
+          core_->limits().check_remote_start_profile(*start.profile)) {
+        res.status = m::RemoteStartTransactionStatus::Rejected;
+        return res;
+      }
+    }
+    const bool ok = core_->remote_start(start);
     res.status = ok ? m::RemoteStartTransactionStatus::Accepted : m::RemoteStartTransactionStatus::Rejected;
     return res;
   });

@@ -119,7 +119,7 @@ TEST_F(TransactionIdentity, EventsThatHappenWhileOfflineAreMarkedOffline) {
 TEST_F(TransactionIdentity, TheStartEventSaysWhatStartedIt) {
   set("authorize_remote_start", "false");
   boot();
-  ASSERT_TRUE(cp().remote_start(RemoteStartRequest{1, "APP-USER", "eMAID", 77}));
+  ASSERT_TRUE(cp().remote_start(RemoteStartRequest{1, "APP-USER", "eMAID", 77, std::nullopt}));
   loop_.run_pending();
   ASSERT_EQ(pile().plug(1), "");
   loop_.run_pending();

@@ -255,7 +255,7 @@ TEST_F(TransactionPoints, ARemoteStartAuthorizesTheTransactionThatWaitsForAnId) 
   set("authorize_remote_start", "false");
   boot_with({TP::EVConnected}, kDefaultStop);
   plug();
-  ASSERT_TRUE(cp().remote_start(RemoteStartRequest{1, "APP-1", "Central", 9}));
+  ASSERT_TRUE(cp().remote_start(RemoteStartRequest{1, "APP-1", "Central", 9, std::nullopt}));
   loop_.run_pending();
   EXPECT_TRUE(contactor_closed());
   const auto updates = events_of(OutboxKind::Update);
@@ -264,7 +264,7 @@ TEST_F(TransactionPoints, ARemoteStartAuthorizesTheTransactionThatWaitsForAnId) 
   EXPECT_EQ(u.milestone, Milestone::RemoteStart);
   EXPECT_EQ(u.id_tag, "APP-1");
   EXPECT_EQ(u.remote_start_id, 9);
-  EXPECT_FALSE(cp().remote_start(RemoteStartRequest{1, "APP-2", "Central", 10})) << "now it is taken";
+  EXPECT_FALSE(cp().remote_start(RemoteStartRequest{1, "APP-2", "Central", 10, std::nullopt})) << "now it is taken";
 }
 
 // 1.6's rule is the default: nothing of the above unless an adapter asks for it.

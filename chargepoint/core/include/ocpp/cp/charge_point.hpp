@@ -14,6 +14,7 @@
 
 #include "ocpp/common/event_loop.hpp"
 #include "ocpp/cp/charging_events.hpp"
+#include "ocpp/cp/charging_limits.hpp"
 #include "ocpp/cp/outbox.hpp"
 #include "ocpp/cp/ports.hpp"
 #include "ocpp/cp/reservations.hpp"
@@ -83,6 +84,9 @@ struct RemoteStartRequest {
   std::string id_tag;
   std::string id_token_type = "Central";
   std::optional<std::int32_t> remote_start_id;
+  // 1.6 §5.11 chargingProfile, 2.0.1 K05: a Tx profile for the transaction this start begins,
+  // already checked by the adapter (ChargingLimits::install's rules).
+  std::optional<ChargingProfile> profile;
 };
 
 class ChargePoint final : public hal::HalListener {
@@ -114,7 +118,7 @@ class ChargePoint final : public hal::HalListener {
   // RemoteStartTransaction / RequestStartTransaction: true when accepted (1.6 §5.11, 2.0.1 F01).
   bool remote_start(const RemoteStartRequest& request);
   bool remote_start(std::optional<ConnectorId> connector, const std::string& id_tag) {
-    return remote_start(RemoteStartRequest{connector, id_tag, "Central", std::nullopt});
+    return remote_start(RemoteStartRequest{connector, id_tag, "Central", std::nullopt, std::nullopt});
   }
   // RemoteStopTransaction / RequestStopTransaction: true when such a transaction runs. The id is the
   // one the CSMS knows it by (TransactionRecord::csms_id).
@@ -167,6 +171,12 @@ class ChargePoint final : public hal::HalListener {
   TransactionStore& transactions() { return transactions_; }
   Settings& settings() { return settings_; }
   EventLoop& loop() { return loop_; }
+  // Smart charging: the installed profiles and the limits they put on each connector.
+  ChargingLimits& limits() { return *limits_; }
+  // The open transaction on a connector, as stored.
+  std::optional<TransactionRecord> running_transaction(ConnectorId id);
+  // ChargingLimits: what connector `id` may draw now.
+  void offer_limit(ConnectorId id, const OfferedLimit& limit);
 
   // Used by Connector and Reservations.
   Connector& connector(ConnectorId id) { return *connectors_.at(static_cast<std::size_t>(id - 1)); }
@@ -213,6 +223,7 @@ class ChargePoint final : public hal::HalListener {
   std::map<ConnectorId, std::pair<ConnectorState, ErrorCode>> reported_;
   std::map<ConnectorId, TimerId> status_timers_;
   std::unique_ptr<Reservations> reservations_;  // reservations.cpp
+  std::unique_ptr<ChargingLimits> limits_;  // last: its timer goes before the rest
 };
 
 }  // namespace ocpp::cp

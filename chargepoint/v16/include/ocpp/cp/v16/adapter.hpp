@@ -127,6 +127,9 @@ class Adapter final : public ProtocolAdapter {
   void register_reservation_handlers();
   // reset.cpp
   void register_reset_handlers();
+  // smart_charging.cpp: §5.16 SetChargingProfile, §5.5 ClearChargingProfile, §5.7
+  // GetCompositeSchedule.
+  void register_smart_charging_handlers();
   void restart_when_delivered(bool hard);
   void reset_progress();
   void finish_reset();

@@ -29,6 +29,7 @@ enum class Source {
   NumberOfConnectors,  // the runtime's connector count
   FeatureProfiles,     // supported_feature_profiles()
   FeatureProfilesMaxLength,  // 6: the feature profiles 1.6 defines
+  RateUnits,           // the list setting `setting` of A and W, spelt Current and Power (§9.4)
 };
 
 struct ConfigKey {
