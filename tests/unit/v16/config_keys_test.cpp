@@ -63,8 +63,8 @@ class V16ConfigKeys : public ::testing::Test {
   ConfigDir dir_;
 };
 
-TEST_F(V16ConfigKeys, TableHasEveryKeyOfCoreAndLocalAuthListManagementWithItsAccess) {
-  // 1.6 edition 2 §9.1 and §9.2: key, read-only?
+TEST_F(V16ConfigKeys, TableHasEveryKeyOfItsProfilesWithItsAccess) {
+  // 1.6 edition 2 §9.1, §9.2 and §9.4, and the vendor keys: key, read-only?
   const std::vector<std::pair<std::string, bool>> spec = {
       {"AllowOfflineTxForUnknownId", false}, {"AuthorizationCacheEnabled", false},
       {"AuthorizeRemoteTxRequests", false},   {"BlinkRepeat", false},
@@ -88,6 +88,10 @@ TEST_F(V16ConfigKeys, TableHasEveryKeyOfCoreAndLocalAuthListManagementWithItsAcc
       {"OfflineCodeKey", false},              {"OfflineCodeKeyVersion", true},
       {"OfflineThreshold", false},            {"RetryBackOffRandomRange", false},
       {"RetryBackOffRepeatTimes", false},     {"RetryBackOffWaitMinimum", false},
+      // §9.4 SmartCharging: the pile's limits, read-only to the CSMS.
+      {"ChargeProfileMaxStackLevel", true},   {"ChargingScheduleAllowedChargingRateUnit", true},
+      {"ChargingScheduleMaxPeriods", true},   {"MaxChargingProfilesInstalled", true},
+      // §9.3 Reservation.
       {"ReserveConnectorZeroSupported", false}};
   auto b = boot();
   const auto all = get_configuration(b->settings, std::nullopt, kConnectors);
