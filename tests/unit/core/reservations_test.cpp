@@ -158,6 +158,8 @@ TEST_F(ChargePointReservations, InoperativeEndsTheReservation) {
   EXPECT_EQ(csms_.reservation_ends[0], std::make_pair(4, ReservationEnd::Removed));
   EXPECT_EQ(cp().change_availability(1, true), AvailabilityAnswer::Accepted);
   EXPECT_EQ(status(1), S::Available);
+  // Straight from Reserved to Unavailable: no Available in between (OCTT TC_G_11/14/17).
+  EXPECT_EQ(csms_.statuses_of(1), (std::vector<S>{S::Reserved, S::Unavailable, S::Available}));
 }
 
 TEST_F(ChargePointReservations, AnyConnectorKeepsOneFreeForItsId) {
@@ -234,6 +236,7 @@ TEST_F(ChargePointReservations, AFaultEndsTheReservation) {
   EXPECT_EQ(status(2), S::Available);
   ASSERT_EQ(csms_.reservation_ends.size(), 1U);
   EXPECT_EQ(csms_.reservation_ends[0], std::make_pair(13, ReservationEnd::Removed));
+  EXPECT_EQ(csms_.statuses_of(2), (std::vector<S>{S::Reserved, S::Faulted, S::Available}));
 }
 
 // 2.0.1 H01: an EVSE is reserved with all its connectors; a reservation of any EVSE may name a
