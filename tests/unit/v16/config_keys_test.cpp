@@ -90,7 +90,9 @@ TEST_F(V16ConfigKeys, TableHasEveryKeyOfItsProfilesWithItsAccess) {
       {"RetryBackOffRepeatTimes", false},     {"RetryBackOffWaitMinimum", false},
       // §9.4 SmartCharging: the pile's limits, read-only to the CSMS.
       {"ChargeProfileMaxStackLevel", true},   {"ChargingScheduleAllowedChargingRateUnit", true},
-      {"ChargingScheduleMaxPeriods", true},   {"MaxChargingProfilesInstalled", true}};
+      {"ChargingScheduleMaxPeriods", true},   {"MaxChargingProfilesInstalled", true},
+      // §9.3 Reservation.
+      {"ReserveConnectorZeroSupported", false}};
   auto b = boot();
   const auto all = get_configuration(b->settings, std::nullopt, kConnectors);
   EXPECT_TRUE(all.unknown.empty());
@@ -120,7 +122,8 @@ TEST_F(V16ConfigKeys, GetConfigurationReportsCurrentValuesAndRuntimeFacts) {
   EXPECT_EQ(find(all, "MeterValuesSampledData")->value, "Energy.Active.Import.Register");
   EXPECT_EQ(find(all, "StopTxnSampledData")->value, "");
   EXPECT_EQ(find(all, "NumberOfConnectors")->value, "2");
-  EXPECT_EQ(find(all, "SupportedFeatureProfiles")->value, "Core,LocalAuthListManagement,RemoteTrigger,SmartCharging");
+  EXPECT_EQ(find(all, "SupportedFeatureProfiles")->value,
+            "Core,LocalAuthListManagement,RemoteTrigger,SmartCharging,Reservation");
   EXPECT_EQ(find(all, "SupportedFeatureProfilesMaxLength")->value, "6");
   EXPECT_EQ(find(all, "MeterValuesSampledDataMaxLength")->value, "5");
   EXPECT_EQ(find(all, "ConnectorPhaseRotationMaxLength")->value, "16");
@@ -182,8 +185,9 @@ TEST_F(V16ConfigKeys, ReadOnlyKeysAreRejectedAndUnknownKeysNotSupported) {
   }
   EXPECT_EQ(value(b->settings, "GetConfigurationMaxKeys"), "50");
   EXPECT_EQ(change_configuration(b->settings, "FooBar", "1"), SetResult::NotSupported);
-  EXPECT_EQ(change_configuration(b->settings, "ReserveConnectorZeroSupported", "true"), SetResult::NotSupported)
-      << "Reservation is not a supported profile";
+  // The Reservation profile's key is read-write here (§9.3 allows either).
+  EXPECT_EQ(change_configuration(b->settings, "ReserveConnectorZeroSupported", "true"), SetResult::Accepted);
+  EXPECT_EQ(value(b->settings, "ReserveConnectorZeroSupported"), "true");
 }
 
 TEST_F(V16ConfigKeys, InvalidValuesAreRejectedWithAReason) {
