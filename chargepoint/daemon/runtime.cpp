@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include "control_socket.hpp"
+#include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/authorization.hpp"
 #include "ocpp/cp/chain_authorization.hpp"
@@ -259,6 +260,33 @@ struct Runtime::Parts final : ControlHandler {
     done(ControlReply::refused("unknown command or wrong arguments: " + command));
   }
 
+  // The reservations in force (docs/chargepoint.md "Reservations"): the connectors each holds
+  // (none: any one of the pile), for whom, until when.
+  template <class Writer>
+  void write_reservations(Writer& w) {
+    w.Key("reservations");
+    w.StartArray();
+    for (const auto& r : core.reservations()) {
+      w.StartObject();
+      w.Key("id");
+      w.Int(r.id);
+      w.Key("connectors");
+      w.StartArray();
+      for (const auto c : r.connectors) w.Int(c);
+      w.EndArray();
+      if (r.connector_type) {
+        w.Key("connector_type");
+        w.String(r.connector_type->c_str());
+      }
+      w.Key("id_tag");
+      w.String(r.id_tag.c_str());
+      w.Key("expiry");
+      w.String(format_rfc3339(r.expiry).c_str());
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+
   // `external-limit E LIMIT`: a site energy manager's limit (ChargingLimits::set_external_limit).
   std::string external_limit(int evse, const std::string& text) {
     if (text == "clear") return core.limits().set_external_limit(evse, std::nullopt).value_or("");
@@ -320,6 +348,7 @@ struct Runtime::Parts final : ControlHandler {
                                                                          : "untrusted");
     }
     w.EndObject();
+    write_reservations(w);
     w.Key("external_limits");
     w.StartArray();
     for (int evse = 0; evse <= static_cast<int>(core.topology().evses.size()); ++evse) {

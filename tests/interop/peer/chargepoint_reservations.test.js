@@ -113,6 +113,11 @@ test('a reserved connector shows Reserved, refuses other ids and starts for the 
   assert.deepEqual(res, { status: 'Accepted' });
   await csms.status(1, 'Reserved', m);
   assert.equal(await statusOf(1), 'Reserved');
+  const listed = (await ctl('status')).reservations;
+  assert.equal(listed.length, 1, 'ocpp-cpctl status lists the reservation');
+  assert.equal(listed[0].id, 41);
+  assert.deepEqual(listed[0].connectors, [1]);
+  assert.equal(listed[0].id_tag, 'RES-1');
 
   const other = await cpctl(cfg.socket, 'present-id', 1, 'SOMEONE-ELSE');
   assert.equal(other.code, 1, 'another id is refused at the reserved connector');
