@@ -192,12 +192,32 @@ void add_offline_code(std::vector<VariableDef>& v) {
                             "read-only, it is the version of the newest key the pile holds"));
 }
 
+// K SmartCharging: what the station accepts is the integrator's (configuration file), so the CSMS
+// reads it; the core refuses a profile beyond it (validate()).
+void add_smart_charging(std::vector<VariableDef>& v) {
+  const std::string_view c = "SmartChargingCtrlr";
+  // Smart charging is always on in this station: the core applies installed profiles whatever
+  // the link does, and there is no switch that would stop it, so Enabled is not writable.
+  v.push_back(constant(c, "Available", T::boolean, "true", {}));
+  v.push_back(constant(c, "Enabled", T::boolean, "true", {}));
+  auto entries = computed(Scope::Station, c, "Entries", T::integer, Source::ChargingProfileEntries);
+  entries.instance = "ChargingProfiles";
+  v.push_back(std::move(entries));
+  // Typed decimal by the appendix; the setting holds whole percents, so "10.5" is refused with
+  // the setting's reason. It would govern NotifyChargingLimit, which has no source yet.
+  v.push_back(mapped(M::ReadWrite, c, "LimitChangeSignificance", T::decimal, "limit_change_significance_pct"));
+  v.push_back(mapped(M::ReadOnly, c, "PeriodsPerSchedule", T::integer, "smart_charging_max_periods"));
+  v.push_back(mapped(M::ReadOnly, c, "ProfileStackLevel", T::integer, "smart_charging_max_stack_level"));
+  v.push_back(mapped(M::ReadOnly, c, "RateUnit", T::MemberList, "smart_charging_rate_units"));
+}
+
 std::vector<VariableDef> make_defs() {
   std::vector<VariableDef> v;
   add_metering_and_auth(v);
   add_clock_and_device_data(v);
   add_communication(v);
   add_sampling_security_transactions(v);
+  add_smart_charging(v);
   add_topology(v);
   add_offline_code(v);
   return v;
