@@ -203,9 +203,10 @@ void add_smart_charging(std::vector<VariableDef>& v) {
   auto entries = computed(Scope::Station, c, "Entries", T::integer, Source::ChargingProfileEntries);
   entries.instance = "ChargingProfiles";
   v.push_back(std::move(entries));
-  // Typed decimal by the appendix; the setting holds whole percents, so "10.5" is refused with
-  // the setting's reason. It would govern NotifyChargingLimit, which has no source yet.
-  v.push_back(mapped(M::ReadWrite, c, "LimitChangeSignificance", T::decimal, "limit_change_significance_pct"));
+  // The appendix types it decimal; the setting (shared with 1.6) holds whole percents, and a
+  // variable's type is its setting's, so the CSMS is told integer rather than having "10.5"
+  // refused behind a decimal. It would govern NotifyChargingLimit, which has no source yet.
+  v.push_back(mapped(M::ReadWrite, c, "LimitChangeSignificance", T::integer, "limit_change_significance_pct"));
   v.push_back(mapped(M::ReadOnly, c, "PeriodsPerSchedule", T::integer, "smart_charging_max_periods"));
   v.push_back(mapped(M::ReadOnly, c, "ProfileStackLevel", T::integer, "smart_charging_max_stack_level"));
   v.push_back(mapped(M::ReadOnly, c, "RateUnit", T::MemberList, "smart_charging_rate_units"));
