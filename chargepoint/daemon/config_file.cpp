@@ -533,6 +533,29 @@ void read_evses(const ObjectReader& top, Config& config) {
   config.connectors = total;
 }
 
+// `smart_charging` (docs/configuration.md): integers in range here; the rate units by the setting.
+void read_smart_charging(const ObjectReader& top, Config& config) {
+  const rapidjson::Value* v = top.find("smart_charging");
+  if (v == nullptr) return;
+  const ObjectReader sc(*v, "smart_charging",
+                        {"nominal_voltage_v", "max_stack_level", "rate_units", "max_periods", "max_profiles"});
+  const std::pair<const char*, const char*> integers[] = {{"nominal_voltage_v", "nominal_voltage_v"},
+                                                          {"max_stack_level", "smart_charging_max_stack_level"},
+                                                          {"max_periods", "smart_charging_max_periods"},
+                                                          {"max_profiles", "smart_charging_max_profiles"}};
+  for (const auto& [key, setting] : integers) {
+    if (auto n = sc.integer(key, key == std::string_view("max_stack_level") ? 0 : 1, 1000)) {
+      config.smart_charging[setting] = std::to_string(*n);
+    }
+  }
+  if (auto s = sc.string("rate_units")) {
+    if (*s != "A" && *s != "W" && *s != "A,W" && *s != "W,A") {
+      fail("smart_charging.rate_units", "expected \"A\", \"W\" or \"A,W\", got " + quoted(*s));
+    }
+    config.smart_charging["smart_charging_rate_units"] = *s;
+  }
+}
+
 void read_local(const ObjectReader& top, Config& config) {
   if (auto s = top.path("database")) config.database = *s;
   if (auto s = top.path("control_socket")) {
@@ -559,6 +582,7 @@ void read_local(const ObjectReader& top, Config& config) {
       config.offline_code.driver_page_url = *s;
     }
   }
+  read_smart_charging(top, config);
   if (const rapidjson::Value* v = top.find("log")) {
     const ObjectReader lg(*v, "log", {"level", "syslog"});
     if (const rapidjson::Value* level = lg.find("level")) {
@@ -601,7 +625,7 @@ Config parse_config(std::string_view json) {
                          {"charge_point_id", "ocpp_version", "csms_url", "security_profile", "basic_auth_password", "tls",
                           "database", "control_socket", "connectors", "evses", "resume_transactions_after_power_loss",
                           "outbox_max_events", "hal",
-                          "ocpp_config", "offline_code", "log"});
+                          "ocpp_config", "offline_code", "smart_charging", "log"});
   Config config;
   read_charge_point_id(top, config);
   read_connection(top, config);

@@ -101,6 +101,9 @@ struct Config {
   // The names are checked by the configuration block, not here.
   std::map<std::string, std::string> ocpp_config;
   OfflineCodeConfig offline_code;
+  // `smart_charging`: what the pile accepts and how it converts units, as initial values of the
+  // core's settings (setting name -> value), checked by the settings when they are applied.
+  std::map<std::string, std::string> smart_charging;
   LogConfig log;
 };
 

@@ -101,6 +101,11 @@ struct Runtime::Parts final : ControlHandler {
     Settings s(store.db(), is_v201(c) ? v201::all_setting_specs() : core_setting_specs());
     auto error = is_v201(c) ? v201::apply_initial_values(s, c.ocpp_config) : v16::apply_initial_values(s, c.ocpp_config);
     if (error) throw ConfigError("ocpp_config", *error);
+    for (const auto& [setting, value] : c.smart_charging) {
+      if (auto why = s.set_initial(setting, value)) {
+        throw ConfigError("smart_charging", "smart_charging: " + setting + " = " + value + ": " + *why);
+      }
+    }
     return s;
   }
 

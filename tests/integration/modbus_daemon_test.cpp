@@ -27,6 +27,8 @@
 #include <vector>
 
 #include "ocpp/common/base64.hpp"
+#include "ocpp/common/datetime.hpp"
+#include "ocpp/hal/modbus/io_board_map.hpp"
 #include "support/meter_players.hpp"
 #include "support/modbus_test_server.hpp"
 #include "support/simulated_board.hpp"
@@ -103,8 +105,8 @@ class Process {
   std::string log_;
 };
 
-// GET on the CSMS's HTTP API as user t:secret; the body, or "" when it cannot be had.
-std::string http_get(int port, const std::string& path) {
+// A request to the CSMS's HTTP API as user t:secret; the body, or "" when it cannot be had.
+std::string http_request(int port, const std::string& method, const std::string& path, const std::string& body = {}) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -116,8 +118,12 @@ std::string http_get(int port, const std::string& path) {
     ::close(fd);
     return {};
   }
-  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " +
-                              ocpp::base64_encode("t:secret") + "\r\nConnection: close\r\n\r\n";
+  std::string request = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " +
+                        ocpp::base64_encode("t:secret") + "\r\nConnection: close\r\n";
+  if (!body.empty()) {
+    request += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  request += "\r\n" + body;
   if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
     ::close(fd);
     return {};
@@ -140,6 +146,8 @@ std::string http_get(int port, const std::string& path) {
   const auto head_end = response.find("\r\n\r\n");
   return head_end == std::string::npos ? std::string() : response.substr(head_end + 4);
 }
+
+std::string http_get(int port, const std::string& path) { return http_request(port, "GET", path); }
 
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 15s) {
   const auto end = std::chrono::steady_clock::now() + limit;
@@ -358,6 +366,36 @@ TEST_F(ModbusDaemon, ASessionThroughTheHardwareReachesTheCsmsWithTheMetersOwnVal
     }
   }
   EXPECT_TRUE(energies.count("1235000") == 1 && energies.count("1235500") == 1);
+}
+
+// Issue 12: the CSMS's charging profiles reach the pilot's PWM duty on the I/O board (IEC 61851-1
+// annex A: duty = A / 0.6; below 6 A no PWM, the EV pauses), through the reference CSMS's call API.
+TEST_F(ModbusDaemon, AChargingProfileSetsThePilotsPwmDuty) {
+  board->set_pilot(1, Pilot::B);
+  ASSERT_TRUE(eventually([&] { return connector_status() == "Preparing"; })) << cp->output();
+  board->present_card(1, {0x04, 0xA2, 0xB3, 0xC4});
+  ASSERT_TRUE(eventually([&] { return board->contactor_commanded(1); })) << cp->output();
+  board->set_pilot(1, Pilot::C);
+  ASSERT_TRUE(eventually([&] { return connector_status() == "Charging"; })) << cp->output();
+  EXPECT_EQ(board->duty_commanded(1), 533) << "32 A offered before any profile";
+
+  const auto set_profile = [&](int id, double first_a, double then_a) {
+    const std::string start = ocpp::format_rfc3339(std::chrono::system_clock::now() - 1s);
+    const std::string body = R"({"action":"SetChargingProfile","payload":{"connectorId":0,"csChargingProfiles":{
+      "chargingProfileId":)" + std::to_string(id) + R"(,"stackLevel":0,"chargingProfilePurpose":"TxDefaultProfile",
+      "chargingProfileKind":"Absolute","chargingSchedule":{"startSchedule":")" + start + R"(",
+      "chargingRateUnit":"A","chargingSchedulePeriod":[{"startPeriod":0,"limit":)" + std::to_string(first_a) +
+                             R"(},{"startPeriod":3,"limit":)" + std::to_string(then_a) + R"(}]}}}})";
+    return http_request(http_port, "POST", "/api/charge-points/MODBUS-PILE-1/call", body);
+  };
+  EXPECT_NE(set_profile(1, 16, 10).find("Accepted"), std::string::npos) << csms->output();
+  ASSERT_TRUE(eventually([&] { return board->duty_commanded(1) == 266; })) << "16 A: 26.6 %" << cp->output();
+  ASSERT_TRUE(eventually([&] { return board->duty_commanded(1) == 166; }, 10s)) << "10 A, 3 s later: 16.6 %";
+  EXPECT_EQ(connector_status(), "Charging");
+  // 5 A cannot be signalled: no PWM, and the CSMS hears why the EV stopped drawing.
+  EXPECT_NE(set_profile(1, 5, 5).find("Accepted"), std::string::npos);
+  ASSERT_TRUE(eventually([&] { return board->duty_commanded(1) == ocpp::hal::modbus::io_board::kDutyNoPwm; })) << cp->output();
+  ASSERT_TRUE(eventually([&] { return connector_status() == "SuspendedEVSE"; })) << cp->output();
 }
 
 TEST_F(ModbusDaemon, ASilentMeterFaultsTheConnectorAndTheStopKeepsTheLastRegister) {

@@ -56,8 +56,8 @@ std::optional<TransactionRecord> ChargePoint::running_transaction(ConnectorId id
   return transactions_.get(*pk);
 }
 
-void ChargePoint::offer_current(ConnectorId id, double amps) {
-  if (valid_connector(id)) connectors_[static_cast<std::size_t>(id - 1)]->offer_current(amps);
+void ChargePoint::offer_limit(ConnectorId id, const OfferedLimit& limit) {
+  if (valid_connector(id)) connectors_[static_cast<std::size_t>(id - 1)]->offer_limit(limit);
 }
 
 void ChargePoint::set_topology(Topology topology) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/charge_point.hpp"
@@ -114,16 +115,30 @@ CompositeSchedule ChargingLimits::composite(const CompositeRequest& request) con
   return compose(profiles_.all(), supplies(), voltage_v(), request);
 }
 
-double ChargingLimits::amps_now(ConnectorId id) const {
+OfferedLimit ChargingLimits::limit_now(ConnectorId id) const {
   const auto where = cp_.topology().located(id);
-  if (!where) return 0;
+  if (!where) return {};
   CompositeRequest r;
   r.evse = where->first;
   r.from = cp_.now();
   r.duration_s = 1;
-  r.unit = RateUnit::A;
-  const auto schedule = composite(r);
-  return schedule.periods.empty() ? 0 : schedule.periods.front().limit;
+  const auto first = [&](RateUnit unit) {
+    r.unit = unit;
+    const auto schedule = composite(r);
+    return schedule.periods.empty() ? 0.0 : schedule.periods.front().limit;
+  };
+  OfferedLimit limit{first(RateUnit::A), first(RateUnit::W)};
+  auto& hw = cp_.hal().connector(id);
+  if (hw.direct_current()) {
+    // DC: the level is the power; amperes here would be the AC side's, which a DC stage's output
+    // current is not. The current limit only says whether energy is offered (hal.hpp).
+    limit.amps = limit.watts > 0 ? std::numeric_limits<double>::max() : 0;
+  } else if (limit.amps < hw.min_current_a()) {
+    // AC below 6 A: the pilot cannot signal it and the EV pauses (IEC 61851-1 annex A); the
+    // core says so (SuspendedEVSE) instead of reporting a charge that does not happen.
+    limit = {};
+  }
+  return limit;
 }
 
 std::optional<ProfileRefusal> ChargingLimits::check_remote_start_profile(const ChargingProfile& profile) const {
@@ -176,7 +191,7 @@ void ChargingLimits::apply() {
   } catch (const std::exception& e) {
     log::error("smart-charging", std::string("expired profiles not removed: ") + e.what());
   }
-  for (ConnectorId id = 1; id <= cp_.connector_count(); ++id) cp_.offer_current(id, amps_now(id));
+  for (ConnectorId id = 1; id <= cp_.connector_count(); ++id) cp_.offer_limit(id, limit_now(id));
 }
 
 void ChargingLimits::schedule_next() {

@@ -1,6 +1,7 @@
 // The words of smart charging's enums, as the logs and both protocols spell them. The profile
 // purposes take the 2.0.1 names (ChargingProfilePurposeEnumType); the 1.6 adapter maps StationMax
-// to its own "ChargePointMaxProfile" (1.6 §7.10), because only the adapter knows the version.
+// to its own "ChargePointMaxProfile" (1.6 ChargingProfilePurposeType), because only the adapter knows
+// the version.
 #include "ocpp/cp/charging_profile.hpp"
 
 namespace ocpp::cp {

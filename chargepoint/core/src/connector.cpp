@@ -113,11 +113,21 @@ void Connector::feed_ev_ready() {
   feed(ev_ready_ && (power_confirmed_ || !power_closed_) ? ConnectorInput::EvReady : ConnectorInput::EvSuspended);
 }
 
-void Connector::offer_current(double amps) {
+void Connector::offer_limit(const OfferedLimit& limit) {
   if (!tx_ || !power_closed_ || tx_->energy_withheld) return;
-  cp_.hal().connector(id_).set_current_limit(amps);
+  auto& hw = cp_.hal().connector(id_);
+  hw.set_current_limit(limit.amps);
+  hw.set_power_limit(limit.watts);
   // A limit of 0 holds the energy back: the EV sees SuspendedEVSE until a period offers more.
-  feed(amps > 0 ? ConnectorInput::EnergyOffered : ConnectorInput::EnergyWithheld);
+  feed(limit.amps > 0 ? ConnectorInput::EnergyOffered : ConnectorInput::EnergyWithheld);
+}
+
+bool Connector::command_limit() {
+  const auto limit = cp_.limits().limit_now(id_);
+  auto& hw = cp_.hal().connector(id_);
+  hw.set_current_limit(limit.amps);
+  hw.set_power_limit(limit.watts);
+  return limit.amps > 0;
 }
 
 void Connector::power_path(bool closed) {
@@ -500,12 +510,12 @@ bool Connector::resume_after_power_loss(const TransactionRecord& record) {
   resuming_ = true;
   if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
   hw.set_contactor(true);
-  hw.set_current_limit(cp_.limits().amps_now(id_));
+  const bool offered = command_limit();
   log::warn("core", name(id_) + ": transaction " + std::to_string(record.pk) +
                         " was open at start (power loss or crash) and its EV is still plugged in: resumed at " +
                         std::to_string(reading->energy_wh) + " Wh");
   feed_ev_ready();  // Charging once the contactor's feedback says closed
-  feed(ConnectorInput::EnergyOffered);
+  feed(offered ? ConnectorInput::EnergyOffered : ConnectorInput::EnergyWithheld);
   feed(ConnectorInput::TransactionStarted);
   show("Charging");
   schedule_sample();

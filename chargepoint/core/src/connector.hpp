@@ -67,7 +67,7 @@ class Connector {
   void power_path(bool closed);
   // Smart charging's limit for now (ChargingLimits): the hardware gets it while the power path is
   // closed for a transaction whose energy is not withheld for another reason; 0 is SuspendedEVSE.
-  void offer_current(double amps);
+  void offer_limit(const OfferedLimit& limit);
   // A session authorized (by the chain, or by the CSMS's remote start): the transaction starts as soon
   // as the cable is there.
   void authorize_session(Session session);
@@ -153,6 +153,8 @@ class Connector {
   // The session's id becomes the (so far unauthorized) transaction's.
   void attach_session();
   void close_power_path(const MeterReading& reading);
+  // Gives the hardware smart charging's limit for now; whether it offers any energy.
+  bool command_limit();
   void open_power_path();
   // A stop of the driver (card, button, CSMS): ends the transaction, or only the authorization
   // when the rules' stop points say it goes on.

@@ -183,12 +183,11 @@ void Connector::close_power_path(const MeterReading& reading) {
   if (!hw.set_locked(true)) log::warn("core", name(id_) + ": the connector lock did not engage");
   hw.set_contactor(true);
   // Smart charging's limit for now (charging_limits.hpp); 0 leaves the EV waiting (SuspendedEVSE).
-  const double amps = cp_.limits().amps_now(id_);
-  hw.set_current_limit(amps);
+  const bool offered = command_limit();
   feed_ev_ready();  // Charging once the contactor's feedback says closed (issue 14)
   // Energy is offered before the session shows, so that a previous transaction's withheld energy
   // never shows as a SuspendedEVSE of this one.
-  feed(amps > 0 ? ConnectorInput::EnergyOffered : ConnectorInput::EnergyWithheld);
+  feed(offered ? ConnectorInput::EnergyOffered : ConnectorInput::EnergyWithheld);
   feed(ConnectorInput::TransactionStarted);
   show("Charging");
   schedule_cap_check(reading);

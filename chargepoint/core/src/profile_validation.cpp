@@ -63,7 +63,7 @@ std::optional<ProfileRefusal> check_capabilities(const ChargingProfile& p, const
 }
 
 // The periods: at least one, the first at 0 (K01.FR.31), strictly ascending (K01.FR.35), limits
-// not negative, 1..3 phases (1.6 §7.9 numberPhases, 2.0.1 ChargingSchedulePeriodType).
+// not negative, 1..3 phases (1.6 ChargingSchedulePeriod.numberPhases, 2.0.1 ChargingSchedulePeriodType).
 std::optional<ProfileRefusal> check_periods(const ChargingSchedule& s) {
   if (s.periods.empty()) return refuse("InvalidSchedule", "the schedule has no periods");
   if (s.periods.front().start_s != 0)
@@ -90,7 +90,7 @@ std::optional<ProfileRefusal> check_timing(const ChargingProfile& p) {
   const bool has_start = p.schedule.start.has_value();
   if (p.kind == ProfileKind::Recurring && !p.recurrency)
     return refuse("InvalidSchedule", "a Recurring profile needs a recurrencyKind");
-  // K01.FR.40: Absolute and Recurring schedules carry startSchedule. (1.6 §7.13 leaves it optional;
+  // K01.FR.40: Absolute and Recurring schedules carry startSchedule. (1.6's ChargingSchedule leaves it optional;
   // the pile asks for it under both versions so that a schedule never moves with the transaction
   // when its kind says it is fixed in time.)
   if ((p.kind == ProfileKind::Absolute || p.kind == ProfileKind::Recurring) && !has_start)

@@ -35,11 +35,22 @@ void ModbusConnector::set_current_limit(double amps) {
   if (!(amps > 0)) amps = 0;  // also NaN: no energy offered
   limit_a_ = std::min(amps, max_current_a_);
   if (stage_ != nullptr) {
-    stage_->set_current_limit(limit_a_);
+    command_stage();
     board_.command_duty(id_, limit_a_ > 0 ? io_board::kDutyDigital : io_board::kDutyNoPwm);
   } else {
     board_.command_duty(id_, io_board::duty_for_current(limit_a_));
   }
+}
+
+void ModbusConnector::set_power_limit(double watts) {
+  power_limit_w_ = watts > 0 ? watts : 0;  // also NaN: no power
+  if (stage_ != nullptr) command_stage();
+}
+
+void ModbusConnector::command_stage() {
+  // The stage's current: the current limit, and no more than the power limit at the output voltage.
+  const double by_power = dc_voltage_v_ > 0 ? power_limit_w_ / dc_voltage_v_ : 0;
+  stage_->set_current_limit(std::min(limit_a_, by_power));
 }
 
 bool ModbusConnector::set_locked(bool locked) {

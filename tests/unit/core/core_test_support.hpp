@@ -157,6 +157,9 @@ class TappedConnector final : public hal::ConnectorHardware {
   }
   bool contactor_closed() const override { return inner_.contactor_closed(); }
   void set_current_limit(double amps) override { inner_.set_current_limit(amps); }
+  void set_power_limit(double watts) override { inner_.set_power_limit(watts); }
+  bool direct_current() const override { return inner_.direct_current(); }
+  double min_current_a() const override { return inner_.min_current_a(); }
   bool set_locked(bool locked) override { return inner_.set_locked(locked); }
   hal::PilotState pilot() const override { return inner_.pilot(); }
 

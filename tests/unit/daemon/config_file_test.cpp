@@ -142,6 +142,22 @@ TEST_F(ConfigFileTest, WrongEvsesAreRefusedWithTheirPath) {
   refusal(with(R"("evses": [{"connectors": [{"kind": "x"}]}])"), "evses[0].connectors[0].kind: unknown key");
 }
 
+TEST_F(ConfigFileTest, SmartChargingLimitsAreInitialValuesOfTheirSettings) {
+  const Config c = parse_config(with(R"("smart_charging": {"nominal_voltage_v": 120, "max_stack_level": 3,
+      "rate_units": "W", "max_periods": 10, "max_profiles": 5})"));
+  EXPECT_EQ(c.smart_charging.at("nominal_voltage_v"), "120");
+  EXPECT_EQ(c.smart_charging.at("smart_charging_max_stack_level"), "3");
+  EXPECT_EQ(c.smart_charging.at("smart_charging_rate_units"), "W");
+  EXPECT_EQ(c.smart_charging.at("smart_charging_max_periods"), "10");
+  EXPECT_EQ(c.smart_charging.at("smart_charging_max_profiles"), "5");
+  EXPECT_TRUE(parse_config(kMinimal).smart_charging.empty()) << "the settings' defaults apply";
+  const auto key = refusal(with(R"("smart_charging": {"rate_units": "kW"})"),
+                           R"(smart_charging.rate_units: expected "A", "W" or "A,W", got "kW")");
+  EXPECT_EQ(key, "smart_charging.rate_units");
+  refusal(with(R"("smart_charging": {"max_periods": 0})"), "smart_charging.max_periods: expected an integer 1-1000, got 0");
+  refusal(with(R"("smart_charging": {"voltage": 230})"), "smart_charging.voltage: unknown key");
+}
+
 TEST_F(ConfigFileTest, UnknownKeysAreRefusedWithTheirPath) {
   EXPECT_EQ(refusal(with(R"("conectors": 2)"), "conectors: unknown key (did you mean connectors?)"), "conectors");
   EXPECT_EQ(refusal(with(R"("colour": "blue")"), "colour: unknown key"), "colour");

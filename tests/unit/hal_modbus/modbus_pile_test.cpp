@@ -254,6 +254,11 @@ TEST_P(ModbusPileTest, ADcConnectorDrivesItsPowerStageAndASilentModuleOpensIt) {
   k.set_current_limit(12);
   ASSERT_TRUE(wait([&] { return module.state() == can::ModuleState::on && module.output_current_a() == 12.0; }));
   EXPECT_EQ(module.setpoints().back().voltage_v, 450.0);
+  // Smart charging's power limit: 4.5 kW at the 450 V output is 10 A in the stage's setpoint.
+  k.set_power_limit(4500);
+  ASSERT_TRUE(wait([&] { return module.setpoints().back().current_a == 10.0; }));
+  k.set_power_limit(9000);
+  ASSERT_TRUE(wait([&] { return module.setpoints().back().current_a == 12.0; })) << "and never above the current limit";
   // DC: the pilot asks for digital communication (5 %) while energy is offered.
   ASSERT_TRUE(wait([&] { return board->duty_commanded(1) == io_board::kDutyDigital && k.contactor_closed(); }));
 

@@ -52,6 +52,17 @@ class ConnectorHardware {
   // The current the EV may draw, signalled by the pilot's PWM duty (IEC 61851 annex A); 0 means
   // "no energy offered" (the EV sees SuspendedEVSE).
   virtual void set_current_limit(double amps) = 0;
+  // The power the connector may deliver (W), from smart charging. AC hardware ignores it: the
+  // pilot signals a current only, which set_current_limit carries. A DC power stage delivers at
+  // most this power at its output voltage, and at most set_current_limit's current.
+  virtual void set_power_limit(double watts) { (void)watts; }
+  // DC: the core gives the limit in watts (set_power_limit), and set_current_limit only says
+  // whether energy is offered at all. AC: amperes per phase, which the pilot signals.
+  virtual bool direct_current() const { return false; }
+  // The least current the hardware can offer without pausing the EV: IEC 61851-1 annex A, a pilot
+  // duty of 10 % is 6 A, and below it no AC charging current may be drawn. The core offers 0
+  // rather than a limit below this, so that the status says SuspendedEVSE when the EV is paused.
+  virtual double min_current_a() const { return 0; }
   // Locks or unlocks the connector (socket outlets); returns false when the lock did not move or
   // cannot (an unlock is refused while the contactor is closed: the socket is live).
   virtual bool set_locked(bool locked) = 0;

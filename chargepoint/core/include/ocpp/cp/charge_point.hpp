@@ -167,8 +167,8 @@ class ChargePoint final : public hal::HalListener {
   ChargingLimits& limits() { return *limits_; }
   // The open transaction on a connector, as stored.
   std::optional<TransactionRecord> running_transaction(ConnectorId id);
-  // ChargingLimits: connector `id` may draw `amps` per phase now (0: none).
-  void offer_current(ConnectorId id, double amps);
+  // ChargingLimits: what connector `id` may draw now.
+  void offer_limit(ConnectorId id, const OfferedLimit& limit);
 
   // Used by Connector.
   void connector_status_changed(ConnectorId id);

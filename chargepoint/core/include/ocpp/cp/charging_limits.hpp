@@ -17,6 +17,13 @@ namespace ocpp::cp {
 
 class ChargePoint;
 
+// What one connector may draw now: amperes per phase (AC, what the pilot signals) and watts (what
+// a DC stage delivers). Both 0: no energy offered.
+struct OfferedLimit {
+  double amps = 0;
+  double watts = 0;
+};
+
 class ChargingLimits {
  public:
   explicit ChargingLimits(ChargePoint& cp);
@@ -37,9 +44,10 @@ class ChargingLimits {
   std::vector<ChargingProfile> installed(const ProfileCriteria& criteria) const;
   // The composite schedule of an EVSE (0: the station) from `request.from`.
   CompositeSchedule composite(const CompositeRequest& request) const;
-  // The current per phase connector `id` may draw now: the composite schedule's first period, in
-  // amperes. Never above the EVSE's hardware maximum.
-  double amps_now(ConnectorId id) const;
+  // What connector `id` may draw now: the composite schedule's first period, in amperes and in
+  // watts. Never above the EVSE's hardware maximum; 0 when below the least the hardware can offer
+  // without pausing the EV (HAL min_current_a).
+  OfferedLimit limit_now(ConnectorId id) const;
   // A transaction started (its Tx profile, if a remote start brought one, is installed) or ended
   // (its Tx profiles end with it, 1.6 §3.13.1), or anything else that moves a limit: apply again.
   void transaction_started(ConnectorId connector, const std::string& station_id,

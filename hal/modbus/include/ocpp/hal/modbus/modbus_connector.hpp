@@ -3,6 +3,8 @@
 // the I/O board, its energy comes from its meter, and, for DC, its power from a power stage
 // module on CAN. Every call returns at once: commands are written by the board's next poll,
 // states are what the devices said at their last answer.
+#include <limits>
+
 #include "ocpp/hal/can/power_stage.hpp"
 #include "ocpp/hal/hal.hpp"
 #include "ocpp/hal/modbus/fault_set.hpp"
@@ -27,6 +29,11 @@ class ModbusConnector final : public ConnectorHardware {
   // AC: the PWM duty for the limit (IEC 61851-1 annex A). DC: the power stage's current limit,
   // and 5 % PWM (digital communication) while energy is offered.
   void set_current_limit(double amps) override;
+  // DC: the stage's current is at most this power at its output voltage. AC: ignored.
+  void set_power_limit(double watts) override;
+  bool direct_current() const override { return stage_ != nullptr; }
+  // AC: 6 A, the least a pilot duty can signal (IEC 61851-1 annex A). DC: any current.
+  double min_current_a() const override { return stage_ == nullptr ? 6.0 : 0.0; }
   // Commands the lock and answers whether the command can be carried out (the board answers and
   // the lock is not failed). Whether it moved shows in the feedback: a lock that does not follow
   // within lock_timeout raises ConnectorLockFailure.
@@ -46,6 +53,8 @@ class ModbusConnector final : public ConnectorHardware {
   double max_current_a_;
   double dc_voltage_v_;
   double limit_a_ = 0;
+  double power_limit_w_ = std::numeric_limits<double>::infinity();  // none until smart charging says
+  void command_stage();
 };
 
 }  // namespace ocpp::hal::modbus

@@ -32,6 +32,8 @@ class SimConnector final : public ConnectorHardware {
   bool contactor_closed() const override { return contactor_closed_; }
   // Negative or NaN is taken as 0 (no energy offered).
   void set_current_limit(double amps) override;
+  // An AC pile with a control pilot: below 6 A (10 % duty) the EV is paused (IEC 61851-1 annex A).
+  double min_current_a() const override { return 6.0; }
   // Returns false, and does not move, while a ConnectorLockFailure is injected, or, for an
   // unlock, while the contactor is closed (a welded contact keeps the cable locked).
   bool set_locked(bool locked) override;
