@@ -306,9 +306,9 @@ test('ClearChargingProfile removes profiles and the power goes back up', withLog
 }));
 
 test('a TxProfile for the running transaction limits it and ends with it', withLog(async () => {
-  const res = await setProfile(1, profile(20, { purpose: 'TxProfile', transactionId: tx1, periods: [[0, 5]] }));
+  const res = await setProfile(1, profile(20, { purpose: 'TxProfile', transactionId: tx1, periods: [[0, 7]] }));
   assert.equal(res.status, 'Accepted');
-  await powerBecomes(1, watts(5));
+  await powerBecomes(1, watts(7));
   await endSession(1, tx1);
   await waitForAsync(async () => (await entries()) === 0, 'the TxProfile to end with its transaction');
 }));
