@@ -1,7 +1,7 @@
 // F01-F06: what the CSMS asks of a running station: RequestStartTransaction, RequestStopTransaction,
 // UnlockConnector and TriggerMessage.
 #include "conversions.hpp"
-#include "smart_charging.hpp"
+#include "ocpp/cp/v201/smart_charging.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/charging_limits.hpp"
 #include "ocpp/cp/v201/adapter.hpp"

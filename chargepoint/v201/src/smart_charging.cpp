@@ -8,7 +8,7 @@
 // energy manager, no ISO 15118 link, no local input). When one exists, its limit enters the core
 // as a ChargingStationExternalConstraints profile, and this block reports it with
 // NotifyChargingLimit when it moves by more than SmartChargingCtrlr.LimitChangeSignificance.
-#include "smart_charging.hpp"
+#include "ocpp/cp/v201/smart_charging.hpp"
 
 #include <algorithm>
 #include <map>
@@ -126,26 +126,6 @@ ProfileCriteria criteria_of(const m::GetChargingProfilesRequest& req) {
   return c;
 }
 
-// K09: one ReportChargingProfiles per EVSE (the message carries one evseId and one
-// chargingLimitSource), all but the last with tbc, each with the request's requestId.
-std::vector<m::ReportChargingProfilesRequest> reports_of(std::int32_t request_id,
-                                                         const std::vector<ChargingProfile>& profiles) {
-  std::map<int, std::vector<m::ChargingProfileType>> by_evse;
-  for (const auto& p : profiles) by_evse[p.evse].push_back(to_v201(p));
-  std::vector<m::ReportChargingProfilesRequest> out;
-  for (auto& [evse, list] : by_evse) {
-    m::ReportChargingProfilesRequest r;
-    r.requestId = request_id;
-    // Every profile here came from the CSMS: ExternalConstraints have no source in this station.
-    r.chargingLimitSource = m::ChargingLimitSourceEnumType::CSO;
-    r.evseId = evse;
-    r.chargingProfile = std::move(list);
-    out.push_back(std::move(r));
-  }
-  for (std::size_t i = 0; i + 1 < out.size(); ++i) out[i].tbc = true;
-  return out;
-}
-
 // K08: the station's composite schedule for an EVSE, or why it cannot give one.
 std::variant<CompositeSchedule, Refusal> composite_of(ChargePoint& core,
                                                              const m::GetCompositeScheduleRequest& req) {
@@ -231,6 +211,24 @@ m::ChargingProfileType to_v201(const ChargingProfile& p) {
   // 2.0.1 transaction's and is left out rather than failing the whole report.
   if (p.transaction_id && p.transaction_id->size() <= 36) out.transactionId = *p.transaction_id;
   out.chargingSchedule.push_back(schedule_of(p.schedule));
+  return out;
+}
+
+std::vector<m::ReportChargingProfilesRequest> charging_profile_reports(std::int32_t request_id,
+                                                                       const std::vector<ChargingProfile>& profiles) {
+  std::map<int, std::vector<m::ChargingProfileType>> by_evse;
+  for (const auto& p : profiles) by_evse[p.evse].push_back(to_v201(p));
+  std::vector<m::ReportChargingProfilesRequest> out;
+  for (auto& [evse, list] : by_evse) {
+    m::ReportChargingProfilesRequest r;
+    r.requestId = request_id;
+    // Every profile here came from the CSMS: ExternalConstraints have no source in this station.
+    r.chargingLimitSource = m::ChargingLimitSourceEnumType::CSO;
+    r.evseId = evse;
+    r.chargingProfile = std::move(list);
+    out.push_back(std::move(r));
+  }
+  for (std::size_t i = 0; i + 1 < out.size(); ++i) out[i].tbc = true;
   return out;
 }
 
@@ -328,7 +326,7 @@ void Adapter::register_charging_profile_reports() {
                                : m::GetChargingProfileStatusEnumType::Accepted;
     if (found.empty()) return res;
     auto alive = alive_;
-    loop_.post([this, alive, reports = reports_of(req.requestId, found)] {
+    loop_.post([this, alive, reports = charging_profile_reports(req.requestId, found)] {
       if (!*alive) return;
       for (const auto& r : reports) rpc::call(client_->rpc(), r);
     });
