@@ -247,6 +247,7 @@ struct Runtime::Parts final : ControlHandler {
                    });
       return;
     }
+    if (command == "external-limit" && args.size() == 2) return simple(external_limit(n, args[1]));
     if (command == "stop") {
       if (!core.valid_connector(n)) return simple("connector " + args[0] + " does not exist");
       const auto view = core.view();
@@ -256,6 +257,21 @@ struct Runtime::Parts final : ControlHandler {
       return simple({});
     }
     done(ControlReply::refused("unknown command or wrong arguments: " + command));
+  }
+
+  // `external-limit E LIMIT`: a site energy manager's limit (ChargingLimits::set_external_limit).
+  std::string external_limit(int evse, const std::string& text) {
+    if (text == "clear") return core.limits().set_external_limit(evse, std::nullopt).value_or("");
+    ChargingLimits::ExternalLimit limit;
+    limit.unit = !text.empty() && text.back() == 'W' ? RateUnit::W : RateUnit::A;
+    try {
+      std::size_t used = 0;
+      limit.limit = std::stod(text.substr(0, text.size() - 1), &used);
+      if (text.size() < 2 || used != text.size() - 1 || (text.back() != 'A' && text.back() != 'W')) throw std::invalid_argument(text);
+    } catch (const std::exception&) {
+      return "external-limit: \"" + text + "\" is not amperes (16A), watts (11000W) or clear";
+    }
+    return core.limits().set_external_limit(evse, limit).value_or("");
   }
 
   // A fault's full reason as the hardware gave it (0: the pile's), "" without one. The CSMS gets
@@ -304,6 +320,21 @@ struct Runtime::Parts final : ControlHandler {
                                                                          : "untrusted");
     }
     w.EndObject();
+    w.Key("external_limits");
+    w.StartArray();
+    for (int evse = 0; evse <= static_cast<int>(core.topology().evses.size()); ++evse) {
+      if (const auto x = core.limits().external_limit(evse)) {
+        w.StartObject();
+        w.Key("evse");
+        w.Int(evse);
+        w.Key("limit");
+        w.Double(x->limit);
+        w.Key("unit");
+        w.String(std::string(to_string(x->unit)).c_str());
+        w.EndObject();
+      }
+    }
+    w.EndArray();
     const auto sim_status = sim != nullptr ? sim->status() : hal::sim::PileStatus{};
     const std::string pile_detail = fault_detail(0, sim_status);
     w.Key("pile_error_info");
@@ -323,6 +354,17 @@ struct Runtime::Parts final : ControlHandler {
       w.String(std::string(to_string(v.state.charging)).c_str());
       w.Key("session");
       w.String(std::string(to_string(v.state.session)).c_str());
+      // Smart charging's limit for now (docs/chargepoint.md "Smart charging"): what the hardware
+      // is given while the power path is closed. A DC connector's is in watts only.
+      const auto limit = core.limits().limit_now(v.id);
+      w.Key("limit_a");
+      if (hal->connector(v.id).direct_current()) {
+        w.Null();
+      } else {
+        w.Double(limit.amps);
+      }
+      w.Key("limit_w");
+      w.Double(limit.watts);
       w.Key("error_code");
       w.String(std::string(to_string(v.error)).c_str());
       if (v.error != ErrorCode::NoError) {

@@ -28,7 +28,6 @@
 
 #include "ocpp/common/base64.hpp"
 #include "ocpp/common/datetime.hpp"
-#include "ocpp/hal/modbus/io_board_map.hpp"
 #include "support/meter_players.hpp"
 #include "support/modbus_test_server.hpp"
 #include "support/simulated_board.hpp"
@@ -148,6 +147,9 @@ std::string http_request(int port, const std::string& method, const std::string&
 }
 
 std::string http_get(int port, const std::string& path) { return http_request(port, "GET", path); }
+
+// The duty register's "no PWM" value (docs/io-board-modbus.md): 100.0 %, no current offered.
+constexpr int kDutyNoPwm = 1000;
 
 bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = 15s) {
   const auto end = std::chrono::steady_clock::now() + limit;
@@ -394,7 +396,7 @@ TEST_F(ModbusDaemon, AChargingProfileSetsThePilotsPwmDuty) {
   EXPECT_EQ(connector_status(), "Charging");
   // 5 A cannot be signalled: no PWM, and the CSMS hears why the EV stopped drawing.
   EXPECT_NE(set_profile(1, 5, 5).find("Accepted"), std::string::npos);
-  ASSERT_TRUE(eventually([&] { return board->duty_commanded(1) == ocpp::hal::modbus::io_board::kDutyNoPwm; })) << cp->output();
+  ASSERT_TRUE(eventually([&] { return board->duty_commanded(1) == kDutyNoPwm; })) << cp->output();
   ASSERT_TRUE(eventually([&] { return connector_status() == "SuspendedEVSE"; })) << cp->output();
 }
 

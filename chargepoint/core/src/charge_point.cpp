@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "connector.hpp"
+#include "reservation_book.hpp"
 #include "ocpp/common/log.hpp"
 
 namespace ocpp::cp {
@@ -46,6 +47,7 @@ ChargePoint::ChargePoint(EventLoop& loop, Store& store, hal::Hal& hal, Settings&
       outbox_(store.db()),
       topology_(Topology::uniform(hal.connector_count())) {
   for (ConnectorId id = 1; id <= hal.connector_count(); ++id) connectors_.push_back(std::make_unique<Connector>(*this, id));
+  reservations_ = std::make_unique<Reservations>(*this);
   limits_ = std::make_unique<ChargingLimits>(*this);
 }
 
@@ -114,6 +116,9 @@ void ChargePoint::start(bool resume_open_transactions) {
     c->pilot(hal_.connector(c->id()).pilot());
     c->settle_after_start();
   }
+  // Once the connectors' states are known: a reservation whose connector is now out of service
+  // ends, and those kept show Reserved again (2.0.1 B11: a reservation outlives a reset).
+  reservations_->start();
   schedule_aligned_sample();
   settings_.on_change([this](std::string_view name, const std::string&) {
     if (name == "clock_aligned_data_interval_s") schedule_aligned_sample();
@@ -194,7 +199,9 @@ bool ChargePoint::remote_start(const RemoteStartRequest& request) {
     target = connectors_[static_cast<std::size_t>(*connector - 1)].get();
   } else {
     for (auto& c : connectors_) {
-      if (c->takes_remote_start()) {
+      // Not one held for another id's reservation.
+      const bool mine = !reservations_->held(c->id()) || reservations_->usable_by(c->id(), request.id_tag, std::nullopt);
+      if (c->takes_remote_start() && mine) {
         target = c.get();
         break;
       }
@@ -204,7 +211,11 @@ bool ChargePoint::remote_start(const RemoteStartRequest& request) {
   // (a driver waiting to plug in), is not free: the driver keeps it. 2.0.1 F01: a transaction that
   // began with the cable and waits for an id takes the remote start's.
   if (target == nullptr || !target->takes_remote_start() || !pile_operative_) return false;
+  // 1.6 §5.13, 2.0.1 H03: a reserved connector starts only for its reservation's id.
+  const auto reservation = reservations_->usable_by(target->id(), request.id_tag, std::nullopt);
+  if (!reservation && reservations_->held(target->id())) return false;
   Connector::Session session;
+  session.reservation_id = reservation;
   session.id_tag = request.id_tag;
   session.source = IdSource::Remote;
   session.token_type = request.id_token_type;
@@ -320,6 +331,12 @@ void ChargePoint::load_availability() {
   }
 }
 
+ReserveAnswer ChargePoint::reserve(const Reservation& reservation) { return reservations_->reserve(reservation); }
+
+bool ChargePoint::cancel_reservation(std::int32_t reservation_id) { return reservations_->cancel(reservation_id); }
+
+std::vector<Reservation> ChargePoint::reservations() const { return reservations_->all(); }
+
 UnlockAnswer ChargePoint::unlock(ConnectorId connector) {
   if (!valid_connector(connector)) return UnlockAnswer::NotSupported;
   return connectors_[static_cast<std::size_t>(connector - 1)]->unlock() ? UnlockAnswer::Unlocked
@@ -374,6 +391,8 @@ void ChargePoint::close_after_power_loss(const TransactionRecord& record, double
 // --- status reporting ---
 
 void ChargePoint::connector_status_changed(ConnectorId id) {
+  // What the reservations hold follows the connectors' states (reservation_book.cpp).
+  if (reservations_) reservations_->refresh();
   report_after_minimum_duration(id);
   // Then the other connectors of its EVSE, so that the CSMS hears of the cause first.
   if (id != 0) update_siblings(id);

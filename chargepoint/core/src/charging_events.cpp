@@ -156,6 +156,10 @@ std::string encode(const StartEvent& e) {
     w.Key("remote_start_id");
     w.Int(*e.remote_start_id);
   }
+  if (e.reservation_id) {
+    w.Key("reservation_id");
+    w.Int(*e.reservation_id);
+  }
   w.Key("data");
   w.StartArray();
   for (const auto& s : e.data) write_sample(w, s);
@@ -245,6 +249,7 @@ StartEvent decode_start(const std::string& payload) {
   e.milestone = milestone_in(d, Milestone::Authorized);
   e.charging_state = charging_state_in(d, ChargingState::EVConnected);
   if (d.HasMember("remote_start_id")) e.remote_start_id = static_cast<std::int32_t>(num(d, "remote_start_id"));
+  if (d.HasMember("reservation_id")) e.reservation_id = static_cast<std::int32_t>(num(d, "reservation_id"));
   if (d.HasMember("data")) {
     for (const auto& s : member(d, "data").GetArray()) e.data.push_back(read_sample(s));
   }

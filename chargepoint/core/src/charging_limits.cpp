@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <limits>
 
 #include "ocpp/common/log.hpp"
@@ -81,8 +82,12 @@ std::optional<ProfileRefusal> ChargingLimits::install(ChargingProfile profile, b
   }
   const bool replaces = std::any_of(profiles_.all().begin(), profiles_.all().end(),
                                     [&](const ChargingProfile& p) { return p.id == profile.id; });
-  if (!refusal && !replaces && static_cast<int>(profiles_.size()) >= accepted().max_installed) {
-    refusal = ProfileRefusal{"TooManyProfiles", "already " + std::to_string(profiles_.size()) +
+  // The CSMS's profiles count, not the limits of the site's energy manager.
+  const auto installed_by_csms = std::count_if(profiles_.all().begin(), profiles_.all().end(), [](const ChargingProfile& p) {
+    return p.purpose != ProfilePurpose::ExternalConstraints;
+  });
+  if (!refusal && !replaces && installed_by_csms >= accepted().max_installed) {
+    refusal = ProfileRefusal{"TooManyProfiles", "already " + std::to_string(installed_by_csms) +
                                                     " profiles installed (the most this pile keeps)"};
   }
   if (refusal) {
@@ -218,6 +223,53 @@ void ChargingLimits::schedule_next() {
     timer_ = 0;
     changed();
   });
+}
+
+std::optional<std::string> ChargingLimits::set_external_limit(int evse, std::optional<ExternalLimit> limit) {
+  if (evse < 0 || evse > static_cast<int>(cp_.topology().evses.size())) {
+    return "no EVSE " + std::to_string(evse) + " (0 is the whole station)";
+  }
+  const std::int32_t id = kExternalProfileIdBase + evse;
+  if (!limit) {
+    ProfileCriteria c;
+    c.ids = std::vector<std::int32_t>{id};
+    const bool had = !profiles_.matching(c).empty();
+    if (had) {
+      profiles_.remove_external(id);
+      log::info("smart-charging", "external limit of EVSE " + std::to_string(evse) + " lifted");
+      if (external_listener_) external_listener_(evse, std::nullopt);
+      changed();
+    }
+    return std::nullopt;
+  }
+  if (!(limit->limit >= 0) || !std::isfinite(limit->limit)) return "the limit must be a number >= 0";
+  const auto allowed = accepted();
+  if ((limit->unit == RateUnit::A && !allowed.allow_amperes) || (limit->unit == RateUnit::W && !allowed.allow_watts)) {
+    return "the pile does not take limits in " + std::string(to_string(limit->unit));
+  }
+  ChargingProfile p;
+  p.id = id;
+  p.purpose = ProfilePurpose::ExternalConstraints;
+  p.kind = ProfileKind::Absolute;
+  p.evse = evse;
+  p.schedule.start = std::chrono::time_point_cast<std::chrono::seconds>(cp_.now()) - std::chrono::seconds(1);
+  p.schedule.unit = limit->unit;
+  p.schedule.periods.push_back({0, limit->limit, std::nullopt});
+  profiles_.install(p, false);
+  log::info("smart-charging", "external limit of EVSE " + std::to_string(evse) + ": " + std::to_string(limit->limit) +
+                                  " " + std::string(to_string(limit->unit)));
+  if (external_listener_) external_listener_(evse, p);
+  changed();
+  return std::nullopt;
+}
+
+std::optional<ChargingLimits::ExternalLimit> ChargingLimits::external_limit(int evse) const {
+  for (const auto& p : profiles_.all()) {
+    if (p.id == kExternalProfileIdBase + evse && !p.schedule.periods.empty()) {
+      return ExternalLimit{p.schedule.periods.front().limit, p.schedule.unit};
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace ocpp::cp

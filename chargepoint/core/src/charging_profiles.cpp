@@ -224,6 +224,10 @@ int ChargingProfiles::clear(const ProfileCriteria& criteria) {
   });
 }
 
+void ChargingProfiles::remove_external(std::int32_t id) {
+  remove_if([&](const ChargingProfile& p) { return p.purpose == ProfilePurpose::ExternalConstraints && p.id == id; });
+}
+
 int ChargingProfiles::end_transaction(const std::string& transaction_id) {
   return remove_if([&](const ChargingProfile& p) {
     return p.purpose == ProfilePurpose::Tx && p.transaction_id == transaction_id;

@@ -1,4 +1,5 @@
 #include "connector.hpp"
+#include "reservation_book.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -205,6 +206,10 @@ void Connector::present(const std::string& id, IdSource source,
     answer(false, "connector " + std::to_string(id_) + " is already authorized for " + session_->id_tag);
     return;
   }
+  if (reserved_for_others(id)) {
+    answer(false, reserved_reason());
+    return;
+  }
   authorizing_ = true;
   show("Authorizing...");
   cp_.authorization().authorize(id_, id, source, [this, id, source, done, remote](const AuthDecision& d) {
@@ -226,8 +231,14 @@ void Connector::present(const std::string& id, IdSource source,
       use_master_pass(id, done);
       return;
     }
+    std::optional<std::int32_t> reservation;
+    if (refused_by_reservation(id, d, reservation)) {
+      if (done) done(false, reserved_reason());
+      return;
+    }
     log::info("core", name(id_) + ": " + id + " authorized (" + d.source + ")");
     Session session = remote.value_or(Session{});
+    session.reservation_id = reservation;
     session.id_tag = id;
     session.unverified = d.unverified;
     session.source = source;
@@ -235,6 +246,42 @@ void Connector::present(const std::string& id, IdSource source,
     authorize_session(std::move(session));
     if (done) done(true, "authorized (" + d.source + ")");
   });
+}
+
+// 1.6 §5.13, 2.0.1 H03: a reserved connector is not for other ids; unless the reservation admits
+// a group, which only the id's authorization can tell, that is known before authorizing.
+bool Connector::reserved_for_others(const std::string& id) {
+  auto& book = cp_.reservation_book();
+  if (!book.held(id_) || book.usable_by(id_, id, std::nullopt) || book.accepts_groups(id_)) return false;
+  show("Reserved for another card");
+  return true;
+}
+
+std::string Connector::reserved_reason() const {
+  return "connector " + std::to_string(id_) + " is reserved for another id";
+}
+
+bool Connector::refused_by_reservation(const std::string& id, const AuthDecision& d,
+                                       std::optional<std::int32_t>& use) {
+  // The reservation may have ended, or another begun, while the id was being authorized: the
+  // book is asked again now. An id of the reservation's group (1.6 parentIdTag, 2.0.1
+  // groupIdToken) is known by its IdTagInfo.
+  auto& book = cp_.reservation_book();
+  use = book.usable_by(id_, id, d.info.parent_id_tag);
+  if (use || !book.held(id_)) return false;
+  log::info("core", name(id_) + ": " + id + " refused: the connector is reserved for another id");
+  show("Reserved for another card");
+  return true;
+}
+
+void Connector::set_reserved(bool reserved) {
+  const bool changed = reserved != reserved_;
+  reserved_ = reserved;
+  // Inputs are levels: Reserved is fed again on every refresh, because the machine forgets it
+  // when a transaction starts (one begun by a cable alone, 2.0.1 TxStartPoint EVConnected, does
+  // not use the reservation, which then still holds the connector afterwards).
+  if (reserved || changed) feed(reserved ? ConnectorInput::Reserved : ConnectorInput::ReservationEnded);
+  if (changed && idle() && !plugged_ && usable()) show(reserved ? "Reserved" : "Available");
 }
 
 // 2.0.1 C16 (AuthCtrlr.MasterPassGroupId, setting master_pass_group_id): an id of the master pass

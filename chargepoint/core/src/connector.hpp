@@ -27,6 +27,7 @@ class Connector {
     std::optional<std::int32_t> remote_start_id;
     std::optional<ChargingProfile> tx_profile;  // a remote start's profile for its transaction
     TimerId timeout = 0;
+    std::optional<std::int32_t> reservation_id;  // the reservation its id may use here
   };
 
   // How often a stop that could not be recorded is tried again.
@@ -48,6 +49,10 @@ class Connector {
   // after TxStartPoint EVConnected).
   bool takes_remote_start() const;
   bool plugged() const { return plugged_; }
+  // What the CSMS (ChangeAvailability, of the pile or the connector) last made it.
+  bool operative() const { return operative_; }
+  // A reservation holds it (reservation_book.cpp derives it): the Reserved input of the machine.
+  void set_reserved(bool reserved);
   bool usable() const;
   std::optional<TransactionView> transaction_view();
   std::optional<std::int64_t> transaction_pk() const;
@@ -211,6 +216,12 @@ class Connector {
   bool in_service() const { return operative_ && !sibling_busy_; }
   void service_changed(bool before);
   bool authorizing_ = false;
+  bool reserved_ = false;
+  // An accepted id at a reserved connector: its reservation, or a refusal (connector.cpp).
+  bool refused_by_reservation(const std::string& id, const AuthDecision& d, std::optional<std::int32_t>& use);
+  // Refused before authorizing: reserved for another id, and not for a group.
+  bool reserved_for_others(const std::string& id);
+  std::string reserved_reason() const;
   int batch_depth_ = 0;
   ConnectorState batch_from_;
   std::optional<Session> session_;

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "connector.hpp"
+#include "reservation_book.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/db/database.hpp"
 
@@ -113,10 +114,16 @@ bool Connector::begin_transaction(Milestone completed_by, const MeterReading& re
                                   : (plugged_ ? ChargingState::EVConnected : ChargingState::Idle);
   // Readings without values (StopTxnSampledData empty) are left out: a meter value needs one.
   const auto begin = make_sample(reading, cp_.settings().get_list("stop_txn_sampled_data"), "Transaction.Begin", at);
+  // 1.6 §5.13, 2.0.1 H03: the transaction of a reservation's id uses it (if it still holds).
+  std::optional<std::int32_t> reservation_id;
+  if (session_ && session_->reservation_id && cp_.reservation_book().exists(*session_->reservation_id)) {
+    reservation_id = session_->reservation_id;
+  }
   TransactionStart record{id_, tx.id_tag, tx.token_type, tx.start_wh, at, tx.offline_code,
-                          session_ ? session_->code_cap_wh : std::nullopt, remote_start_id, std::nullopt,
+                          session_ ? session_->code_cap_wh : std::nullopt, remote_start_id, reservation_id,
                           cp_.rules().station_names_transactions};
-  StartEvent event{id_, tx.id_tag, tx.start_wh, at, tx.token_type, completed_by, state, remote_start_id, {}};
+  StartEvent event{id_, tx.id_tag, tx.start_wh, at, tx.token_type, completed_by, state, remote_start_id, {},
+                   reservation_id};
   tx.recorded_state = state;
   auto started = make_sample(reading, cp_.settings().get_list("tx_started_measurands"), "Transaction.Begin", at);
   if (!started.values.empty()) event.data.push_back(std::move(started));
@@ -144,6 +151,7 @@ bool Connector::begin_transaction(Milestone completed_by, const MeterReading& re
   schedule_sample();
   schedule_tx_timeout();
   cp_.outbox().notify();
+  if (reservation_id) cp_.reservation_book().used(*reservation_id);
   return true;
 }
 
@@ -174,6 +182,8 @@ void Connector::attach_session() {
   }
   log::info("core", name(id_) + ": transaction " + std::to_string(tx_->pk) + " authorized for " + s.id_tag);
   cp_.outbox().notify();
+  // The reservation's id has arrived: the reservation is used (no start event is left to carry it).
+  if (s.reservation_id) cp_.reservation_book().used(*s.reservation_id);
 }
 
 void Connector::close_power_path(const MeterReading& reading) {

@@ -189,6 +189,11 @@ std::vector<SettingSpec> make_core_specs() {
   s.push_back(S::integer("minimum_status_duration_s", 0, 0, kIntMax,
                          "Seconds a connector status must last before it is reported; 0: report at once."));
   s.push_back(S::integer("reset_retries", 1, 0, 100, "Times to retry a reset that did not succeed."));
+  // Reservations (1.6 §5.13 and ReserveConnectorZeroSupported; 2.0.1 ReservationCtrlr).
+  s.push_back(S::boolean("reservation_enabled", true, "Accept reservations of a connector or an EVSE."));
+  s.push_back(S::boolean("reservation_any_connector", false,
+                         "Accept a reservation of any one connector (1.6 connector 0, 2.0.1 no EVSE): one "
+                         "stays free for its id."));
   s.push_back(S::list("connector_phase_rotation", "0.Unknown", {}, 16,
                       "Phase rotation per connector, \"<connector>.<rotation>\" (RST, RTS, SRT, STR, TRS, "
                       "TSR, NotApplicable, Unknown); connector 0 is the grid connection.")

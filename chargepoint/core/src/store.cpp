@@ -113,6 +113,17 @@ CREATE TABLE charging_profiles(
   id INTEGER PRIMARY KEY,           -- chargingProfileId, unique on the pile (1.6 §5.16, K01.FR.05)
   body TEXT NOT NULL);
 )sql",
+    // 7: reservations (1.6 §5.13, 2.0.1 H01): kept with their expiry, so that a restart keeps them
+    // and ends (and reports) those that expired meanwhile.
+    R"sql(
+CREATE TABLE reservations(
+  id INTEGER PRIMARY KEY,           -- the CSMS's reservationId
+  connectors TEXT NOT NULL,         -- flat connector ids held, comma separated; empty: any one
+  connector_type TEXT,              -- with no connectors: of this type (2.0.1 connectorType)
+  id_tag TEXT NOT NULL,
+  group_id TEXT,                    -- 1.6 parentIdTag, 2.0.1 groupIdToken
+  expiry TEXT NOT NULL);            -- RFC 3339
+)sql",
 };
 
 }  // namespace

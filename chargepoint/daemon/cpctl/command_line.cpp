@@ -23,6 +23,8 @@ Commands (N is a connector number):
   set-power N WATTS          the power the car draws (simulated pile)
   fault N ERRORCODE          raise a fault, e.g. GroundFailure (simulated pile)
   clear-fault N              clear the fault (simulated pile)
+  external-limit E LIMIT     a site energy manager's limit on EVSE E (0: the whole pile):
+                             LIMIT is amperes per phase (16A), watts (11000W), or clear
 
 Options:
   --socket PATH       the control socket (default chargepoint.sock, the daemon's default)
@@ -36,7 +38,7 @@ Exit codes: 0 done; 1 refused by the charge point (the reason is printed); 2 usa
 
 namespace {
 
-enum class Arg { connector, tag, code, ev_state, watts, error_code };
+enum class Arg { connector, tag, code, ev_state, watts, error_code, limit };
 
 struct CommandSpec {
   const char* name;
@@ -56,6 +58,7 @@ const std::vector<CommandSpec>& commands() {
       {"set-power", {Arg::connector, Arg::watts}, "set-power N WATTS"},
       {"fault", {Arg::connector, Arg::error_code}, "fault N ERRORCODE"},
       {"clear-fault", {Arg::connector}, "clear-fault N"},
+      {"external-limit", {Arg::connector, Arg::limit}, "external-limit E 16A|11000W|clear"},
   };
   return specs;
 }
@@ -90,6 +93,18 @@ void check_arg(const CommandSpec& spec, Arg kind, const std::string& value) {
       const std::string fraction = dot == std::string::npos ? "0" : value.substr(dot + 1);
       if (!all_digits(whole) || !all_digits(fraction) || whole.size() > 9) {
         throw UsageError(where + "WATTS must be a number >= 0, got " + quoted(value));
+      }
+      return;
+    }
+    case Arg::limit: {
+      // A number with its unit, so that amperes are never taken for watts.
+      const char unit = value.empty() ? '\0' : value.back();
+      const std::string number = value.substr(0, value.empty() ? 0 : value.size() - 1);
+      const auto dot = number.find('.');
+      const bool numeric = all_digits(number.substr(0, dot)) &&
+                           (dot == std::string::npos || all_digits(number.substr(dot + 1))) && number.size() <= 12;
+      if (value != "clear" && !((unit == 'A' || unit == 'W') && numeric)) {
+        throw UsageError(where + "LIMIT must be amperes (16A), watts (11000W) or clear, got " + quoted(value));
       }
       return;
     }

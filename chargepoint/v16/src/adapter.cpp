@@ -60,6 +60,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_availability_handlers();
   register_reset_handlers();
   register_smart_charging_handlers();
+  register_reservation_handlers();
 }
 
 void Adapter::start() {

@@ -61,6 +61,8 @@ const std::vector<ConfigKey> kKeys = {
     {"LocalAuthListEnabled", "local_auth_list_enabled", RW, true, "LocalAuthListManagement", ""},
     {"LocalAuthListMaxLength", "local_auth_list_max_entries", R, true, "LocalAuthListManagement", ""},
     {"SendLocalListMaxLength", "send_local_list_max_entries", R, true, "LocalAuthListManagement", ""},
+    // §9.3 Reservation profile: connectorId 0 in ReserveNow. RW here, so that a CSMS may turn it on.
+    {"ReserveConnectorZeroSupported", "reservation_any_connector", RW, false, "Reservation", ""},
     // §9.4 Smart Charging: what the pile accepts is the integrator's, read-only to the CSMS.
     {"ChargeProfileMaxStackLevel", "smart_charging_max_stack_level", R, true, "SmartCharging", ""},
     {"ChargingScheduleAllowedChargingRateUnit", "smart_charging_rate_units", R, true, "SmartCharging", "",
@@ -129,7 +131,9 @@ const ConfigKey* find_key(std::string_view name) {
   return it == kKeys.end() ? nullptr : &*it;
 }
 
-std::string_view supported_feature_profiles() { return "Core,LocalAuthListManagement,RemoteTrigger,SmartCharging"; }
+std::string_view supported_feature_profiles() {
+  return "Core,LocalAuthListManagement,RemoteTrigger,SmartCharging,Reservation";
+}
 
 GetResult get_configuration(const Settings& settings, const std::optional<std::vector<std::string>>& keys,
                             int connectors) {

@@ -61,6 +61,10 @@ std::optional<ChargingProfile> to_core_profile(ChargePoint& core, int connector_
     p.transaction_id = record ? record->station_id : "csms:" + std::to_string(*in.transactionId);
   }
   p.schedule = schedule_of(in.chargingSchedule);
+  // 1.6 ChargingSchedule.startSchedule: "if absent the schedule will be relative to start of
+  // charging": an Absolute profile without it is what the core calls Relative (2.0.1 K01.FR.40
+  // refuses the first form, so the core knows only the second).
+  if (p.kind == ProfileKind::Absolute && !p.schedule.start) p.kind = ProfileKind::Relative;
   return p;
 }
 

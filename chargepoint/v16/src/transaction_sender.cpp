@@ -37,6 +37,7 @@ m::StartTransactionRequest start_request(const StartEvent& e) {
   req.connectorId = e.connector;
   req.idTag = e.id_tag.substr(0, 20);
   req.meterStart = static_cast<std::int32_t>(std::llround(e.meter_start_wh));
+  req.reservationId = e.reservation_id;  // §5.13: the reservation this transaction used
   req.timestamp = DateTime(e.at);
   return req;
 }

@@ -90,6 +90,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_misc_handlers();
   register_network_profile_handlers();
   register_smart_charging_handlers();
+  register_reservation_handlers();
 }
 
 // The core's rules for 2.0.1: the station names its transactions (the transactionId is the
@@ -203,6 +204,7 @@ void Adapter::went_online() {
   }
   pump();
   send_security_events();
+  send_reservation_updates();
 }
 
 void Adapter::schedule_heartbeat() {

@@ -72,6 +72,7 @@ void Adapter::send_event() {
         req.triggerReason = trigger_of(e.milestone);
         req.transactionInfo.chargingState = to_v201(e.charging_state);
         req.transactionInfo.remoteStartId = e.remote_start_id;
+        req.reservationId = e.reservation_id;  // H03: the reservation this transaction used
         // E01.FR.16: the EVSE and connector in the first event of the transaction only; C01: the
         // idToken in the first event after authorization (NoAuthorization is "").
         if (where) req.evse = m::EVSEType{{}, where->first, where->second};

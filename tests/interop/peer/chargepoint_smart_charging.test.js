@@ -8,7 +8,9 @@ const { test, before, after } = require('node:test');
 const fs = require('node:fs');
 const assert = require('node:assert/strict');
 const { RPCServer } = require('ocpp-rpc');
-const { start, waitFor, waitForAsync, stop, tempDir, writeChargePointConfig, cpctlOk, tail } = require('./support');
+const {
+  start, waitFor, waitForAsync, stop, tempDir, writeChargePointConfig, cpctl, cpctlOk, tail,
+} = require('./support');
 
 const CP_ID = 'SMART-1';
 const W_PER_A = 230 * 3;
@@ -221,6 +223,25 @@ test('a RemoteStartTransaction with a TxProfile limits the transaction it starts
   const composite = await csms.call('GetCompositeSchedule', { connectorId: 2, duration: 10 });
   // Its TxDefault 10 A, shared with connector 1's transaction under the 14 A maximum: 7 A, not 6.
   assert.equal(composite.chargingSchedule.chargingSchedulePeriod[0].limit, 7, 'the TxProfile ended with its transaction');
+}));
+
+test("a site energy manager's limit (ocpp-cpctl external-limit) caps the pile; the CSMS cannot clear it", withLog(async () => {
+  await ctl('external-limit', 0, `${8 * W_PER_A}W`);
+  await drawing(1, 8 * W_PER_A, 'the external limit, in watts');
+  const st = await ctl('status');
+  assert.deepEqual(st.external_limits, [{ evse: 0, limit: 8 * W_PER_A, unit: 'W' }]);
+  assert.equal(st.connectors.find((c) => c.id === 1).limit_a, 8);
+  const composite = await csms.call('GetCompositeSchedule', { connectorId: 1, duration: 30, chargingRateUnit: 'A' });
+  assert.equal(composite.chargingSchedule.chargingSchedulePeriod[0].limit, 8, 'the CSMS sees it in the composite');
+  assert.deepEqual(await csms.call('ClearChargingProfile', { chargingProfilePurpose: 'ChargePointMaxProfile' }),
+    { status: 'Accepted' }, 'the 14 A maximum goes');
+  await drawing(1, 8 * W_PER_A, 'the external limit stays');
+  await ctl('external-limit', 0, 'clear');
+  await drawing(1, 10 * W_PER_A, 'back to TxDefault 10 A');
+  assert.deepEqual(await set(0, profile(3, 'ChargePointMaxProfile', 0, [[0, 14]])), { status: 'Accepted' });
+  const bad = await cpctl(cfg.socket, 'external-limit', 9, '10A');
+  assert.equal(bad.code, 1);
+  assert.match(bad.json.reason, /no EVSE 9/);
 }));
 
 test('while the CSMS is unreachable the pile keeps to its plan, schedule changes included', withLog(async () => {

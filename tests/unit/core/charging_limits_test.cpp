@@ -203,5 +203,28 @@ TEST_F(ChargingLimitsTest, ClearRemovesWhatMatchesAndTheLimitComesBack) {
   EXPECT_EQ(cp().limits().clear(c), 0);
 }
 
+TEST_F(ChargingLimitsTest, AnEnergyManagersLimitCapsTheEvseUntilLiftedAndTheCsmsCannotClearIt) {
+  boot();
+  std::vector<std::pair<int, bool>> heard;  // EVSE, limit in force
+  cp().limits().on_external_limit(
+      [&](int evse, const std::optional<ChargingProfile>& p) { heard.emplace_back(evse, p.has_value()); });
+  install(profile(1, ProfilePurpose::TxDefault, 0, {{0, 16}}));
+  start_charging(1, "TAG-1");
+  EXPECT_DOUBLE_EQ(amps(1), 16.0);
+  ASSERT_FALSE(cp().limits().set_external_limit(1, ChargingLimits::ExternalLimit{4140, RateUnit::W}));
+  EXPECT_DOUBLE_EQ(amps(1), 6.0) << "4140 W on 3 phases at 230 V";
+  EXPECT_EQ(cp().limits().clear({}), 1) << "ClearChargingProfile takes the CSMS's profile, not the limit";
+  EXPECT_DOUBLE_EQ(amps(1), 6.0);
+  reboot();
+  EXPECT_EQ(cp().limits().external_limit(1)->limit, 4140) << "kept across a restart";
+  EXPECT_TRUE(cp().limits().set_external_limit(3, ChargingLimits::ExternalLimit{10, RateUnit::A}))
+      << "there is no EVSE 3";
+  EXPECT_TRUE(cp().limits().set_external_limit(1, ChargingLimits::ExternalLimit{-1, RateUnit::A}));
+  ASSERT_FALSE(cp().limits().set_external_limit(1, std::nullopt));
+  EXPECT_FALSE(cp().limits().external_limit(1));
+  const std::vector<std::pair<int, bool>> expected = {{1, true}};
+  EXPECT_EQ(heard, expected) << "the listener of the first boot heard the limit; the lifting went to the second core";
+}
+
 }  // namespace
 }  // namespace ocpp::cp::core_test

@@ -73,6 +73,10 @@ class FakeCsms final : public CsmsLink, public CsmsAuthorize {
     statuses.push_back({connector, word_of(state), state, error, info, at});
   }
 
+  void reservation_ended(std::int32_t reservation_id, ReservationEnd why) override {
+    reservation_ends.emplace_back(reservation_id, why);
+  }
+
   void authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done) override {
     authorize_requests.push_back(id_tag);
     if (!online_) {
@@ -137,6 +141,7 @@ class FakeCsms final : public CsmsLink, public CsmsAuthorize {
   std::map<std::string, std::string> groups;  // the group id (parent id tag) answered with an id
   std::vector<StatusReport> statuses;
   std::vector<std::string> authorize_requests;
+  std::vector<std::pair<std::int32_t, ReservationEnd>> reservation_ends;  // as the core reported them
   std::deque<std::function<void(std::optional<IdTagInfo>)>> held;
 };
 

@@ -63,8 +63,8 @@ class V16ConfigKeys : public ::testing::Test {
   ConfigDir dir_;
 };
 
-TEST_F(V16ConfigKeys, TableHasEveryKeyOfCoreAndLocalAuthListManagementWithItsAccess) {
-  // 1.6 edition 2 §9.1 and §9.2: key, read-only?
+TEST_F(V16ConfigKeys, TableHasEveryKeyOfItsProfilesWithItsAccess) {
+  // 1.6 edition 2 §9.1, §9.2 and §9.4, and the vendor keys: key, read-only?
   const std::vector<std::pair<std::string, bool>> spec = {
       {"AllowOfflineTxForUnknownId", false}, {"AuthorizationCacheEnabled", false},
       {"AuthorizeRemoteTxRequests", false},   {"BlinkRepeat", false},
@@ -87,7 +87,12 @@ TEST_F(V16ConfigKeys, TableHasEveryKeyOfCoreAndLocalAuthListManagementWithItsAcc
       {"SendLocalListMaxLength", true},       {"OfflineCodeEnabled", false},
       {"OfflineCodeKey", false},              {"OfflineCodeKeyVersion", true},
       {"OfflineThreshold", false},            {"RetryBackOffRandomRange", false},
-      {"RetryBackOffRepeatTimes", false},     {"RetryBackOffWaitMinimum", false}};
+      {"RetryBackOffRepeatTimes", false},     {"RetryBackOffWaitMinimum", false},
+      // §9.4 SmartCharging: the pile's limits, read-only to the CSMS.
+      {"ChargeProfileMaxStackLevel", true},   {"ChargingScheduleAllowedChargingRateUnit", true},
+      {"ChargingScheduleMaxPeriods", true},   {"MaxChargingProfilesInstalled", true},
+      // §9.3 Reservation.
+      {"ReserveConnectorZeroSupported", false}};
   auto b = boot();
   const auto all = get_configuration(b->settings, std::nullopt, kConnectors);
   EXPECT_TRUE(all.unknown.empty());
@@ -117,7 +122,8 @@ TEST_F(V16ConfigKeys, GetConfigurationReportsCurrentValuesAndRuntimeFacts) {
   EXPECT_EQ(find(all, "MeterValuesSampledData")->value, "Energy.Active.Import.Register");
   EXPECT_EQ(find(all, "StopTxnSampledData")->value, "");
   EXPECT_EQ(find(all, "NumberOfConnectors")->value, "2");
-  EXPECT_EQ(find(all, "SupportedFeatureProfiles")->value, "Core,LocalAuthListManagement,RemoteTrigger");
+  EXPECT_EQ(find(all, "SupportedFeatureProfiles")->value,
+            "Core,LocalAuthListManagement,RemoteTrigger,SmartCharging,Reservation");
   EXPECT_EQ(find(all, "SupportedFeatureProfilesMaxLength")->value, "6");
   EXPECT_EQ(find(all, "MeterValuesSampledDataMaxLength")->value, "5");
   EXPECT_EQ(find(all, "ConnectorPhaseRotationMaxLength")->value, "16");
@@ -179,8 +185,9 @@ TEST_F(V16ConfigKeys, ReadOnlyKeysAreRejectedAndUnknownKeysNotSupported) {
   }
   EXPECT_EQ(value(b->settings, "GetConfigurationMaxKeys"), "50");
   EXPECT_EQ(change_configuration(b->settings, "FooBar", "1"), SetResult::NotSupported);
-  EXPECT_EQ(change_configuration(b->settings, "ReserveConnectorZeroSupported", "true"), SetResult::NotSupported)
-      << "Reservation is not a supported profile";
+  // The Reservation profile's key is read-write here (§9.3 allows either).
+  EXPECT_EQ(change_configuration(b->settings, "ReserveConnectorZeroSupported", "true"), SetResult::Accepted);
+  EXPECT_EQ(value(b->settings, "ReserveConnectorZeroSupported"), "true");
 }
 
 TEST_F(V16ConfigKeys, InvalidValuesAreRejectedWithAReason) {

@@ -212,9 +212,7 @@ TEST(V201Reports, SummaryInventoryIsTheAvailabilityOfEachComponent) {
       EXPECT_NE(find(items, {name, evse, connector, v, ""}), nullptr) << name << evse << connector << v;
     }
   }
-  // A controller that says whether it is available is a component too (SmartChargingCtrlr).
-  EXPECT_NE(find(items, {"SmartChargingCtrlr", 0, 0, "Available", ""}), nullptr);
-  EXPECT_EQ(items.size(), components.size() * 3 + 1);
+  EXPECT_EQ(items.size(), components.size() * 3);
   EXPECT_EQ(find(items, {"Connector", 2, 1, "Problem", ""})->variableAttribute.at(0).value->str(), "true");
   EXPECT_EQ(find(items, {"Connector", 2, 1, "AvailabilityState", ""})->variableAttribute.at(0).value->str(), "Faulted");
 }

@@ -19,8 +19,10 @@ std::optional<bool> in_base_report(ReportBaseEnumType base, const VariableDef& d
     case ReportBaseEnumType::ConfigurationInventory: return writable(d);
     case ReportBaseEnumType::FullInventory: return true;
     case ReportBaseEnumType::SummaryInventory:
-      // The state of the station, each EVSE and each connector: availability and problems.
-      return d.variable == "AvailabilityState" || d.variable == "Available" || d.variable == "Problem";
+      // The state of the station, each EVSE and each connector: availability and problems (not
+      // whether a controller's feature is there, such as ReservationCtrlr.Available).
+      return (d.component == "ChargingStation" || d.component == "EVSE" || d.component == "Connector") &&
+             (d.variable == "AvailabilityState" || d.variable == "Available" || d.variable == "Problem");
   }
   return std::nullopt;
 }

@@ -212,6 +212,14 @@ void add_smart_charging(std::vector<VariableDef>& v) {
   v.push_back(mapped(M::ReadOnly, c, "RateUnit", T::MemberList, "smart_charging_rate_units"));
 }
 
+// H01-H04: reservations are on unless the CSMS turns them off; a reservation of no EVSE in
+// particular only with NonEvseSpecific (the same setting as 1.6 ReserveConnectorZeroSupported).
+void add_reservation(std::vector<VariableDef>& v) {
+  v.push_back(constant("ReservationCtrlr", "Available", T::boolean, "true", {}));
+  v.push_back(mapped(M::ReadWrite, "ReservationCtrlr", "Enabled", T::boolean, "reservation_enabled"));
+  v.push_back(mapped(M::ReadWrite, "ReservationCtrlr", "NonEvseSpecific", T::boolean, "reservation_any_connector"));
+}
+
 std::vector<VariableDef> make_defs() {
   std::vector<VariableDef> v;
   add_metering_and_auth(v);
@@ -221,6 +229,7 @@ std::vector<VariableDef> make_defs() {
   add_smart_charging(v);
   add_topology(v);
   add_offline_code(v);
+  add_reservation(v);
   return v;
 }
 

@@ -17,6 +17,7 @@
 #include "ocpp/cp/charging_limits.hpp"
 #include "ocpp/cp/outbox.hpp"
 #include "ocpp/cp/ports.hpp"
+#include "ocpp/cp/reservations.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/store.hpp"
 #include "ocpp/cp/topology.hpp"
@@ -26,6 +27,7 @@
 namespace ocpp::cp {
 
 class Connector;
+class Reservations;
 
 enum class AvailabilityAnswer { Accepted, Rejected, Scheduled };
 enum class UnlockAnswer { Unlocked, UnlockFailed, NotSupported };
@@ -123,6 +125,12 @@ class ChargePoint final : public hal::HalListener {
   bool remote_stop(const std::string& csms_transaction_id);
   AvailabilityAnswer change_availability(ConnectorId connector, bool operative);
   UnlockAnswer unlock(ConnectorId connector);
+  // ReserveNow (1.6 §5.13, 2.0.1 H01): a reservation with the id of an existing one replaces it.
+  ReserveAnswer reserve(const Reservation& reservation);
+  // CancelReservation (1.6 §5.1, 2.0.1 H02): false when no reservation has this id.
+  bool cancel_reservation(std::int32_t reservation_id);
+  // The reservations in force, oldest first.
+  std::vector<Reservation> reservations() const;
   // Stops every running transaction with `reason` (durably; reported when the link allows), `by`
   // the id that asked when one did; returns how many it stopped.
   int stop_all(StopReason reason, const std::optional<std::string>& by = std::nullopt);
@@ -170,7 +178,9 @@ class ChargePoint final : public hal::HalListener {
   // ChargingLimits: what connector `id` may draw now.
   void offer_limit(ConnectorId id, const OfferedLimit& limit);
 
-  // Used by Connector.
+  // Used by Connector and Reservations.
+  Connector& connector(ConnectorId id) { return *connectors_.at(static_cast<std::size_t>(id - 1)); }
+  Reservations& reservation_book() { return *reservations_; }
   void connector_status_changed(ConnectorId id);
   void availability_may_apply(ConnectorId id);
   hal::Hal& hal() { return hal_; }
@@ -212,6 +222,7 @@ class ChargePoint final : public hal::HalListener {
   Topology topology_;
   std::map<ConnectorId, std::pair<ConnectorState, ErrorCode>> reported_;
   std::map<ConnectorId, TimerId> status_timers_;
+  std::unique_ptr<Reservations> reservations_;  // reservations.cpp
   std::unique_ptr<ChargingLimits> limits_;  // last: its timer goes before the rest
 };
 

@@ -45,6 +45,9 @@ struct StartEvent {
   ChargingState charging_state = ChargingState::EVConnected;
   std::optional<std::int32_t> remote_start_id;
   std::vector<MeterSample> data;                // the readings named by tx_started_measurands
+  // The reservation this transaction used (1.6 StartTransaction.reservationId, 2.0.1
+  // TransactionEvent Started reservationId).
+  std::optional<std::int32_t> reservation_id;
 };
 
 // A milestone within a running transaction (recorded when TransactionRules::record_milestones).

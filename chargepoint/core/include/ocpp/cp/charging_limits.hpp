@@ -4,6 +4,8 @@
 // composite schedule (a period starts, a profile becomes valid or expires, a transaction starts or
 // ends) each connector with its power path closed gets its new current limit through the HAL,
 // online or not (2.0.1 K06/K07: the pile keeps to its plan while the link is down).
+#include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +62,26 @@ class ChargingLimits {
   // The nominal voltage that converts amperes and watts (setting nominal_voltage_v).
   double voltage_v() const;
 
+  // A limit from outside OCPP (a site's energy manager, through the control socket): 2.0.1
+  // ChargingStationExternalConstraints. It caps the EVSE (0: the station) like a maximum profile,
+  // is kept across restarts until it is lifted (nullopt), and never cleared by the CSMS (K10).
+  // Returns why not when refused (no such EVSE, a negative or not finite limit, a unit the pile
+  // does not allow).
+  struct ExternalLimit {
+    double limit = 0;
+    RateUnit unit = RateUnit::A;
+  };
+  std::optional<std::string> set_external_limit(int evse, std::optional<ExternalLimit> limit);
+  // The external limit of an EVSE (0: the station) in force, if any.
+  std::optional<ExternalLimit> external_limit(int evse) const;
+  // Told of every change of an external limit, with the profile now in force (nullopt: lifted), so
+  // that the 2.0.1 adapter can tell the CSMS (K12 NotifyChargingLimit, ClearedChargingLimit).
+  using ExternalLimitListener = std::function<void(int evse, const std::optional<ChargingProfile>& profile)>;
+  void on_external_limit(ExternalLimitListener listener) { external_listener_ = std::move(listener); }
+  // External limits are stored as profiles with ids from here up (one per EVSE), far below any id
+  // a CSMS gives in practice; the adapters never show them as the CSMS's.
+  static constexpr std::int32_t kExternalProfileIdBase = std::numeric_limits<std::int32_t>::min();
+
  private:
   std::vector<EvseSupply> supplies() const;
   void apply();
@@ -67,6 +89,7 @@ class ChargingLimits {
   ChargePoint& cp_;
   ChargingProfiles profiles_;
   TimerId timer_ = 0;
+  ExternalLimitListener external_listener_;
 };
 
 }  // namespace ocpp::cp

@@ -38,6 +38,8 @@ class ChargingProfiles {
   // Removes what matches; returns how many. Never touches ExternalConstraints (K10: the CSMS does
   // not clear limits it did not set).
   int clear(const ProfileCriteria& criteria);
+  // Removes the ExternalConstraints profile `id` (its owner lifted it; clear() never does).
+  void remove_external(std::int32_t id);
   // A transaction ended: its Tx profiles end with it (1.6 §3.13.1, 2.0.1 K01.FR.05 note).
   int end_transaction(const std::string& transaction_id);
   // Profiles whose validTo has passed are removed (issue 12: an expired profile is removed).

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "ocpp/cp/reservations.hpp"
 #include "ocpp/cp/types.hpp"
 
 namespace ocpp::cp {
@@ -60,6 +61,12 @@ class CsmsLink {
   // station (only its availability and error mean something).
   virtual void send_status(ConnectorId connector, const ConnectorState& state, ErrorCode error,
                            const std::string& info, SystemTime at) = 0;
+  // A reservation ended (reservations.hpp); 2.0.1 reports Expired and Removed (H04
+  // ReservationStatusUpdate), 1.6 has no message for it (the status change tells).
+  virtual void reservation_ended(std::int32_t reservation_id, ReservationEnd why) {
+    (void)reservation_id;
+    (void)why;
+  }
 };
 
 }  // namespace ocpp::cp

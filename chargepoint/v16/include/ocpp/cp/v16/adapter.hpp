@@ -15,6 +15,7 @@
 //                             config_keys.cpp's), §5.6 DataTransfer
 //   local_list.cpp            §5.4 ClearCache, §5.10 GetLocalListVersion, §5.15 SendLocalList
 //   reset.cpp                 §5.14 Reset, and the restart once its messages are delivered
+//   reservations.cpp          §5.13 ReserveNow, §5.1 CancelReservation
 //   security_event_sender.cpp SecurityEventNotification (security extension)
 #include <functional>
 #include <map>
@@ -122,6 +123,8 @@ class Adapter final : public ProtocolAdapter {
   void register_local_list_handlers();
   // availability.cpp
   void register_availability_handlers();
+  // reservations.cpp
+  void register_reservation_handlers();
   // reset.cpp
   void register_reset_handlers();
   // smart_charging.cpp: §5.16 SetChargingProfile, §5.5 ClearChargingProfile, §5.7

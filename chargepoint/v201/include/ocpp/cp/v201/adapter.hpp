@@ -10,11 +10,13 @@
 //   remote_control.cpp   F01-F06 RequestStart/StopTransaction, UnlockConnector, TriggerMessage
 //   availability.cpp     G01-G04 StatusNotification, ChangeAvailability; J01 MeterValues
 //   security_events.cpp  A04 SecurityEventNotification; P01 DataTransfer
+//   reservations.cpp     H01-H04 ReserveNow, CancelReservation, ReservationStatusUpdate
 //   network_profiles.cpp B09 SetNetworkProfile, B10 migration to another CSMS with fallback (the
 //                        rules are network_profile_rules.cpp)
 //   smart_charging.cpp   K01 SetChargingProfile, K08 GetCompositeSchedule, K09 GetChargingProfiles,
 //                        K10 ClearChargingProfile (the rules are the core's ChargingLimits)
 #include <functional>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -65,6 +67,8 @@ class Adapter final : public ProtocolAdapter {
   bool acting_offline() const override;
   void send_status(ConnectorId connector, const ConnectorState& state, ErrorCode error, const std::string& info,
                    SystemTime at) override;
+  // H04 ReservationStatusUpdate (reservations.cpp).
+  void reservation_ended(std::int32_t reservation_id, ReservationEnd why) override;
 
   // CsmsAuthorize: C01 Authorize, bounded by OfflineThreshold (authorization.cpp).
   void authorize(const std::string& id_tag, std::function<void(std::optional<IdTagInfo>)> done) override;
@@ -111,6 +115,10 @@ class Adapter final : public ProtocolAdapter {
   // security_events.cpp
   void send_security_events();
   void register_misc_handlers();
+  // reservations.cpp
+  void register_reservation_handlers();
+  std::optional<Reservation> reservation_of(const ocpp::v201::ReserveNowRequest& req) const;
+  void send_reservation_updates();
   // network_profiles.cpp
   void register_network_profile_handlers();
   void plan_network_profiles(transport::ClientOptions& options);
@@ -173,6 +181,9 @@ class Adapter final : public ProtocolAdapter {
   int link_slot_ = 1;
   bool link_up_ = false;
   int registered_slot_ = 0;
+  // H04: ReservationStatusUpdates waiting for the link, oldest first (reservations.cpp).
+  std::deque<std::pair<std::int32_t, ocpp::v201::ReservationUpdateStatusEnumType>> reservation_updates_;
+  bool sending_reservation_update_ = false;
 };
 
 }  // namespace ocpp::cp::v201
