@@ -89,6 +89,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_availability_handlers();
   register_misc_handlers();
   register_network_profile_handlers();
+  register_smart_charging_handlers();
   register_reservation_handlers();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The device model's run-time values (live_values.hpp), read from the core. Private to the adapter.
 #include "conversions.hpp"
+#include "ocpp/cp/charging_limits.hpp"
 #include "ocpp/cp/local_auth_list.hpp"
 #include "ocpp/cp/v201/adapter.hpp"
 #include "ocpp/cp/v201/live_values.hpp"
@@ -46,6 +47,9 @@ class Adapter::Live final : public LiveValues {
   }
   SystemTime now() const override { return a_.core_->now(); }
   int local_auth_list_entries() const override { return static_cast<int>(a_.local_list_->size()); }
+  int charging_profile_entries() const override {
+    return static_cast<int>(a_.core_->limits().installed(ProfileCriteria{}).size());
+  }
   int security_profile() const override { return a_.security_profile_; }
   int certificate_entries() const override { return 0; }  // certificate management is not built yet
   std::string identity() const override { return a_.charge_point_id_; }

@@ -1,13 +1,36 @@
 // F01-F06: what the CSMS asks of a running station: RequestStartTransaction, RequestStopTransaction,
 // UnlockConnector and TriggerMessage.
 #include "conversions.hpp"
+#include "ocpp/cp/v201/smart_charging.hpp"
 #include "ocpp/common/log.hpp"
+#include "ocpp/cp/charging_limits.hpp"
 #include "ocpp/cp/v201/adapter.hpp"
 #include "ocpp/rpc/typed.hpp"
 
 namespace ocpp::cp::v201 {
 
 namespace m = ocpp::v201;
+
+// K05 (F01.FR.08 onward): the profile a RequestStartTransaction carries is a TxProfile for the
+// transaction it starts, so it has no transactionId yet; checked now, installed when the
+// transaction begins (the core's RemoteStartRequest::profile). SetChargingProfile's own checks
+// (stack level, unit, periods) apply as well.
+std::optional<ocpp::cp::ProfileRefusal> Adapter::remote_start_profile(const m::ChargingProfileType& in, int evse,
+                                                            RemoteStartRequest& start) {
+  if (in.chargingProfilePurpose != m::ChargingProfilePurposeEnumType::TxProfile) {
+    return ocpp::cp::ProfileRefusal{"InvalidProfile", "a RequestStartTransaction's charging profile must be a TxProfile"};
+  }
+  if (in.transactionId) {
+    return ocpp::cp::ProfileRefusal{"InvalidProfile",
+                          "a RequestStartTransaction's charging profile must not name a transaction: it has none yet"};
+  }
+  auto converted = to_core_profile(in, evse);
+  if (auto* refusal = std::get_if<ocpp::cp::ProfileRefusal>(&converted)) return *refusal;
+  auto profile = std::get<ChargingProfile>(std::move(converted));
+  if (auto refusal = core_->limits().check_remote_start_profile(profile)) return refusal;
+  start.profile = std::move(profile);
+  return std::nullopt;
+}
 
 void Adapter::register_remote_control_handlers() {
   auto& ep = client_->rpc();
@@ -33,6 +56,13 @@ void Adapter::register_remote_control_handlers() {
     start.id_tag = req.idToken.idToken.str();
     start.id_token_type = std::string(m::to_string(req.idToken.type));
     start.remote_start_id = req.remoteStartId;
+    if (req.chargingProfile) {
+      auto refusal = remote_start_profile(*req.chargingProfile, req.evseId.value_or(0), start);
+      if (refusal) {
+        res.statusInfo = status_info(*refusal);
+        return res;
+      }
+    }
     if (core_->remote_start(start)) res.status = m::RequestStartStopStatusEnumType::Accepted;
     return res;
   });

@@ -122,6 +122,7 @@ std::optional<std::string> DeviceModel::computed_value(const CatalogueEntry& e) 
     case Source::Power: return decimal_text(live_.power_w(e.evse));
     case Source::DateTime: return format_rfc3339(live_.now());
     case Source::LocalAuthListEntries: return std::to_string(live_.local_auth_list_entries());
+    case Source::ChargingProfileEntries: return std::to_string(live_.charging_profile_entries());
     case Source::SecurityProfile: return std::to_string(live_.security_profile());
     case Source::CertificateEntries: return std::to_string(live_.certificate_entries());
     case Source::Identity: return live_.identity();
@@ -163,6 +164,9 @@ VariableCharacteristicsType DeviceModel::characteristics(const CatalogueEntry& e
       break;
     case Source::LocalAuthListEntries:
       c.maxLimit = static_cast<double>(settings_.get_int("local_auth_list_max_entries"));
+      break;
+    case Source::ChargingProfileEntries:
+      c.maxLimit = static_cast<double>(settings_.get_int("smart_charging_max_profiles"));
       break;
     case Source::SecurityProfile:
       c.minLimit = 0;

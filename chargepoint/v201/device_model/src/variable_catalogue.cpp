@@ -192,6 +192,26 @@ void add_offline_code(std::vector<VariableDef>& v) {
                             "read-only, it is the version of the newest key the pile holds"));
 }
 
+// K SmartCharging: what the station accepts is the integrator's (configuration file), so the CSMS
+// reads it; the core refuses a profile beyond it (validate()).
+void add_smart_charging(std::vector<VariableDef>& v) {
+  const std::string_view c = "SmartChargingCtrlr";
+  // Smart charging is always on in this station: the core applies installed profiles whatever
+  // the link does, and there is no switch that would stop it, so Enabled is not writable.
+  v.push_back(constant(c, "Available", T::boolean, "true", {}));
+  v.push_back(constant(c, "Enabled", T::boolean, "true", {}));
+  auto entries = computed(Scope::Station, c, "Entries", T::integer, Source::ChargingProfileEntries);
+  entries.instance = "ChargingProfiles";
+  v.push_back(std::move(entries));
+  // The appendix types it decimal; the setting (shared with 1.6) holds whole percents, and a
+  // variable's type is its setting's, so the CSMS is told integer rather than having "10.5"
+  // refused behind a decimal. It would govern NotifyChargingLimit, which has no source yet.
+  v.push_back(mapped(M::ReadWrite, c, "LimitChangeSignificance", T::integer, "limit_change_significance_pct"));
+  v.push_back(mapped(M::ReadOnly, c, "PeriodsPerSchedule", T::integer, "smart_charging_max_periods"));
+  v.push_back(mapped(M::ReadOnly, c, "ProfileStackLevel", T::integer, "smart_charging_max_stack_level"));
+  v.push_back(mapped(M::ReadOnly, c, "RateUnit", T::MemberList, "smart_charging_rate_units"));
+}
+
 // H01-H04: reservations are on unless the CSMS turns them off; a reservation of no EVSE in
 // particular only with NonEvseSpecific (the same setting as 1.6 ReserveConnectorZeroSupported).
 void add_reservation(std::vector<VariableDef>& v) {
@@ -206,6 +226,7 @@ std::vector<VariableDef> make_defs() {
   add_clock_and_device_data(v);
   add_communication(v);
   add_sampling_security_transactions(v);
+  add_smart_charging(v);
   add_topology(v);
   add_offline_code(v);
   add_reservation(v);

@@ -13,6 +13,8 @@
 //   reservations.cpp     H01-H04 ReserveNow, CancelReservation, ReservationStatusUpdate
 //   network_profiles.cpp B09 SetNetworkProfile, B10 migration to another CSMS with fallback (the
 //                        rules are network_profile_rules.cpp)
+//   smart_charging.cpp   K01 SetChargingProfile, K08 GetCompositeSchedule, K09 GetChargingProfiles,
+//                        K10 ClearChargingProfile (the rules are the core's ChargingLimits)
 #include <functional>
 #include <deque>
 #include <map>
@@ -105,6 +107,8 @@ class Adapter final : public ProtocolAdapter {
   void finish_reset();
   // remote_control.cpp
   void register_remote_control_handlers();
+  std::optional<ocpp::cp::ProfileRefusal> remote_start_profile(const ocpp::v201::ChargingProfileType& in, int evse,
+                                                     RemoteStartRequest& start);
   // availability.cpp
   void register_availability_handlers();
   void send_status_now(ConnectorId connector, SystemTime at, bool force = false);
@@ -123,6 +127,10 @@ class Adapter final : public ProtocolAdapter {
   void profile_connected();
   void profile_disconnected();
   void switch_link(int slot);
+  // smart_charging.cpp
+  void register_smart_charging_handlers();
+  void register_charging_profile_reports();
+  std::optional<ocpp::cp::ProfileRefusal> set_charging_profile(const ocpp::v201::SetChargingProfileRequest& req);
 
   transport::LwsLoop& loop_;
   Identity identity_;

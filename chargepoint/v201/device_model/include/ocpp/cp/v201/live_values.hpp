@@ -24,6 +24,9 @@ class LiveValues {
   virtual SystemTime now() const = 0;
   // LocalAuthListCtrlr.Entries: ids in the local authorization list.
   virtual int local_auth_list_entries() const = 0;
+  // SmartChargingCtrlr.Entries[ChargingProfiles]: charging profiles installed. (Not pure: a
+  // station without smart charging has none.)
+  virtual int charging_profile_entries() const { return 0; }
   // SecurityCtrlr.SecurityProfile: the profile of the connection in use (0-3).
   virtual int security_profile() const = 0;
   // SecurityCtrlr.CertificateEntries: installed certificates (CA and the pile's own).

@@ -34,6 +34,7 @@ enum class Source {
   CertificateEntries,    // LiveValues::certificate_entries
   Identity,              // LiveValues::identity
   MaxPower,              // from the topology: the most an EVSE delivers (EVSE.Power MaxSet)
+  ChargingProfileEntries,  // LiveValues::charging_profile_entries; maxLimit smart_charging_max_profiles
 };
 
 // Which components a definition stands for.
