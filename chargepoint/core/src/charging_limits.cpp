@@ -149,7 +149,7 @@ OfferedLimit ChargingLimits::limit_now(ConnectorId id) const {
 std::optional<ProfileRefusal> ChargingLimits::check_remote_start_profile(const ChargingProfile& profile) const {
   if (profile.purpose != ProfilePurpose::Tx) {
     // 1.6 §5.11 and 2.0.1 F01.FR.08/K05: only a TxProfile may come with a remote start.
-    return ProfileRefusal{"InvalidProfilePurpose", "a remote start's charging profile must be a TxProfile"};
+    return ProfileRefusal{"InvalidPurpose", "a remote start's charging profile must be a TxProfile"};
   }
   ChargingProfile p = profile;
   if (p.evse == 0) p.evse = 1;  // its EVSE is the one the transaction starts on

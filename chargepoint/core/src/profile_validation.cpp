@@ -24,19 +24,19 @@ std::optional<ProfileRefusal> check_target(const ChargingProfile& p, const Profi
   // K01.FR.22: the CSMS never sets ChargingStationExternalConstraints; only the energy manager
   // behind the pile does, and the pile reports them.
   if (p.purpose == ProfilePurpose::ExternalConstraints)
-    return refuse("InvalidProfilePurpose", "ChargingStationExternalConstraints cannot be set by the CSMS (K01.FR.22)");
+    return refuse("InvalidPurpose", "ChargingStationExternalConstraints cannot be set by the CSMS (K01.FR.22)");
   // K01.FR.28 (and 1.6 §5.16: an unknown connector is refused).
   if (p.evse < 0 || p.evse > limits.evse_count)
     return refuse("UnknownEvse", "EVSE " + std::to_string(p.evse) + " does not exist (0.." +
                                      std::to_string(limits.evse_count) + ")");
   // 1.6 §3.13.1 "ChargePointMaxProfile can only be set at Charge Point ConnectorId 0"; K01.FR.03.
   if (p.purpose == ProfilePurpose::StationMax && p.evse != 0)
-    return refuse("InvalidProfilePurpose",
+    return refuse("InvalidPurpose",
                   "a station maximum profile must be set on EVSE 0, not " + std::to_string(p.evse) + " (K01.FR.03)");
   if (p.purpose == ProfilePurpose::Tx) {
     // 1.6 §3.13.1 "TxProfile SHALL only be set at Charge Point ConnectorId >0"; K01.FR.16.
     if (p.evse == 0)
-      return refuse("InvalidProfilePurpose", "a TxProfile must name an EVSE, not EVSE 0 (K01.FR.16)");
+      return refuse("InvalidPurpose", "a TxProfile must name an EVSE, not EVSE 0 (K01.FR.16)");
     // 1.6 §3.13.1: with no transaction on the connector the pile "SHALL discard it and return an
     // error status"; 2.0.1 K01.FR.09 (no transaction on the EVSE) and K01.FR.33 (not this one).
     if (!transaction_running)
@@ -101,7 +101,7 @@ std::optional<ProfileRefusal> check_timing(const ChargingProfile& p) {
     return refuse("InvalidSchedule", "a Relative profile must not have startSchedule (K01.FR.41)");
   if (p.valid_from && p.valid_to && !(*p.valid_from < *p.valid_to)) {
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(*p.valid_to - *p.valid_from).count();
-    return refuse("InvalidValidityPeriod",
+    return refuse("InvalidValidity",
                   "validTo is " + std::to_string(secs) + " s after validFrom; it must be later");
   }
   return std::nullopt;

@@ -101,18 +101,12 @@ m::ChargingScheduleType schedule_of(const ChargingSchedule& s) {
   return out;
 }
 
-// 2.0.1 leaves reasonCode free text of at most 20 characters. The core's codes that are longer get
-// the nearest code of the list OCPP 2.1 (Part 2 appendix) settles on; the detail stays in
-// additionalInfo.
+// 2.0.1 leaves reasonCode free text of at most 20 characters (StatusInfoType). The core's codes
+// keep within it; a longer one would be cut rather than make the answer invalid, and the detail
+// stays in additionalInfo.
 std::string short_reason(const std::string& code) {
   constexpr std::size_t kMost = 20;
-  if (code.size() <= kMost) return code;
-  static const std::map<std::string, std::string> kShorter = {
-      {"InvalidProfilePurpose", "InvalidProfile"},
-      {"InvalidValidityPeriod", "InvalidProfile"},
-  };
-  const auto it = kShorter.find(code);
-  return it != kShorter.end() ? it->second : code.substr(0, kMost);
+  return code.size() <= kMost ? code : code.substr(0, kMost);
 }
 
 // K09: which installed profiles a GetChargingProfiles asks for.
@@ -251,7 +245,7 @@ std::optional<Refusal> Adapter::set_charging_profile(const m::SetChargingProfile
   const auto& in = req.chargingProfile;
   // K01.FR.22: ChargingStationExternalConstraints come from outside OCPP; the CSMS cannot set them.
   if (in.chargingProfilePurpose == m::ChargingProfilePurposeEnumType::ChargingStationExternalConstraints) {
-    return Refusal{"InvalidProfile", "ChargingStationExternalConstraints cannot be set by the CSMS (K01.FR.22)"};
+    return Refusal{"InvalidPurpose", "ChargingStationExternalConstraints cannot be set by the CSMS (K01.FR.22)"};
   }
   // K01.FR.03: a TxProfile names its transaction. (1.6 let the pile pick the running one; the
   // core would do the same, so the absence is refused here, before it gets there.)

@@ -136,13 +136,13 @@ TEST(ProfileValidation, TxProfileNeedsARunningTransactionOnARealEvse) {
   EXPECT_EQ(refusal(p, false), "TxNotFound");
   EXPECT_EQ(refusal(p, true), "accepted");
   p.evse = 0;
-  EXPECT_EQ(refusal(p, true), "InvalidProfilePurpose");  // 1.6 §3.13.1, K01.FR.16
+  EXPECT_EQ(refusal(p, true), "InvalidPurpose");  // 1.6 §3.13.1, K01.FR.16
 }
 
 TEST(ProfileValidation, StationMaximumOnlyForTheStation) {
   auto p = good_profile();
   p.purpose = ProfilePurpose::StationMax;
-  EXPECT_EQ(refusal(p), "InvalidProfilePurpose");  // K01.FR.03
+  EXPECT_EQ(refusal(p), "InvalidPurpose");  // K01.FR.03
   p.evse = 0;
   EXPECT_EQ(refusal(p), "accepted");
 }
@@ -163,7 +163,7 @@ TEST(ProfileValidation, ExternalConstraintsAreNeverTakenFromTheCsms) {
   auto p = good_profile();
   p.purpose = ProfilePurpose::ExternalConstraints;
   p.evse = 0;
-  EXPECT_EQ(refusal(p), "InvalidProfilePurpose");  // K01.FR.22
+  EXPECT_EQ(refusal(p), "InvalidPurpose");  // K01.FR.22
 }
 
 TEST(ProfileValidation, ValidFromBeforeValidTo) {
@@ -172,9 +172,9 @@ TEST(ProfileValidation, ValidFromBeforeValidTo) {
   p.valid_to = kT0 + 1s;
   EXPECT_EQ(refusal(p), "accepted");
   p.valid_to = kT0;
-  EXPECT_EQ(refusal(p), "InvalidValidityPeriod");
+  EXPECT_EQ(refusal(p), "InvalidValidity");
   p.valid_to = kT0 - 1h;
-  EXPECT_EQ(refusal(p), "InvalidValidityPeriod");
+  EXPECT_EQ(refusal(p), "InvalidValidity");
   p.valid_from.reset();
   EXPECT_EQ(refusal(p), "accepted");  // an open start is fine
 }

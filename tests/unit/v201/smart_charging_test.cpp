@@ -142,8 +142,7 @@ TEST(V201SmartCharging, ReportsAreOnePerEvseWithTbcOnAllButTheLast) {
 
 TEST(V201SmartCharging, StatusInfoFitsTheSchema) {
   // reasonCode holds at most 20 characters: the core's longer codes get a shorter one.
-  EXPECT_EQ(status_info({"InvalidProfilePurpose", "why"}).reasonCode.str(), "InvalidProfile");
-  EXPECT_EQ(status_info({"InvalidValidityPeriod", "why"}).reasonCode.str(), "InvalidProfile");
+  EXPECT_EQ(status_info({"InvalidPurpose", "why"}).reasonCode.str(), "InvalidPurpose");
   EXPECT_EQ(status_info({"SomeFutureCodeFarTooLong", "why"}).reasonCode.str(), "SomeFutureCodeFarToo");
   EXPECT_EQ(status_info({"InvalidStackLevel", "why"}).reasonCode.str(), "InvalidStackLevel");
   EXPECT_EQ(status_info({"InvalidStackLevel", "why"}).additionalInfo->str(), "why");
