@@ -91,6 +91,8 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_network_profile_handlers();
   register_smart_charging_handlers();
   register_reservation_handlers();
+  core.limits().on_external_limit(
+      [this](int evse, const std::optional<ChargingProfile>& profile) { external_limit_changed(evse, profile); });
 }
 
 // The core's rules for 2.0.1: the station names its transactions (the transactionId is the
@@ -205,6 +207,7 @@ void Adapter::went_online() {
   pump();
   send_security_events();
   send_reservation_updates();
+  send_limit_notices();
 }
 
 void Adapter::schedule_heartbeat() {

@@ -4,10 +4,8 @@
 // wire form and adds what only 2.0.1 asks. A Tx profile names its transaction by the station's own
 // transactionId, which in 2.0.1 is the one the CSMS knows, so no mapping is needed.
 //
-// NotifyChargingLimit (K12) is not sent: this station has no source of limits besides the CSMS (no
-// energy manager, no ISO 15118 link, no local input). When one exists, its limit enters the core
-// as a ChargingStationExternalConstraints profile, and this block reports it with
-// NotifyChargingLimit when it moves by more than SmartChargingCtrlr.LimitChangeSignificance.
+// A site energy manager's limit (ocpp-cpctl external-limit) enters the core as a
+// ChargingStationExternalConstraints profile; charging_limit_notices.cpp tells the CSMS (K12, K13).
 #include "ocpp/cp/v201/smart_charging.hpp"
 
 #include <algorithm>
@@ -210,14 +208,20 @@ m::ChargingProfileType to_v201(const ChargingProfile& p) {
 
 std::vector<m::ReportChargingProfilesRequest> charging_profile_reports(std::int32_t request_id,
                                                                        const std::vector<ChargingProfile>& profiles) {
-  std::map<int, std::vector<m::ChargingProfileType>> by_evse;
-  for (const auto& p : profiles) by_evse[p.evse].push_back(to_v201(p));
+  // A report carries one source: the CSMS's profiles are CSO's, the limits of the site's energy
+  // manager (ChargingLimits::set_external_limit) are EMS's.
+  using Source = m::ChargingLimitSourceEnumType;
+  std::map<std::pair<int, Source>, std::vector<m::ChargingProfileType>> by_evse;
+  for (const auto& p : profiles) {
+    const auto source = p.purpose == ProfilePurpose::ExternalConstraints ? Source::EMS : Source::CSO;
+    by_evse[{p.evse, source}].push_back(to_v201(p));
+  }
   std::vector<m::ReportChargingProfilesRequest> out;
-  for (auto& [evse, list] : by_evse) {
+  for (auto& [key, list] : by_evse) {
     m::ReportChargingProfilesRequest r;
     r.requestId = request_id;
-    // Every profile here came from the CSMS: ExternalConstraints have no source in this station.
-    r.chargingLimitSource = m::ChargingLimitSourceEnumType::CSO;
+    r.chargingLimitSource = key.second;
+    const int evse = key.first;
     r.evseId = evse;
     r.chargingProfile = std::move(list);
     out.push_back(std::move(r));
@@ -309,12 +313,19 @@ void Adapter::register_smart_charging_handlers() {
 // K09 GetChargingProfiles: Accepted or NoProfiles, then the reports after the answer has gone.
 void Adapter::register_charging_profile_reports() {
   rpc::handle<m::GetChargingProfilesRequest>(client_->rpc(), [this](const m::GetChargingProfilesRequest& req) {
-    std::vector<ChargingProfile> found;
     const auto& sources = req.chargingProfile.chargingLimitSource;
-    // Only the CSMS (CSO) sets profiles here: asked for other sources only, there are none.
-    const bool cso = !sources || std::find(sources->begin(), sources->end(), m::ChargingLimitSourceEnumType::CSO) !=
-                                     sources->end();
-    if (cso) found = core_->limits().installed(criteria_of(req));
+    // The CSMS's profiles are CSO's, the site energy manager's limits EMS's; no other source
+    // sets limits on this station.
+    const auto asked = [&](m::ChargingLimitSourceEnumType s) {
+      return !sources || std::find(sources->begin(), sources->end(), s) != sources->end();
+    };
+    std::vector<ChargingProfile> found;
+    for (auto& p : core_->limits().installed(criteria_of(req))) {
+      const bool external = p.purpose == ProfilePurpose::ExternalConstraints;
+      if (asked(external ? m::ChargingLimitSourceEnumType::EMS : m::ChargingLimitSourceEnumType::CSO)) {
+        found.push_back(std::move(p));
+      }
+    }
     m::GetChargingProfilesResponse res;
     res.status = found.empty() ? m::GetChargingProfileStatusEnumType::NoProfiles
                                : m::GetChargingProfileStatusEnumType::Accepted;

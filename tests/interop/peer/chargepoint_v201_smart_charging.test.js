@@ -48,7 +48,8 @@ class StrictCsms201 {
       TransactionEvent: (p) => (p.idToken ? { idTokenInfo: { status: 'Accepted' } } : {}),
     };
     for (const method of ['BootNotification', 'Heartbeat', 'StatusNotification', 'Authorize', 'TransactionEvent',
-      'MeterValues', 'NotifyReport', 'SecurityEventNotification', 'NotifyEvent', 'ReportChargingProfiles']) {
+      'MeterValues', 'NotifyReport', 'SecurityEventNotification', 'NotifyEvent', 'ReportChargingProfiles',
+      'NotifyChargingLimit', 'ClearedChargingLimit']) {
       c.handle(method, ({ params }) => {
         const result = answers[method] ? answers[method](params) : {};
         this.calls.push({ method, params });
@@ -303,6 +304,38 @@ test('ClearChargingProfile removes profiles and the power goes back up', withLog
   assert.equal((await csms.call('ClearChargingProfile', station)).status, 'Accepted');
   await powerBecomes(1, WANTED_W);
   assert.equal(await entries(), 0);
+}));
+
+test("a site energy manager's limit is told with NotifyChargingLimit and ClearedChargingLimit (K12, K13)", withLog(async () => {
+  let m = csms.mark();
+  await ctl('external-limit', 1, '9A');
+  const told = await csms.next('NotifyChargingLimit', () => true, m);
+  assert.equal(told.params.chargingLimit.chargingLimitSource, 'EMS');
+  assert.equal(told.params.evseId, 1);
+  assert.equal(told.params.chargingSchedule[0].chargingRateUnit, 'A');
+  assert.equal(told.params.chargingSchedule[0].chargingSchedulePeriod[0].limit, 9);
+  await powerBecomes(1, watts(9));
+  // 9.5 A is within LimitChangeSignificance (10 %): applied, not worth a message.
+  m = csms.mark();
+  await ctl('external-limit', 1, '9.5A');
+  await ctl('external-limit', 1, '6A');
+  const moved = await csms.next('NotifyChargingLimit', () => true, m);
+  assert.equal(moved.params.chargingSchedule[0].chargingSchedulePeriod[0].limit, 6, 'the 9.5 A step was not told');
+  assert.equal(csms.all('NotifyChargingLimit', () => true, m).length, 1);
+  await powerBecomes(1, watts(6));
+  const got = await csms.call('GetChargingProfiles', { requestId: 40, chargingProfile: { chargingLimitSource: ['EMS'] } });
+  assert.equal(got.status, 'Accepted');
+  const report = await csms.next('ReportChargingProfiles', (p) => p.requestId === 40, m);
+  assert.equal(report.params.chargingLimitSource, 'EMS');
+  assert.equal(report.params.chargingProfile[0].chargingProfilePurpose, 'ChargingStationExternalConstraints');
+  const cso = await csms.call('GetChargingProfiles', { requestId: 41, chargingProfile: { chargingLimitSource: ['CSO'] } });
+  assert.equal(cso.status, 'NoProfiles', 'the CSMS installed none now');
+  assert.equal((await csms.call('ClearChargingProfile', {})).status, 'Unknown', 'the CSMS cannot clear it');
+  m = csms.mark();
+  await ctl('external-limit', 1, 'clear');
+  const cleared = await csms.next('ClearedChargingLimit', () => true, m);
+  assert.deepEqual(cleared.params, { chargingLimitSource: 'EMS', evseId: 1 });
+  await powerBecomes(1, WANTED_W);
 }));
 
 test('a TxProfile for the running transaction limits it and ends with it', withLog(async () => {

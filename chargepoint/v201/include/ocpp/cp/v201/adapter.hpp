@@ -131,6 +131,9 @@ class Adapter final : public ProtocolAdapter {
   void register_smart_charging_handlers();
   void register_charging_profile_reports();
   std::optional<ocpp::cp::ProfileRefusal> set_charging_profile(const ocpp::v201::SetChargingProfileRequest& req);
+  // charging_limit_notices.cpp: K12 NotifyChargingLimit, K13 ClearedChargingLimit.
+  void external_limit_changed(int evse, const std::optional<ChargingProfile>& profile);
+  void send_limit_notices();
 
   transport::LwsLoop& loop_;
   Identity identity_;
@@ -184,6 +187,12 @@ class Adapter final : public ProtocolAdapter {
   // H04: ReservationStatusUpdates waiting for the link, oldest first (reservations.cpp).
   std::deque<std::pair<std::int32_t, ocpp::v201::ReservationUpdateStatusEnumType>> reservation_updates_;
   bool sending_reservation_update_ = false;
+  // K12/K13: per EVSE, the external limit the CSMS was last told of (nullopt: none), and the one to
+  // tell it next (a profile, or nullopt for ClearedChargingLimit). Only the latest state waits:
+  // the CSMS needs where the limit is, not every step it took while the link was down.
+  std::map<int, std::optional<ChargingProfile>> told_limit_;
+  std::map<int, std::optional<ChargingProfile>> limit_notices_;
+  bool sending_limit_notice_ = false;
 };
 
 }  // namespace ocpp::cp::v201
