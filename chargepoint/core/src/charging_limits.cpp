@@ -56,7 +56,11 @@ std::vector<EvseSupply> ChargingLimits::supplies() const {
       if (!flat) continue;
       if (auto tx = cp_.running_transaction(*flat)) {
         s.transaction_id = tx->station_id;
-        s.transaction_start = tx->started_at;
+        // Schedules run in whole seconds: a Relative profile counts from the second the
+        // transaction started, so that it is in force from its first moment (a start at .5 s
+        // would otherwise leave the hardware maximum until the next whole second).
+        s.transaction_start = std::chrono::time_point_cast<std::chrono::seconds>(tx->started_at);
+        if (*s.transaction_start > tx->started_at) *s.transaction_start -= std::chrono::seconds(1);
       }
     }
     out.push_back(std::move(s));

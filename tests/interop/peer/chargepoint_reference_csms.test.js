@@ -198,6 +198,41 @@ test('operator calls through the CSMS API: GetConfiguration, remote start and st
   await ctl('unplug', 2);
 }));
 
+test('an operator reserves a connector and limits its power through the CSMS API', withLog(async () => {
+  const expiryDate = new Date(Date.now() + 120000).toISOString();
+  assert.deepEqual((await operatorCall('ReserveNow', { connectorId: 1, expiryDate, idTag: 'RES-R', reservationId: 7 })).body,
+    { status: 'Accepted' });
+  await waitForAsync(async () => {
+    const cp = (await api('GET', `/charge-points/${CP_ID}`)).body;
+    return cp.connectors.find((c) => c.connector_id === 1).status === 'Reserved';
+  }, 'the CSMS to see connector 1 Reserved');
+  assert.equal((await cpctl(cfg.socket, 'present-id', 1, 'TAG-R1')).code, 1, 'another id is refused there');
+
+  const profile = {
+    chargingProfileId: 70, stackLevel: 0, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative',
+    chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }] },
+  };
+  assert.deepEqual((await operatorCall('SetChargingProfile', { connectorId: 0, csChargingProfiles: profile })).body,
+    { status: 'Accepted' });
+  await ctl('set-power', 1, 20000);
+  await ctl('plug', 1);
+  await ctl('present-id', 1, 'RES-R');
+  await ctl('ev', 1, 'charge');
+  await waitForAsync(async () => connector(await ctl('status'), 1).power_w === 10 * 230 * 3, 'the EV to draw 10 A');
+  const composite = (await operatorCall('GetCompositeSchedule', { connectorId: 1, duration: 60 })).body;
+  assert.equal(composite.status, 'Accepted');
+  assert.equal(composite.chargingSchedule.chargingSchedulePeriod[0].limit, 10);
+  const t = await waitForAsync(async () => (await transactions()).find((x) => x.id_tag === 'RES-R'), 'the transaction');
+  assert.deepEqual((await operatorCall('ClearChargingProfile', { id: 70 })).body, { status: 'Accepted' });
+  await waitForAsync(async () => connector(await ctl('status'), 1).power_w === 20000, 'the limit to go');
+  await ctl('stop', 1);
+  await ctl('unplug', 1);
+  await waitForAsync(async () => (await transactions()).find((x) => x.transaction_id === t.transaction_id && x.stop_count > 0),
+    'the stop at the CSMS');
+  assert.deepEqual((await operatorCall('CancelReservation', { reservationId: 7 })).body, { status: 'Rejected' },
+    'the reservation was used by its transaction');
+}));
+
 test('the CSMS goes down mid-session: the daemon reconnects and the stop reaches it once', withLog(async () => {
   const txId = await chargeAndSuspend(1, 'TAG-R2', 1);
   await kill(csms);
@@ -237,7 +272,8 @@ test('the CSMS goes down mid-session: the daemon reconnects and the stop reaches
   assert.equal(cp.connected, true);
 
   const txs = await transactions();
-  assert.equal(txs.length, 4, JSON.stringify(txs));
+  // The full session, the remote one, the reserved one, and the two of this test.
+  assert.equal(txs.length, 5, JSON.stringify(txs));
   for (const t of txs) {
     assert.equal(t.start_count, 1, `transaction ${t.transaction_id} started once`);
     assert.equal(t.stop_count, 1, `transaction ${t.transaction_id} stopped once`);

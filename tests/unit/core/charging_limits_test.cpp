@@ -85,6 +85,20 @@ TEST_F(ChargingLimitsTest, BelowTheLeastAPilotCanSignalTheEvIsPausedAndSaidToBe)
   EXPECT_EQ(status(1), Word::Charging);
 }
 
+TEST_F(ChargingLimitsTest, ADcConnectorGetsItsLimitInWattsAndNoPilotMinimum) {
+  boot();
+  hal_->tapped(1).dc = true;
+  auto p = profile(1, ProfilePurpose::TxDefault, 0, {{0, 11000}, {60, 2000}});
+  p.schedule.unit = RateUnit::W;
+  install(p);
+  start_charging(1, "TAG-1");
+  EXPECT_EQ(hal_->tapped(1).power_limit_w, std::optional<double>(11000));
+  EXPECT_GT(amps(1), 1000.0) << "the current limit only says energy is offered; the stage's own maximum caps it";
+  advance(60s);
+  EXPECT_EQ(hal_->tapped(1).power_limit_w, std::optional<double>(2000)) << "2 kW is no pause for a DC stage";
+  EXPECT_EQ(status(1), Word::Charging);
+}
+
 TEST_F(ChargingLimitsTest, ThePlanKeepsApplyingWhileTheCsmsIsUnreachable) {
   boot();
   start_charging(1, "TAG-1");

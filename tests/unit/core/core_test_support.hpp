@@ -162,8 +162,13 @@ class TappedConnector final : public hal::ConnectorHardware {
   }
   bool contactor_closed() const override { return inner_.contactor_closed(); }
   void set_current_limit(double amps) override { inner_.set_current_limit(amps); }
-  void set_power_limit(double watts) override { inner_.set_power_limit(watts); }
-  bool direct_current() const override { return inner_.direct_current(); }
+  void set_power_limit(double watts) override {
+    power_limit_w = watts;
+    inner_.set_power_limit(watts);
+  }
+  bool direct_current() const override { return dc || inner_.direct_current(); }
+  bool dc = false;                      // plays a DC connector (a power stage), whatever the sim is
+  std::optional<double> power_limit_w;  // the last power limit the core gave
   double min_current_a() const override { return inner_.min_current_a(); }
   bool set_locked(bool locked) override { return inner_.set_locked(locked); }
   hal::PilotState pilot() const override { return inner_.pilot(); }
