@@ -33,6 +33,39 @@ ChargingSchedule schedule_of(const m::ChargingSchedule& s) {
   return out;
 }
 
+// §5.7 GetCompositeSchedule: Rejected for a connector the pile lacks, a unit it does not allow or
+// a duration that is not positive.
+m::GetCompositeScheduleResponse composite_answer(ChargePoint& core, const m::GetCompositeScheduleRequest& req) {
+  m::GetCompositeScheduleResponse res;
+  res.status = m::GetCompositeScheduleStatus::Rejected;
+  CompositeRequest r;
+  if (req.connectorId != 0) {
+    const auto where = core.topology().located(req.connectorId);
+    if (!where) return res;
+    r.evse = where->first;
+  }
+  const auto allowed = core.limits().accepted();
+  r.unit = req.chargingRateUnit ? (*req.chargingRateUnit == m::ChargingRateUnit::W ? RateUnit::W : RateUnit::A)
+                                : (allowed.allow_amperes ? RateUnit::A : RateUnit::W);
+  if ((r.unit == RateUnit::A && !allowed.allow_amperes) || (r.unit == RateUnit::W && !allowed.allow_watts) ||
+      req.duration <= 0) {
+    return res;
+  }
+  r.from = std::chrono::time_point_cast<std::chrono::seconds>(core.now());
+  r.duration_s = req.duration;
+  const auto composite = core.limits().composite(r);
+  res.status = m::GetCompositeScheduleStatus::Accepted;
+  res.connectorId = req.connectorId;
+  res.scheduleStart = DateTime(composite.start);
+  m::ChargingSchedule s;
+  s.duration = composite.duration_s;
+  s.startSchedule = DateTime(composite.start);
+  s.chargingRateUnit = composite.unit == RateUnit::W ? m::ChargingRateUnit::W : m::ChargingRateUnit::A;
+  for (const auto& p : composite.periods) s.chargingSchedulePeriod.push_back({p.start_s, p.limit, p.phases});
+  res.chargingSchedule = std::move(s);
+  return res;
+}
+
 }  // namespace
 
 std::optional<ChargingProfile> to_core_profile(ChargePoint& core, int connector_id, const m::ChargingProfile& in) {
@@ -111,36 +144,8 @@ void Adapter::register_smart_charging_handlers() {
     return res;
   });
   // §5.7: the schedule from now, for a connector (0: what the whole pile draws from the grid).
-  rpc::handle<m::GetCompositeScheduleRequest>(ep, [this](const m::GetCompositeScheduleRequest& req) {
-    m::GetCompositeScheduleResponse res;
-    res.status = m::GetCompositeScheduleStatus::Rejected;
-    CompositeRequest r;
-    if (req.connectorId != 0) {
-      const auto where = core_->topology().located(req.connectorId);
-      if (!where) return res;
-      r.evse = where->first;
-    }
-    const auto allowed = core_->limits().accepted();
-    r.unit = req.chargingRateUnit ? (*req.chargingRateUnit == m::ChargingRateUnit::W ? RateUnit::W : RateUnit::A)
-                                  : (allowed.allow_amperes ? RateUnit::A : RateUnit::W);
-    if ((r.unit == RateUnit::A && !allowed.allow_amperes) || (r.unit == RateUnit::W && !allowed.allow_watts) ||
-        req.duration <= 0) {
-      return res;
-    }
-    r.from = std::chrono::time_point_cast<std::chrono::seconds>(core_->now());
-    r.duration_s = req.duration;
-    const auto composite = core_->limits().composite(r);
-    res.status = m::GetCompositeScheduleStatus::Accepted;
-    res.connectorId = req.connectorId;
-    res.scheduleStart = DateTime(composite.start);
-    m::ChargingSchedule s;
-    s.duration = composite.duration_s;
-    s.startSchedule = DateTime(composite.start);
-    s.chargingRateUnit = composite.unit == RateUnit::W ? m::ChargingRateUnit::W : m::ChargingRateUnit::A;
-    for (const auto& p : composite.periods) s.chargingSchedulePeriod.push_back({p.start_s, p.limit, p.phases});
-    res.chargingSchedule = std::move(s);
-    return res;
-  });
+  rpc::handle<m::GetCompositeScheduleRequest>(
+      ep, [this](const m::GetCompositeScheduleRequest& req) { return composite_answer(*core_, req); });
 }
 
 }  // namespace ocpp::cp::v16
