@@ -45,7 +45,7 @@ elif [ -z "$arch" ] || [ "$arch" = amd64 ]; then
   flock /tmp/ocpp-build.lock cmake -G Ninja -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
     -DCMAKE_INSTALL_PREFIX=/usr -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-    -DOCPP_BUILD_TESTS=OFF -DOCPP_BUILD_BENCH=OFF >/dev/null
+    -DOCPP_WARNINGS_AS_ERRORS=OFF -DOCPP_BUILD_TESTS=OFF -DOCPP_BUILD_BENCH=OFF >/dev/null
   flock /tmp/ocpp-build.lock cmake --build "$build_dir" -j2 --target ocpp-chargepoint ocpp-cpctl ocpp-offline-code
 else
   case "$arch" in
@@ -82,12 +82,20 @@ runtime_depends() {
       sed -n 's/^shlibs:Depends=//p'
     return
   fi
-  local sonames so path package packages=()
+  local sonames so path real candidate package packages=()
   sonames="$(for p in "${programs[@]}"; do readelf -d "$root/usr/bin/$p"; done |
              sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u)"
   for so in $sonames; do
     path="$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ {print $NF; exit}')"
-    package="$( [ -n "$path" ] && dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1)" || true
+    package=""
+    if [ -n "$path" ]; then
+      # The link ldconfig names, the file it points to, or that file without /usr: with merged
+      # /usr, dpkg knows some libraries only by their /lib path.
+      real="$(readlink -f "$path")"
+      for candidate in "$path" "$real" "${real#/usr}"; do
+        package="$(dpkg -S "$candidate" 2>/dev/null | head -1 | cut -d: -f1)" && [ -n "$package" ] && break
+      done
+    fi
     [ -n "$package" ] || { echo "package-deb: cannot tell which Debian package holds $so (install its amd64 copy)" >&2; exit 1; }
     packages+=("$package")
   done
