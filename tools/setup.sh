@@ -2,6 +2,8 @@
 # Installs what the build and the tests need: Debian packages (apt-get) and the npm test peers.
 # Idempotent and quiet when everything is already there. Both README commands call it.
 # chromium (with a font to render text) is the real browser of the driver pages' test (tests/browser).
+# systemd gives systemd-analyze, -sysusers and -tmpfiles to tests/packaging (it installs cleanly in a
+# container without becoming its init: checked with mmdebstrap --include=systemd bookworm).
 # `setup.sh --fuzz` (tools/fuzz.sh) also installs clang 14 and its runtime libraries, which hold
 # libFuzzer and the sanitizers for clang (libclang-rt-14-dev is only recommended by clang-14, and
 # recommends are not installed here).
@@ -13,6 +15,7 @@ packages=(
   libwebsockets-dev rapidjson-dev libsqlite3-dev sqlite3 libssl-dev libboost-dev libmodbus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium fonts-dejavu-core
+  systemd
 )
 # Node.js runs the independent test peers (npm package ocpp-rpc). A machine that already has a
 # node with npm (e.g. from another repository) keeps it; otherwise Debian's nodejs and npm.

@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include "control_socket.hpp"
+#include "sd_notify.hpp"
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/authorization.hpp"
@@ -485,7 +486,16 @@ RunResult Runtime::run() {
   std::signal(SIGPIPE, SIG_IGN);
   p.core.start(p.resume_open_transactions);
   p.adapter->start();
-  p.loop.stop_on_signals([] { log::info("daemon", "stopping on signal"); });
+  // Under systemd (packaging/systemd): READY, watchdog pings, STATUS, STOPPING. Inert elsewhere.
+  ServiceNotifier service(p.loop, read_notify_environment(), [&p] {
+    return p.adapter_id + ": registration " + std::string(to_string(p.adapter->registration())) +
+           (p.adapter->connected() ? ", connected to the CSMS" : ", not connected to the CSMS");
+  });
+  service.start();
+  p.loop.stop_on_signals([&service] {
+    log::info("daemon", "stopping on signal");
+    service.stopping();
+  });
   p.loop.run();
   if (p.result == RunResult::Stopped) {
     // A clean shutdown ends running transactions (1.6 Reason Reboot); the stops are durable now

@@ -319,5 +319,15 @@ TEST_F(ConfigFileTest, TheExampleConfigurationIsValid) {
   EXPECT_EQ(c.control_socket, "chargepoint.sock");
 }
 
+// The default configuration the Debian package installs (packaging/config, a conffile): the
+// simulated pile, since nothing is known of the hardware; the paths are the unit's directories.
+TEST_F(ConfigFileTest, ThePackagedConfigurationIsValid) {
+  const Config c = load_config(std::string(OCPP_SOURCE_DIR) + "/packaging/config/chargepoint.json");
+  EXPECT_EQ(c.hal.driver, HalDriver::sim);
+  EXPECT_EQ(c.database, "/var/lib/ocpp-chargepoint/chargepoint.db");
+  EXPECT_EQ(c.control_socket, "/run/ocpp-chargepoint/control.sock");
+  EXPECT_FALSE(c.log.syslog);  // journald already keeps stderr; syslog too would log each line twice
+}
+
 }  // namespace
 }  // namespace ocpp::cp::daemon
