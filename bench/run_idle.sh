@@ -18,7 +18,8 @@
 # each process by name, the stripped sizes of the programs and what of the binary's code belongs
 # to which version (nm).
 # Environment: IDLE_SECONDS (20); SKIP_BUILD=1 measures the binaries already in build/release;
-# CHARGEPOINT=PATH measures another ocpp-chargepoint binary (a build before a change, a relink);
+# CHARGEPOINT=PATH measures another ocpp-chargepoint binary (a build before a change, a relink),
+# BIN_DIR (build/release/bin) holds the CSMS, ocpp-cpctl and the baselines;
 # OCPP_BUILD_LOCK (default /tmp/ocpp-build.lock when it exists) is the file the build step holds
 # with flock(1), so that builds on a shared machine run one at a time; the measurement runs without it.
 # Exits non-zero if a process died before it was measured.
@@ -26,7 +27,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 IDLE_SECONDS=${IDLE_SECONDS:-20}
-BIN=build/release/bin
+BIN=${BIN_DIR:-build/release/bin}
 CHARGEPOINT=${CHARGEPOINT:-$BIN/ocpp-chargepoint}
 if [ -z "${OCPP_BUILD_LOCK+set}" ] && [ -e /tmp/ocpp-build.lock ]; then OCPP_BUILD_LOCK=/tmp/ocpp-build.lock; fi
 locked() { if [ -n "${OCPP_BUILD_LOCK:-}" ]; then flock "$OCPP_BUILD_LOCK" "$@"; else "$@"; fi; }
