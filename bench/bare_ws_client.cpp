@@ -6,7 +6,11 @@
 // libwebsockets and OpenSSL only, none of the project's libraries, so that the difference between
 // ocpp-chargepoint and this program is what the project adds.
 //
-// usage: bench_bare_ws_client [--no-client-tls-context] [--subprotocol NAME] HOST PORT ID
+// usage: bench_bare_ws_client [--no-client-tls-context] [--subprotocol NAME] [--ping-interval S] HOST PORT ID
+//
+// --ping-interval S sends a WebSocket ping every S seconds, from an lws scheduler entry, as a
+// charge point does with WebSocketPingInterval: the baseline of the idle wake-up measurement
+// (bench/run_wakeups.sh), the least a client that keeps its link checked must wake.
 //
 // By default the context has the default vhost, and lws 4.1 gives that vhost a client TLS context
 // when OpenSSL is initialised: SSL_CTX_new plus the system CA bundle, whether or not the connection
@@ -30,21 +34,41 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 // Set by the protocol callback; checked by the service loop in main().
 volatile bool g_failed = false;
+// --ping-interval: the connection, and the scheduler entry that asks to write the next ping.
+int g_ping_interval_s = 0;
+lws* g_wsi = nullptr;
+lws_sorted_usec_list_t g_ping_sul;
+
+void on_ping_due(lws_sorted_usec_list_t* sul) {
+  if (g_wsi == nullptr) return;  // closed: main() ends the program
+  lws_callback_on_writable(g_wsi);
+  lws_sul_schedule(lws_get_context(g_wsi), 0, sul, on_ping_due, g_ping_interval_s * LWS_US_PER_SEC);
+}
 
 void on_signal(int) { g_stop = 1; }
 
-int callback(lws* /*wsi*/, lws_callback_reasons reason, void* /*user*/, void* in, size_t /*len*/) {
+int callback(lws* wsi, lws_callback_reasons reason, void* /*user*/, void* in, size_t /*len*/) {
   switch (reason) {
     case LWS_CALLBACK_CLIENT_ESTABLISHED:
       std::printf("connected\n");
       std::fflush(stdout);
+      if (g_ping_interval_s > 0) {
+        g_wsi = wsi;
+        lws_sul_schedule(lws_get_context(wsi), 0, &g_ping_sul, on_ping_due, g_ping_interval_s * LWS_US_PER_SEC);
+      }
       break;
+    case LWS_CALLBACK_CLIENT_WRITEABLE: {
+      unsigned char frame[LWS_PRE + 1];
+      if (lws_write(wsi, frame + LWS_PRE, 0, LWS_WRITE_PING) < 0) return -1;
+      break;
+    }
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
       std::fprintf(stderr, "bench_bare_ws_client: connection failed: %s\n",
                    in != nullptr ? static_cast<const char*>(in) : "(no reason given)");
       g_failed = true;
       break;
     case LWS_CALLBACK_CLIENT_CLOSED:
+      g_wsi = nullptr;
       // lws_context_destroy() after a signal closes the connection too; that is not a failure.
       if (g_stop == 0) {
         std::fprintf(stderr, "bench_bare_ws_client: connection closed\n");
@@ -79,12 +103,14 @@ int main(int argc, char** argv) {
       client_tls_context = false;
     } else if (option == "--subprotocol" && arg + 1 < argc) {
       subprotocol = argv[++arg];
+    } else if (option == "--ping-interval" && arg + 1 < argc) {
+      g_ping_interval_s = std::atoi(argv[++arg]);
     } else {
       break;
     }
   }
   if (argc - arg != 3) {
-    std::fprintf(stderr, "usage: bench_bare_ws_client [--no-client-tls-context] [--subprotocol NAME] HOST PORT ID\n");
+    std::fprintf(stderr, "usage: bench_bare_ws_client [--no-client-tls-context] [--subprotocol NAME] [--ping-interval S] HOST PORT ID\n");
     return 2;
   }
   const std::string host = argv[arg];
@@ -158,6 +184,7 @@ int main(int argc, char** argv) {
     }
   }
   const bool failed = g_failed;
+  lws_sul_cancel(&g_ping_sul);
   lws_context_destroy(context);
   return failed ? 1 : 0;
 }

@@ -18,6 +18,8 @@
 # each process by name, the stripped sizes of the programs and what of the binary's code belongs
 # to which version (nm).
 # Environment: IDLE_SECONDS (20); SKIP_BUILD=1 measures the binaries already in build/release;
+# CHARGEPOINT=PATH measures another ocpp-chargepoint binary (a build before a change, a relink),
+# BIN_DIR (build/release/bin) holds the CSMS, ocpp-cpctl and the baselines;
 # OCPP_BUILD_LOCK (default /tmp/ocpp-build.lock when it exists) is the file the build step holds
 # with flock(1), so that builds on a shared machine run one at a time; the measurement runs without it.
 # Exits non-zero if a process died before it was measured.
@@ -25,7 +27,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 IDLE_SECONDS=${IDLE_SECONDS:-20}
-BIN=build/release/bin
+BIN=${BIN_DIR:-build/release/bin}
+CHARGEPOINT=${CHARGEPOINT:-$BIN/ocpp-chargepoint}
 if [ -z "${OCPP_BUILD_LOCK+set}" ] && [ -e /tmp/ocpp-build.lock ]; then OCPP_BUILD_LOCK=/tmp/ocpp-build.lock; fi
 locked() { if [ -n "${OCPP_BUILD_LOCK:-}" ]; then flock "$OCPP_BUILD_LOCK" "$@"; else "$@"; fi; }
 
@@ -74,7 +77,7 @@ echo "machine:  $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "compiler: $("$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' build/release/CMakeCache.txt)" --version | head -1)"
 echo "libs:     libwebsockets $(pkg-config --modversion libwebsockets), $(openssl version 2>/dev/null || echo 'OpenSSL ?')"
 echo "source:   $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
-echo "binary:   $BIN/ocpp-chargepoint built $(date -u -r "$BIN/ocpp-chargepoint" +%Y-%m-%dT%H:%M:%SZ)"
+echo "binary:   $CHARGEPOINT built $(date -u -r "$CHARGEPOINT" +%Y-%m-%dT%H:%M:%SZ)"
 echo "load:     $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
@@ -109,7 +112,7 @@ start_cp() {
   "log": {"level": "warn"}
 }
 EOF
-  "$BIN/ocpp-chargepoint" --config "$tmp/$1/chargepoint.json" >"$tmp/$1/chargepoint.log" 2>&1 &
+  "$CHARGEPOINT" --config "$tmp/$1/chargepoint.json" >"$tmp/$1/chargepoint.log" 2>&1 &
   cp_pid=$!
   pids+=("$cp_pid")
 }
@@ -184,12 +187,12 @@ cp201_threads=$(threads_of "$cp201_pid")
 bare_threads="$(threads_of "$bare16_pid")/ $(threads_of "$noctx16_pid")/ $(threads_of "$bare201_pid")/ $(threads_of "$noctx201_pid")"
 
 # Stripped sizes: strip a copy, never the build's binary.
-cp "$BIN/ocpp-chargepoint" "$tmp/ocpp-chargepoint.stripped"
+cp "$CHARGEPOINT" "$tmp/ocpp-chargepoint.stripped"
 cp "$BIN/bench_bare_ws_client" "$tmp/bench_bare_ws_client.stripped"
 strip "$tmp/ocpp-chargepoint.stripped" "$tmp/bench_bare_ws_client.stripped"
 # Sections of the stripped binary, and the sizes of its symbols (code and data) by name.
 size -A "$tmp/ocpp-chargepoint.stripped" >"$tmp/sections.txt"
-nm -C --size-sort --radix=d "$BIN/ocpp-chargepoint" >"$tmp/symbols.txt" 2>/dev/null || : >"$tmp/symbols.txt"
+nm -C --size-sort --radix=d "$CHARGEPOINT" >"$tmp/symbols.txt" 2>/dev/null || : >"$tmp/symbols.txt"
 
 python3 - "$tmp" "$(stat -c %s "$tmp/ocpp-chargepoint.stripped")" "$(stat -c %s "$tmp/bench_bare_ws_client.stripped")" <<'EOF'
 import re

@@ -1,6 +1,12 @@
 #include "ocpp/transport/lws_loop.hpp"
 
+#include <sys/eventfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <set>
 #include <stdexcept>
 
@@ -34,24 +40,47 @@ const char* LwsLoop::persistent(const std::string& text) {
 }
 
 namespace {
+
 std::sig_atomic_t volatile g_signalled = 0;
-void on_stop_signal(int) { g_signalled = 1; }
+// The eventfd of the loop that takes the signals, -1 when none does. A lock-free atomic int may be
+// read in a signal handler.
+std::atomic<int> g_signal_fd{-1};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler reads g_signal_fd");
+
+void on_stop_signal(int) {
+  const int saved_errno = errno;
+  g_signalled = 1;
+  const int fd = g_signal_fd.load();
+  if (fd >= 0) {
+    // write(2) is async-signal-safe; an eventfd counter that is already non-zero still wakes the
+    // loop, so a failed or repeated write loses nothing.
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const ssize_t n = ::write(fd, &one, sizeof one);
+  }
+  errno = saved_errno;
+}
+
 }  // namespace
 
 void LwsLoop::stop_on_signals(std::function<void()> on_signal) {
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
   on_signal_ = std::move(on_signal);
-  check_signals();
-}
-
-void LwsLoop::check_signals() {
-  if (g_signalled) {
-    if (on_signal_) on_signal_();
-    stop();
-    return;
+  if (signal_fd_ < 0) {
+    const int fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(std::string("eventfd: ") + std::strerror(errno));
+    adopt(fd, "signal eventfd");
+    signal_fd_ = fd;
   }
-  schedule_after(std::chrono::milliseconds{100}, [this] { check_signals(); });
+  g_signal_fd.store(signal_fd_);
+  // SA_RESTART as std::signal() gave before: other system calls of the process must not fail
+  // with EINTR because of a stop request.
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  // A signal taken before this call (by an earlier loop of the process) still stops this one.
+  if (g_signalled) on_stop_signal(SIGTERM);
 }
 
 namespace {
@@ -82,7 +111,6 @@ const Clock& LwsLoop::default_clock() {
 }
 
 LwsLoop::LwsLoop(const Clock& clock) : clock_(clock) {
-  wakeup_.self = this;
   lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_ours);
   static lws_protocols protocols[2];
   protocols[0] = kLoopProtocols[0];
@@ -104,15 +132,40 @@ LwsLoop::LwsLoop(const Clock& clock) : clock_(clock) {
   vinfo.port = CONTEXT_PORT_NO_LISTEN;
   vinfo.protocols = protocols;
   vinfo.vhost_name = "ocpp-loop";
-  if (lws_create_vhost(context_, &vinfo) == nullptr) {
+  loop_vhost_ = lws_create_vhost(context_, &vinfo);
+  if (loop_vhost_ == nullptr) {
     lws_context_destroy(context_);
     throw std::runtime_error("libwebsockets: cannot create loop vhost");
+  }
+  try {
+    // CLOCK_MONOTONIC is what std::chrono::steady_clock reads on Linux; the timer is armed with a
+    // relative delay anyway, so a Clock of another kind only costs an early wake-up.
+    const int fd = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (fd < 0) throw std::runtime_error(std::string("timerfd_create: ") + std::strerror(errno));
+    adopt(fd, "timerfd");
+    timer_fd_ = fd;
+  } catch (...) {
+    lws_context_destroy(context_);
+    throw;
   }
 }
 
 LwsLoop::~LwsLoop() {
-  lws_sul_cancel(&wakeup_.sul);
-  lws_context_destroy(context_);
+  // The handler must not write to the eventfd once lws has closed it.
+  int ours = signal_fd_;
+  if (ours >= 0) g_signal_fd.compare_exchange_strong(ours, -1);
+  lws_context_destroy(context_);  // closes the adopted descriptors
+}
+
+// Hands `fd` to libwebsockets as a raw file on the loop's vhost: its readiness comes back as
+// LWS_CALLBACK_RAW_RX_FILE in loop_callback. On failure the descriptor is closed here.
+void LwsLoop::adopt(int fd, const char* what) {
+  lws_sock_file_fd_type desc{};
+  desc.filefd = fd;
+  if (lws_adopt_descriptor_vhost(loop_vhost_, LWS_ADOPT_RAW_FILE_DESC, desc, "ocpp-loop", nullptr) == nullptr) {
+    ::close(fd);
+    throw std::runtime_error(std::string("libwebsockets: cannot adopt the loop's ") + what);
+  }
 }
 
 namespace {
@@ -137,7 +190,10 @@ TimerId LwsLoop::schedule_after(std::chrono::milliseconds delay, std::function<v
   return id;
 }
 
-void LwsLoop::cancel(TimerId id) { timers_.cancel(id); }
+void LwsLoop::cancel(TimerId id) {
+  timers_.cancel(id);
+  arm_wakeup();  // so that a cancelled earliest timer does not wake the loop for nothing
+}
 
 void LwsLoop::post(std::function<void()> fn) {
   {
@@ -155,6 +211,7 @@ void LwsLoop::run() {
 void LwsLoop::run_once() {
   drain();
   if (stopping_) return;
+  ++iterations_;
   if (lws_service(context_, 0) < 0) {
     log::error("loop", "libwebsockets service failed");
     stopping_ = true;
@@ -179,24 +236,43 @@ void LwsLoop::drain() {
 }
 
 void LwsLoop::arm_wakeup() {
-  const auto next = timers_.next_deadline();
-  if (!next) {
-    lws_sul_cancel(&wakeup_.sul);
-    return;
+  const TimerWakeup::Step step = wakeup_.update(timers_.next_deadline(), clock_.steady_now());
+  if (step.action == TimerWakeup::Action::keep) return;
+  itimerspec spec{};  // all zero: disarmed
+  if (step.action == TimerWakeup::Action::arm) {
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(step.delay);
+    spec.it_value.tv_sec = static_cast<time_t>(secs.count());
+    spec.it_value.tv_nsec = static_cast<long>((step.delay - secs).count());
   }
-  const auto wait = std::chrono::duration_cast<std::chrono::microseconds>(*next - clock_.steady_now());
-  const lws_usec_t us = wait.count() > 0 ? static_cast<lws_usec_t>(wait.count()) : 1;
-  lws_sul_schedule(context_, 0, &wakeup_.sul, &LwsLoop::on_wakeup, us);
+  if (::timerfd_settime(timer_fd_, 0, &spec, nullptr) != 0) {
+    // Cannot happen with a valid descriptor and value; the loop would sleep through its timers.
+    log::error("loop", std::string("BUG: timerfd_settime: ") + std::strerror(errno));
+    wakeup_.fired();
+  }
 }
 
-void LwsLoop::on_wakeup(lws_sorted_usec_list_t* sul) {
-  reinterpret_cast<Wakeup*>(sul)->self->drain();
+void LwsLoop::on_readable(int fd) {
+  std::uint64_t count = 0;
+  // Reading resets the descriptor (expirations of the timerfd, the eventfd's counter); EAGAIN
+  // after a spurious wake-up is fine, the loop just goes back to sleep.
+  [[maybe_unused]] const ssize_t n = ::read(fd, &count, sizeof count);
+  if (fd == timer_fd_) {
+    wakeup_.fired();
+    drain();
+  } else if (fd == signal_fd_ && g_signalled && !stopping_) {
+    if (on_signal_) on_signal_();
+    stop();
+  }
 }
 
 int LwsLoop::loop_callback(lws* wsi, lws_callback_reasons reason, void*, void*, size_t) {
+  if (reason != LWS_CALLBACK_EVENT_WAIT_CANCELLED && reason != LWS_CALLBACK_RAW_RX_FILE) return 0;
+  auto* self = static_cast<LwsLoop*>(lws_context_user(lws_get_context(wsi)));
+  if (self == nullptr) return 0;
   if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) {
-    auto* self = static_cast<LwsLoop*>(lws_context_user(lws_get_context(wsi)));
-    if (self != nullptr) self->drain();
+    self->drain();
+  } else {
+    self->on_readable(lws_get_socket_fd(wsi));
   }
   return 0;
 }

@@ -1,8 +1,11 @@
 #pragma once
 // The real event loop: one thread running libwebsockets' service loop, with our timers (from an
-// injectable Clock) woken through an lws scheduler entry, and post() from other threads woken
-// through lws_cancel_service(). DESIGN.md principle 2.
+// injectable Clock) woken through a timerfd that the loop registers with libwebsockets, and post()
+// from other threads woken through lws_cancel_service(). DESIGN.md principle 2.
+// Idle, the thread sleeps in poll() until a timer is due, a descriptor is ready, work is posted or
+// a stop signal arrives (issue 15): nothing here wakes it just to look.
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -13,6 +16,7 @@
 #include "ocpp/common/clock.hpp"
 #include "ocpp/common/event_loop.hpp"
 #include "ocpp/common/timer_queue.hpp"
+#include "ocpp/common/timer_wakeup.hpp"
 
 namespace ocpp::transport {
 
@@ -34,9 +38,13 @@ class LwsLoop final : public EventLoop {
   void stop();
   // Runs one service iteration (tests that drive the loop themselves).
   void run_once();
-  // SIGINT and SIGTERM stop the loop (checked every 100 ms: a signal handler may only set a flag).
-  // `on_signal` runs on the loop thread just before it stops. For the programs' main loops.
+  // SIGINT and SIGTERM stop the loop: the handler writes to an eventfd the loop polls, so the
+  // signal wakes it at once and nothing polls a flag. `on_signal` runs on the loop thread just
+  // before it stops. For the programs' main loops (one loop per process takes the signals).
   void stop_on_signals(std::function<void()> on_signal = {});
+  // Service iterations so far, each one return from libwebsockets' poll(): the loop thread's
+  // wake-ups, which tests count.
+  std::uint64_t iterations() const { return iterations_; }
 
   lws_context* context() { return context_; }
 
@@ -53,20 +61,23 @@ class LwsLoop final : public EventLoop {
 
  private:
   static int loop_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
-  static void on_wakeup(lws_sorted_usec_list_t* sul);
+  void adopt(int fd, const char* what);
+  void on_readable(int fd);
   void drain();
   void arm_wakeup();
-  void check_signals();
 
   const Clock& clock_;
   lws_context* context_ = nullptr;
+  lws_vhost* loop_vhost_ = nullptr;
   TimerQueue timers_;
-  // Standard-layout holder so the lws scheduler callback can find its loop from the sul pointer.
-  struct Wakeup {
-    lws_sorted_usec_list_t sul;
-    LwsLoop* self;
-  };
-  Wakeup wakeup_{};
+  // The timers' wake-up: a timerfd armed for the earliest deadline to the nanosecond. Not an lws
+  // scheduler entry: lws 4.1 rounds the poll timeout down to whole milliseconds and then polls
+  // with a zero timeout until the entry is due, spinning through the last millisecond before
+  // every timer. libwebsockets owns (and closes) both descriptors once adopted.
+  int timer_fd_ = -1;
+  TimerWakeup wakeup_;
+  int signal_fd_ = -1;  // the eventfd of stop_on_signals(), once called
+  std::uint64_t iterations_ = 0;
   std::mutex posted_mutex_;
   std::vector<std::function<void()>> posted_;
   std::atomic<bool> stopping_{false};
