@@ -87,11 +87,18 @@ if [ ! -f "$sysroot/.ocpp-sysroot" ] || [ "$(cat "$sysroot/.ocpp-sysroot")" != "
   mv "$sysroot.new" "$sysroot"
 fi
 
+# Warnings are errors, except two flow-analysis warnings that GCC 12 gives at -O2 for library code
+# inlined into ours, differently per target: -Wnull-dereference inside RapidJSON's AddMember
+# (aarch64, not amd64) and -Wmaybe-uninitialized on moving a std::optional<std::string>. They are
+# still printed. The dev preset (-O0, every warning an error) is where the project's code is held
+# to the whole list.
+no_error="-Wno-error=null-dereference -Wno-error=maybe-uninitialized"
 echo "cross-build: configuring $builddir"
 cmake -G Ninja -S "$here" -B "$builddir" \
   -DCMAKE_TOOLCHAIN_FILE="$here/cmake/toolchain-$arch.cmake" \
   -DOCPP_SYSROOT="$sysroot" \
   -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_CXX_FLAGS="$no_error" \
   -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
   -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DOCPP_WARNINGS_AS_ERRORS=ON -DOCPP_BUILD_TESTS=ON -DOCPP_BUILD_BENCH=OFF >/dev/null
