@@ -43,19 +43,20 @@ EXTRA_OECMAKE = " \
 "
 
 # The daemon's unit comes from the source tree (packaging/systemd/ocpp-chargepoint.service); it runs
-# the daemon as the user ocpp with the configuration in ${sysconfdir}/ocpp-chargepoint/.
+# the daemon as the user ocpp-chargepoint with the configuration in ${sysconfdir}/ocpp-chargepoint/.
 SYSTEMD_SERVICE:${PN} = "ocpp-chargepoint.service"
 SYSTEMD_AUTO_ENABLE:${PN} = "enable"
 
 USERADD_PACKAGES = "${PN}"
-# A system user with its own group, in dialout for the RS-485 Modbus serial ports.
+# The unit's User= and Group= (packaging/systemd/ocpp-chargepoint.service, whose sysusers.d file
+# Debian uses instead): a system user with its own group, in dialout for the RS-485 Modbus ports.
 USERADD_PARAM:${PN} = "--system --home-dir /var/lib/ocpp-chargepoint --no-create-home \
-                       --shell /sbin/nologin --user-group --groups dialout ocpp"
+                       --shell /sbin/nologin --user-group --groups dialout ocpp-chargepoint"
 
 do_install:append() {
     install -d ${D}${sysconfdir}/ocpp-chargepoint
     install -m 0640 ${WORKDIR}/chargepoint.json ${D}${sysconfdir}/ocpp-chargepoint/chargepoint.json
-    chown root:ocpp ${D}${sysconfdir}/ocpp-chargepoint/chargepoint.json
+    chown root:ocpp-chargepoint ${D}${sysconfdir}/ocpp-chargepoint/chargepoint.json
     install -d ${D}${systemd_system_unitdir}
     install -m 0644 ${S}/packaging/systemd/ocpp-chargepoint.service ${D}${systemd_system_unitdir}/
 }
