@@ -180,6 +180,11 @@ run_task() {
   body="$(printf '%s\n' "$body" | sed -E "s/^([[:space:]]*)chown[[:space:]]+[^[:space:]]*:($user)[[:space:]].*$/\\1: chown to the recipe's user \\2/")"
   (set -e; cd "$B"; eval "$body") || die "$name failed"
 }
+# The recipe installs the unit from the source tree (packaging/systemd/, written beside this layer).
+while read -r unit; do
+  [ -f "$here/packaging/systemd/$unit" ] ||
+    die "packaging/systemd/$unit is not in this tree: the recipe installs it from there (merge the systemd packaging first)"
+done < <(recipe_value 'print("\n".join(d["systemd_service"]))')
 run_task do_install:append "$(recipe_value 'print(d["install_append"])')"
 ptest_path="$(recipe_value 'print(d["vars"]["PTEST_PATH"])')"
 run_task do_install_ptest "$(recipe_value 'print(d["install_ptest"])')"
