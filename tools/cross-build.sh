@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-builds the release binaries and the unit tests for an ARM pile controller:
-#   tools/cross-build.sh aarch64|armhf [--test]
+#   tools/cross-build.sh aarch64|armhf [--test|--configure-only]
 # into build/cross-<arch>/ (binaries in build/cross-<arch>/bin). The target's libraries come from a
 # Debian bookworm sysroot made with mmdebstrap in build/sysroot-<arch>/ (Debian's multiarch cannot
 # install libwebsockets-dev of two architectures side by side), remade only when its package list
@@ -14,13 +14,14 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
-usage() { echo "usage: tools/cross-build.sh aarch64|armhf [--test]" >&2; exit 2; }
+usage() { echo "usage: tools/cross-build.sh aarch64|armhf [--test|--configure-only]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
 arch="$1"; shift
-run_tests=0
+run_tests=0 configure_only=0
 for a in "$@"; do
   case "$a" in
     --test) run_tests=1 ;;
+    --configure-only) configure_only=1 ;;
     *) usage ;;
   esac
 done
@@ -102,6 +103,10 @@ cmake -G Ninja -S "$here" -B "$builddir" \
   -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
   -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DOCPP_WARNINGS_AS_ERRORS=ON -DOCPP_BUILD_TESTS=ON -DOCPP_BUILD_BENCH=OFF >/dev/null
+if [ "$configure_only" = 1 ]; then
+  echo "cross-build: configured $builddir (--configure-only: not built)"
+  exit 0
+fi
 echo "cross-build: building with $jobs jobs"
 cmake --build "$builddir" -j "$jobs"
 echo "cross-build: done: $builddir/bin"
