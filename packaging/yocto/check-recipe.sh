@@ -178,7 +178,7 @@ run_task() {
   echo "check-recipe: $name"
   local user
   user="$(recipe_value 'print(d["useradd_param"].split()[-1])')"
-  body="$(printf '%s\n' "$body" | sed -E "s/^([[:space:]]*)chown[[:space:]]+[^[:space:]]*:($user)[[:space:]].*$/\\1: chown to the recipe's user \\2/")"
+  body="$(printf '%s\n' "$body" | sed -E "s/^([[:space:]]*)chown[[:space:]]+[^[:space:]]*:($user)[[:space:]].*$/\\1: chown to the useradd user \\2/")"
   (set -e; cd "$B"; eval "$body") || die "$name failed"
 }
 # The recipe installs the unit from the source tree (packaging/systemd/, written beside this layer).
