@@ -261,8 +261,15 @@ for f in failures:
 sys.exit(1 if failures else 0)
 PY
 
-echo "check-recipe: run-ptest under qemu-aarch64"
-emulator="qemu-aarch64 -L $sysroot"
+# The image as the target would have it: the sysroot's libraries with the recipe's packages
+# installed over them (hard links, so it costs no copy). qemu-user's -L looks up absolute paths
+# there first, so the tests find /usr/share/ocpp/meters as on the target.
+echo "check-recipe: run-ptest under qemu-aarch64, root = sysroot + image"
+root="$work/root"
+rm -rf "$root"
+cp -al "$sysroot" "$root"
+cp -a --remove-destination "$D/." "$root/"
+emulator="qemu-aarch64 -L $root"
 set +e
 OCPP_PTEST_WRAPPER="$emulator" OCPP_TEST_EMULATOR="$emulator" sh "$D$ptest_path/run-ptest" >"$work/ptest.log" 2>&1
 ptest_status=$?
