@@ -6,7 +6,7 @@
 # container without becoming its init: checked with mmdebstrap --include=systemd bookworm).
 # `setup.sh --fuzz` (tools/fuzz.sh) also installs clang 14 and its runtime libraries, which hold
 # libFuzzer and the sanitizers for clang (libclang-rt-14-dev is only recommended by clang-14, and
-# recommends are not installed here).
+# recommends are not installed here). `setup.sh --cross`: see below.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -23,6 +23,11 @@ command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang-14 libclang-rt-14-dev)
 fi
+# `setup.sh --cross` (tools/cross-build.sh): the sysroot maker, Debian's ARM cross compilers and
+# qemu-user to run the ARM test programs (no binfmt_misc registration needed).
+if [ "${1:-}" = "--cross" ]; then
+  packages+=(mmdebstrap qemu-user g++-aarch64-linux-gnu g++-arm-linux-gnueabihf)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -35,6 +40,9 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# A cross build runs no npm test (they need the host's binaries).
+[ "${1:-}" = "--cross" ] && exit 0
 
 # The test peers, pinned by tests/interop/peer/package-lock.json. Reinstalled when the lock changes.
 peer="$here/tests/interop/peer"

@@ -21,6 +21,7 @@
 
 #include "control_socket.hpp"
 #include "loop_runner.hpp"
+#include "test_emulator.hpp"
 
 namespace ocpp::cp::daemon {
 namespace {
@@ -177,7 +178,7 @@ class ControlSocketTest : public ::testing::Test {
   Run cpctl(const std::vector<std::string>& args) {
     const int n = ++runs;
     const fs::path out = dir / ("out" + std::to_string(n)), err = dir / ("err" + std::to_string(n));
-    std::string cmd = std::string(OCPP_BINARY_DIR) + "/bin/ocpp-cpctl";
+    std::string cmd = ocpp::test::emulator_prefix() + std::string(OCPP_BINARY_DIR) + "/bin/ocpp-cpctl";
     for (const auto& a : args) cmd += " '" + a + "'";
     cmd += " >" + out.string() + " 2>" + err.string();
     auto result = std::async(std::launch::async, [cmd] { return std::system(cmd.c_str()); });

@@ -31,6 +31,7 @@
 #include "support/meter_players.hpp"
 #include "support/modbus_test_server.hpp"
 #include "support/simulated_board.hpp"
+#include "test_emulator.hpp"
 
 namespace {
 
@@ -65,8 +66,11 @@ class Process {
     if (pid_ == 0) {
       std::FILE* out = std::freopen(log.c_str(), "w", stderr);
       if (out == nullptr || ::dup2(::fileno(stderr), STDOUT_FILENO) < 0) std::_Exit(126);
+      // Under the cross build's emulator, if any (test_emulator.hpp).
+      std::vector<std::string> words = ocpp::test::emulator_argv();
+      words.insert(words.end(), argv.begin(), argv.end());
       std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      for (const auto& a : words) args.push_back(const_cast<char*>(a.c_str()));
       args.push_back(nullptr);
       ::execv(args[0], args.data());
       std::_Exit(127);
@@ -279,7 +283,7 @@ class ModbusDaemon : public ::testing::Test {
 
   // `ocpp-cpctl status --json`, as an integrator reads it.
   rapidjson::Document cpctl_status() {
-    const std::string cmd = kBin + "ocpp-cpctl --socket " + (dir / "cp.sock").string() + " status --json";
+    const std::string cmd = ocpp::test::emulator_prefix() + kBin + "ocpp-cpctl --socket " + (dir / "cp.sock").string() + " status --json";
     std::string out;
     if (FILE* f = ::popen(cmd.c_str(), "r")) {
       char buf[4096];

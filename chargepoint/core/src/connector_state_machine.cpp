@@ -31,6 +31,13 @@
 // placeholders MSM's back-end uses. Both only silence the note.
 #define BOOST_ALLOW_DEPRECATED_HEADERS
 #define BOOST_BIND_GLOBAL_PLACEHOLDERS
+#include <boost/version.hpp>
+// Boost 1.85 and 1.86: MSM's front/states.hpp uses fusion::result_of::insert_range without including
+// its header (boostorg/msm#94, included again from 1.87 on). Yocto releases may ship those Boosts,
+// Debian 12 has 1.74. Included first, so that no order of MSM's own headers can trip over it.
+#if BOOST_VERSION >= 108500
+#include <boost/fusion/include/insert_range.hpp>
+#endif
 #include <boost/msm/back/state_machine.hpp>
 #include <boost/msm/front/functor_row.hpp>
 #include <boost/msm/front/state_machine_def.hpp>

@@ -146,7 +146,13 @@ MeterModel load_meter_model(const std::string& path) {
   }
 }
 
-std::vector<std::string> default_meter_dirs() { return {OCPP_METER_DIR_INSTALLED, OCPP_METER_DIR_SOURCE}; }
+std::vector<std::string> default_meter_dirs() {
+#ifdef OCPP_METER_DIR_SOURCE
+  return {OCPP_METER_DIR_INSTALLED, OCPP_METER_DIR_SOURCE};
+#else
+  return {OCPP_METER_DIR_INSTALLED};
+#endif
+}
 
 std::vector<std::string> available_meter_models(const std::vector<std::string>& dirs) {
   std::set<std::string> names;

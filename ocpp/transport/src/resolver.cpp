@@ -4,6 +4,7 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -34,10 +35,19 @@ Resolution Resolver::system_lookup(const std::string& host, int port) {
   const int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found);
   if (rc != 0 || found == nullptr) return {"", "cannot resolve " + host + ": " + gai_strerror(rc)};
   char text[INET6_ADDRSTRLEN] = {};
-  const void* where = found->ai_family == AF_INET6
-                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(found->ai_addr)->sin6_addr)
-                          : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr);
-  const bool ok = inet_ntop(found->ai_family, where, text, sizeof text) != nullptr;
+  // Copied out rather than cast: a sockaddr* cast to sockaddr_in6* raises the required alignment,
+  // which -Wcast-align refuses on 32-bit ARM.
+  sockaddr_in6 in6{};
+  sockaddr_in in4{};
+  const void* where = nullptr;
+  if (found->ai_family == AF_INET6 && found->ai_addrlen >= sizeof in6) {
+    std::memcpy(&in6, found->ai_addr, sizeof in6);
+    where = &in6.sin6_addr;
+  } else if (found->ai_family == AF_INET && found->ai_addrlen >= sizeof in4) {
+    std::memcpy(&in4, found->ai_addr, sizeof in4);
+    where = &in4.sin_addr;
+  }
+  const bool ok = where != nullptr && inet_ntop(found->ai_family, where, text, sizeof text) != nullptr;
   freeaddrinfo(found);
   if (!ok) return {"", "cannot resolve " + host + ": unusable address"};
   return {text, ""};

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "test_emulator.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -56,7 +58,7 @@ class Cli : public ::testing::Test {
   }
 
   Result run(const std::vector<std::string>& args) {
-    std::string cmd = quote(kProgram);
+    std::string cmd = ocpp::test::emulator_prefix() + quote(kProgram);
     for (const auto& a : args) cmd += " " + quote(a);
     const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
     cmd += " >" + quote(out.string()) + " 2>" + quote(err.string());

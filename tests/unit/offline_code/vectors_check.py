@@ -214,7 +214,9 @@ class Checker:
             print("MISMATCH %s: got %r, spec says %r" % (what, got, want))
 
     def run_cli(self, *args):
-        r = subprocess.run([self.cli] + list(args), capture_output=True, text=True, timeout=30)
+        # In a cross build ctest hands over the emulator that runs target programs (qemu-user).
+        emulator = os.environ.get("OCPP_TEST_EMULATOR", "").split()
+        r = subprocess.run(emulator + [self.cli] + list(args), capture_output=True, text=True, timeout=30)
         return r.returncode, r.stdout, r.stderr
 
     def master_file(self, master_hex):
