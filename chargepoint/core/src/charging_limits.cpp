@@ -124,7 +124,9 @@ CompositeSchedule ChargingLimits::composite(const CompositeRequest& request) con
   return compose(profiles_.all(), supplies(), voltage_v(), request);
 }
 
-OfferedLimit ChargingLimits::limit_now(ConnectorId id) const {
+OfferedLimit ChargingLimits::limit_now(ConnectorId id) const { return limit_now(id, supplies()); }
+
+OfferedLimit ChargingLimits::limit_now(ConnectorId id, const std::vector<EvseSupply>& supplied) const {
   const auto where = cp_.topology().located(id);
   if (!where) return {};
   CompositeRequest r;
@@ -133,7 +135,7 @@ OfferedLimit ChargingLimits::limit_now(ConnectorId id) const {
   r.duration_s = 1;
   const auto first = [&](RateUnit unit) {
     r.unit = unit;
-    const auto schedule = composite(r);
+    const auto schedule = compose(profiles_.all(), supplied, voltage_v(), r);
     return schedule.periods.empty() ? 0.0 : schedule.periods.front().limit;
   };
   OfferedLimit limit{first(RateUnit::A), first(RateUnit::W)};
@@ -190,20 +192,23 @@ void ChargingLimits::transaction_ended(const std::string& station_id) {
 }
 
 void ChargingLimits::changed() {
-  apply();
-  schedule_next();
-}
-
-void ChargingLimits::apply() {
   try {
     profiles_.remove_expired(cp_.now());
   } catch (const std::exception& e) {
     log::error("smart-charging", std::string("expired profiles not removed: ") + e.what());
   }
-  for (ConnectorId id = 1; id <= cp_.connector_count(); ++id) cp_.offer_limit(id, limit_now(id));
+  // The running transactions are read from the store once for the whole pass, not once for each
+  // connector, unit and EVSE the pass computes a schedule for.
+  const auto supplied = supplies();
+  apply(supplied);
+  schedule_next(supplied);
 }
 
-void ChargingLimits::schedule_next() {
+void ChargingLimits::apply(const std::vector<EvseSupply>& supplied) {
+  for (ConnectorId id = 1; id <= cp_.connector_count(); ++id) cp_.offer_limit(id, limit_now(id, supplied));
+}
+
+void ChargingLimits::schedule_next(const std::vector<EvseSupply>& supplied) {
   if (timer_ != 0) cp_.loop().cancel(timer_);
   timer_ = 0;
   // The nearest boundary of any EVSE's composite schedule, at most kRecheck away.
@@ -218,7 +223,7 @@ void ChargingLimits::schedule_next() {
   std::chrono::milliseconds wait = kRecheck;
   for (const auto& evse : cp_.topology().evses) {
     r.evse = evse.id;
-    const auto s = composite(r);
+    const auto s = compose(profiles_.all(), supplied, voltage_v(), r);
     if (s.periods.size() > 1) {
       wait = std::min<std::chrono::milliseconds>(wait, std::chrono::seconds(s.periods[1].start_s) - into_second);
     }

@@ -84,8 +84,9 @@ class ChargingLimits {
 
  private:
   std::vector<EvseSupply> supplies() const;
-  void apply();
-  void schedule_next();
+  OfferedLimit limit_now(ConnectorId id, const std::vector<EvseSupply>& supplied) const;
+  void apply(const std::vector<EvseSupply>& supplied);
+  void schedule_next(const std::vector<EvseSupply>& supplied);
   ChargePoint& cp_;
   ChargingProfiles profiles_;
   TimerId timer_ = 0;
