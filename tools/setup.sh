@@ -4,6 +4,9 @@
 # chromium (with a font to render text) is the real browser of the driver pages' test (tests/browser).
 # systemd gives systemd-analyze, -sysusers and -tmpfiles to tests/packaging (it installs cleanly in a
 # container without becoming its init: checked with mmdebstrap --include=systemd bookworm).
+# libcurl moves firmware images and log archives over HTTP(S) off the event loop (chargepoint/transfer);
+# libpq is the PostgreSQL backend of the server side, and postgresql gives the tests a throwaway cluster
+# (initdb, pg_ctl).
 # `setup.sh --fuzz` (tools/fuzz.sh) also installs clang 14 and its runtime libraries, which hold
 # libFuzzer and the sanitizers for clang (libclang-rt-14-dev is only recommended by clang-14, and
 # recommends are not installed here). `setup.sh --cross`: see below.
@@ -16,6 +19,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium fonts-dejavu-core
   systemd
+  libcurl4-openssl-dev libpq-dev postgresql
 )
 # Node.js runs the independent test peers (npm package ocpp-rpc). A machine that already has a
 # node with npm (e.g. from another repository) keeps it; otherwise Debian's nodejs and npm.

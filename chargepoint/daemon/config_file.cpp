@@ -556,8 +556,31 @@ void read_smart_charging(const ObjectReader& top, Config& config) {
   }
 }
 
+// The folder of a file path as written ("." for a bare name).
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+void read_firmware_and_security(const ObjectReader& top, Config& config) {
+  if (const rapidjson::Value* v = top.find("firmware")) {
+    const ObjectReader fw(*v, "firmware", {"install_command", "max_image_bytes"});
+    if (auto s = fw.string("install_command")) config.firmware.install_command = *s;
+    // Bytes, 1 MiB up to 2 GiB (the reader takes ints).
+    if (auto n = fw.integer("max_image_bytes", 1024 * 1024, 2147483647)) config.firmware.max_image_bytes = *n;
+  }
+  if (const rapidjson::Value* v = top.find("security")) {
+    const ObjectReader sec(*v, "security", {"allow_plaintext_management"});
+    if (auto b = sec.boolean("allow_plaintext_management")) config.security.allow_plaintext_management = *b;
+  }
+}
+
 void read_local(const ObjectReader& top, Config& config) {
   if (auto s = top.path("database")) config.database = *s;
+  config.state_dir = folder_of(config.database);
+  if (auto s = top.path("state_dir")) config.state_dir = *s;
+  read_firmware_and_security(top, config);
   if (auto s = top.path("control_socket")) {
     // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
     if (s->size() > 107) fail("control_socket", "a Unix socket path is at most 107 bytes, got " + std::to_string(s->size()));
@@ -623,8 +646,8 @@ Config parse_config(std::string_view json) {
   }
   const ObjectReader top(doc, "",
                          {"charge_point_id", "ocpp_version", "csms_url", "security_profile", "basic_auth_password", "tls",
-                          "database", "control_socket", "connectors", "evses", "resume_transactions_after_power_loss",
-                          "outbox_max_events", "hal",
+                          "database", "state_dir", "control_socket", "connectors", "evses",
+                          "resume_transactions_after_power_loss", "outbox_max_events", "hal", "firmware", "security",
                           "ocpp_config", "offline_code", "smart_charging", "log"});
   Config config;
   read_charge_point_id(top, config);

@@ -8,6 +8,7 @@
 // Relative file paths (database, control_socket, tls.*, hal.state_file, hal.meter_dir, a meter model
 // given as a path) are relative to the working directory of the process, as they are written;
 // nothing is resolved against the file's folder.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -64,6 +65,22 @@ struct OfflineCodeConfig {
   std::string time_floor_file;
 };
 
+// `firmware`: how an update is installed (docs/integration.md "Firmware updates").
+struct FirmwareConfig {
+  // The integrator's program, given the verified image's path; its exit status decides Installed
+  // or InstallationFailed. Empty: the image is kept under state_dir and reported Installed (the
+  // simulated pile).
+  std::string install_command;
+  // A download larger than this is stopped and reported DownloadFailed (a full disk loses nothing).
+  std::int64_t max_image_bytes = 256LL * 1024 * 1024;
+};
+
+// `security`: what the pile accepts over a link without TLS.
+struct SecurityConfig {
+  // Certificate installation and signed firmware over security profile 0 or 1: only for a lab.
+  bool allow_plaintext_management = false;
+};
+
 struct LogConfig {
   log::Level level = log::Level::info;
   bool syslog = false;
@@ -82,6 +99,9 @@ struct Config {
   std::string basic_auth_password;  // empty when not given
   TlsConfig tls;
   std::string database = "chargepoint.db";
+  // Where the pile keeps its files besides the database: installed certificates and the pile's key
+  // (certificates/), firmware images (firmware/), log archives. Default: the database's folder.
+  std::string state_dir = ".";
   // A development default next to the database in the working directory; an installed daemon is
   // configured with e.g. /run/ocpp-chargepoint/control.sock (a folder its service creates).
   std::string control_socket = "chargepoint.sock";
@@ -104,6 +124,8 @@ struct Config {
   // `smart_charging`: what the pile accepts and how it converts units, as initial values of the
   // core's settings (setting name -> value), checked by the settings when they are applied.
   std::map<std::string, std::string> smart_charging;
+  FirmwareConfig firmware;
+  SecurityConfig security;
   LogConfig log;
 };
 

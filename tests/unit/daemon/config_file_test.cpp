@@ -70,9 +70,15 @@ TEST_F(ConfigFileTest, FullConfigurationIsRead) {
     "hal": {"driver": "sim", "state_file": "/tmp/sim.json", "start_energy_wh": 1250.5},
     "ocpp_config": {"HeartbeatInterval": "300", "MeterValueSampleInterval": "60"},
     "offline_code": {"allow_plaintext_key_provisioning": true, "time_floor_file": "/etc/ocpp/installed-at"},
-    "log": {"level": "debug", "syslog": true}
+    "log": {"level": "debug", "syslog": true},
+    "firmware": {"install_command": "/usr/lib/ocpp/install-firmware", "max_image_bytes": 10485760},
+    "security": {"allow_plaintext_management": true}
   })";
   const Config c = parse_config(json);
+  EXPECT_EQ(c.state_dir, "/var/lib/ocpp");  // the database's folder when not given
+  EXPECT_EQ(c.firmware.install_command, "/usr/lib/ocpp/install-firmware");
+  EXPECT_EQ(c.firmware.max_image_bytes, 10485760);
+  EXPECT_TRUE(c.security.allow_plaintext_management);
   EXPECT_EQ(c.charge_point_id, "PILE-0042");
   EXPECT_EQ(c.ocpp_version, ProtocolVersion::v201);
   EXPECT_EQ(c.csms_url, "wss://csms.example.com:443/ocpp");
@@ -102,6 +108,10 @@ TEST_F(ConfigFileTest, DefaultsOfAMinimalConfiguration) {
   EXPECT_EQ(c.security_profile, 0);
   EXPECT_TRUE(c.basic_auth_password.empty());
   EXPECT_EQ(c.database, "chargepoint.db");
+  EXPECT_EQ(c.state_dir, ".");
+  EXPECT_TRUE(c.firmware.install_command.empty());
+  EXPECT_EQ(c.firmware.max_image_bytes, 256LL * 1024 * 1024);
+  EXPECT_FALSE(c.security.allow_plaintext_management);
   EXPECT_EQ(c.control_socket, "chargepoint.sock");
   EXPECT_EQ(c.connectors, 2);
   EXPECT_EQ(c.hal.driver, HalDriver::sim);
@@ -176,6 +186,10 @@ TEST_F(ConfigFileTest, WrongTypesAreRefusedWithWhatWasFound) {
   refusal(with(R"("connectors": 33)"), "connectors: expected an integer 1-32, got 33");
   refusal(with(R"("database": 5)"), "database: expected a string, got 5");
   refusal(with(R"("database": "")"), "database: must not be empty");
+  refusal(with(R"("firmware": {"install_comand": "x"})"), "firmware.install_comand: unknown key (did you mean install_command?)");
+  refusal(with(R"("firmware": {"max_image_bytes": 10})"), "firmware.max_image_bytes: expected an integer 1048576-2147483647, got 10");
+  refusal(with(R"("security": {"allow_plaintext_management": "yes"})"),
+          "security.allow_plaintext_management: expected true or false, got \"yes\"");
   refusal(with(R"("tls": "ca.pem")"), R"(tls: expected an object, got "ca.pem")");
   refusal(with(R"("ocpp_version": 1.6)"), R"(ocpp_version: expected "1.6" or "2.0.1", got 1.6)");
   refusal(with(R"("ocpp_version": "2.0")"), R"(ocpp_version: expected "1.6" or "2.0.1", got "2.0")");
