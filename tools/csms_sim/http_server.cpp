@@ -41,6 +41,7 @@ struct HttpServer::Exchange {
   bool alive = true;
   bool answered = false;
   bool too_large = false;
+  bool close_after = false;
   // A file answer being streamed: its descriptor (closed with the exchange, however it ends) and
   // how much of it is still to be sent.
   int fd = -1;
@@ -110,6 +111,18 @@ int HttpServer::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t
         return 0;
       }
       if (choose_sink_) ex->sink = choose_sink_(ex->request);
+      // lws reads a body only by its Content-Length: a request without one (or with 0) gets no
+      // body callbacks at all, and a chunked one would wait forever.
+      if (!transport::header_value(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING).empty()) {
+        ex->sink.reset();
+        ex->answered = true;
+        ex->close_after = true;  // the unread body must not be taken for the next request
+        ex->response = HttpResponse{411, "application/json", R"({"error":"send the body with a Content-Length"})"};
+        lws_callback_on_writable(wsi);
+        return 0;
+      }
+      const std::string length = transport::header_value(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+      if (length.empty() || length == "0") dispatch(wsi);
       return 0;  // POST/PUT: wait for the body
     }
     case LWS_CALLBACK_HTTP_BODY: {
@@ -216,6 +229,7 @@ int HttpServer::write_response(lws* wsi, Exchange& ex) {
   const auto n = static_cast<size_t>(p - start);
   if (lws_write(wsi, start, n, LWS_WRITE_HTTP_FINAL) != static_cast<int>(n)) return 1;
   ex.response.reset();
+  if (ex.close_after) return -1;
   return lws_http_transaction_completed(wsi) != 0 ? -1 : 0;
 }
 

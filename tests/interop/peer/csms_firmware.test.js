@@ -230,10 +230,15 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1']) {
       assert.equal(stranger.status, 404);
       const sneaky = await fetch(`${location}.charge-point`, { method: 'PUT', body: 'OTHER-CP' });
       assert.equal(sneaky.status, 400, 'the bookkeeping file cannot be written');
+      // An empty log is a log; a body without a length is refused rather than waited for.
+      assert.equal((await fetch(`${location}empty.log`, { method: 'PUT', body: '' })).status, 201);
+      const chunked = await fetch(`${location}chunked.log`, { method: 'PUT', duplex: 'half',
+        body: new ReadableStream({ start(c) { c.enqueue(new Uint8Array([1, 2, 3])); c.close(); } }) });
+      assert.equal(chunked.status, 411);
 
       const list = await api(port, 'GET', '/charge-points/PEER-CP/uploads');
       assert.equal(list.status, 200);
-      assert.deepEqual(list.body.map((u) => [u.name, u.size]).sort(), [['diagnostics.tar.gz', 3000], ['diagnostics.tar.gz.2', 6]]);
+      assert.deepEqual(list.body.map((u) => [u.name, u.size]).sort(), [['diagnostics.tar.gz', 3000], ['diagnostics.tar.gz.2', 6], ['empty.log', 0]]);
       const first = list.body.find((u) => u.name === 'diagnostics.tar.gz');
       const back = await fetch(`http://127.0.0.1:${port}${first.url}`, { headers: auth });
       assert.ok(Buffer.from(await back.arrayBuffer()).equals(archive), 'the upload reads back as sent');
