@@ -47,6 +47,12 @@ async function startCsms(dir, extra) {
   return { csms, ocpp: Number(ocpp), http: Number(httpPort) };
 }
 
+// SIGTERM, and a clean exit: under the sanitizers a leak or an error makes the status non-zero.
+async function stopCleanly(csms) {
+  const code = await stop(csms);
+  assert.equal(code, 0, `ocpp-csms-sim exited with ${code}${tail(csms)}`);
+}
+
 // A strict peer that records the CSMS's calls by action and answers them as a willing pile would.
 async function connectPeer(ocpp, protocol, id = 'PEER-CP') {
   const calls = [];
@@ -193,6 +199,8 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1']) {
       assert.deepEqual(info.body.operations.firmware.map((s) => s.status), ['Downloading', 'SignatureVerified', 'Installed']);
       assert.equal(info.body.operations.firmware[0].request_id, r.body.request_id);
       assert.deepEqual(failures, [], 'every frame of the CSMS passes the peer\'s schema check');
+      await cp.close({ force: true });
+      await stopCleanly(csms);
     } finally {
       await cp.close({ force: true });
       await stop(csms);
@@ -261,6 +269,8 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1']) {
       assert.deepEqual(info.body.operations.log.map((s) => s.status),
         protocol === 'ocpp1.6' ? ['Uploading', 'Uploaded', 'Uploaded'] : ['Uploading', 'Uploaded']);
       assert.deepEqual(failures, []);
+      await cp.close({ force: true });
+      await stopCleanly(csms);
     } finally {
       await cp.close({ force: true });
       await stop(csms);
@@ -324,6 +334,8 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1']) {
       assert.equal(installed.params.certificateType, protocol === 'ocpp1.6' ? 'CentralSystemRootCertificate' : 'CSMSRootCertificate');
       assert.equal(installed.params.certificate, root);
       assert.deepEqual(failures, []);
+      await cp.close({ force: true });
+      await stopCleanly(csms);
     } finally {
       await cp.close({ force: true });
       await stop(csms);
@@ -341,6 +353,8 @@ test('without --ca-cert the reference CSMS answers SignCertificate Rejected and 
     await waitFor(() => /SignCertificate of PEER-CP rejected: no --ca-cert/.test(csms.err), 'the log line', 3000);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(calls.filter((c) => c.action === 'CertificateSigned').length, 0);
+    await cp.close({ force: true });
+    await stopCleanly(csms);
   } finally {
     await cp.close({ force: true });
     await stop(csms);
@@ -389,6 +403,7 @@ test('a pile connects with security profile 3 using the chain the reference CSMS
     const res = await second.call('BootNotification', { chargePointVendor: 'Peer', chargePointModel: 'Strict' });
     assert.equal(res.status, 'Accepted');
     await second.close({ force: true });
+    await stopCleanly(csms);
   } catch (e) {
     await new Promise((r) => setTimeout(r, 300));
     e.message += tail(csms);
