@@ -121,13 +121,15 @@ cat <<TXT
    cpctl fault 1 GroundFailure; cpctl clear-fault 1
    curl -u demo:demo -X POST http://127.0.0.1:8080/api/charge-points/DEMO-PILE-1/call \\
         -d '$remote_start'
-   Firmware, logs and certificates (docs/reference-csms.md); the pile trusts the demo signer first:
+   Firmware, logs and certificates (docs/reference-csms.md); the pile trusts the demo signer (and
+   the demo CA) first:
    api=http://127.0.0.1:8080/api/charge-points/DEMO-PILE-1
    python3 -c 'import json; print(json.dumps({"use": "ManufacturerRootCertificate", "pem": open("$pki/fw.pem").read()}))' \\
      | curl -u demo:demo -X POST \$api/install-certificate -d @-
    curl -u demo:demo -X POST \$api/update-firmware -d '{"file": "demo-firmware.bin"}'
    curl -u demo:demo -X POST \$api/get-log -d '{"log_type": "DiagnosticsLog"}'; curl -u demo:demo \$api/uploads
-   curl -u demo:demo -X POST \$api/sign-certificate
+   python3 -c 'import json; print(json.dumps({"use": "CSMSRootCertificate", "pem": open("$pki/ca.pem").read()}))' \\
+     | curl -u demo:demo -X POST \$api/install-certificate -d @-; curl -u demo:demo -X POST \$api/sign-certificate
    curl -u demo:demo \$api     # "operations": what the pile reported
    Logs: $state/chargepoint.log, $state/csms.log
 TXT
