@@ -88,43 +88,8 @@ int HttpServer::callback(lws* wsi, lws_callback_reasons reason, void*, void* in,
 
 int HttpServer::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t len) {
   switch (reason) {
-    case LWS_CALLBACK_HTTP: {
-      auto ex = std::make_shared<Exchange>();
-      ex->request.path = in != nullptr ? static_cast<const char*>(in) : "/";
-      if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0) ex->request.method = "POST";
-      else if (lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI) > 0) ex->request.method = "PUT";
-      else if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0) ex->request.method = "DELETE";
-      else ex->request.method = "GET";
-      // lws hands the path relative to the mount; the full one is in the URI header.
-      const std::string uri = transport::header_value(wsi, ex->request.method == "POST" ? WSI_TOKEN_POST_URI
-                                          : ex->request.method == "PUT"  ? WSI_TOKEN_PUT_URI
-                                          : ex->request.method == "DELETE" ? WSI_TOKEN_DELETE_URI
-                                                                           : WSI_TOKEN_GET_URI);
-      if (!uri.empty()) ex->request.path = uri;
-      ex->request.query = query_string(wsi);
-      ex->request.authorization = transport::header_value(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
-      ex->request.cookie = transport::header_value(wsi, WSI_TOKEN_HTTP_COOKIE);
-      ex->request.range = transport::header_value(wsi, WSI_TOKEN_HTTP_RANGE);
-      exchanges_[wsi] = ex;
-      if (ex->request.method == "GET" || ex->request.method == "DELETE") {
-        dispatch(wsi);
-        return 0;
-      }
-      if (choose_sink_) ex->sink = choose_sink_(ex->request);
-      // lws reads a body only by its Content-Length: a request without one (or with 0) gets no
-      // body callbacks at all, and a chunked one would wait forever.
-      if (!transport::header_value(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING).empty()) {
-        ex->sink.reset();
-        ex->answered = true;
-        ex->close_after = true;  // the unread body must not be taken for the next request
-        ex->response = HttpResponse{411, "application/json", R"({"error":"send the body with a Content-Length"})"};
-        lws_callback_on_writable(wsi);
-        return 0;
-      }
-      const std::string length = transport::header_value(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
-      if (length.empty() || length == "0") dispatch(wsi);
-      return 0;  // POST/PUT: wait for the body
-    }
+    case LWS_CALLBACK_HTTP:
+      return on_request(wsi, in);
     case LWS_CALLBACK_HTTP_BODY: {
       auto it = exchanges_.find(wsi);
       if (it == exchanges_.end()) return 0;
@@ -158,6 +123,46 @@ int HttpServer::on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t
     default:
       return lws_callback_http_dummy(wsi, reason, nullptr, in, len);
   }
+}
+
+// A request line and its headers: GET and DELETE go to the handler now, POST and PUT once their
+// body is in (or into a sink as it comes).
+int HttpServer::on_request(lws* wsi, void* in) {
+  auto ex = std::make_shared<Exchange>();
+  ex->request.path = in != nullptr ? static_cast<const char*>(in) : "/";
+  if (lws_hdr_total_length(wsi, WSI_TOKEN_POST_URI) > 0) ex->request.method = "POST";
+  else if (lws_hdr_total_length(wsi, WSI_TOKEN_PUT_URI) > 0) ex->request.method = "PUT";
+  else if (lws_hdr_total_length(wsi, WSI_TOKEN_DELETE_URI) > 0) ex->request.method = "DELETE";
+  else ex->request.method = "GET";
+  // lws hands the path relative to the mount; the full one is in the URI header.
+  const std::string uri = transport::header_value(wsi, ex->request.method == "POST"     ? WSI_TOKEN_POST_URI
+                                                       : ex->request.method == "PUT"    ? WSI_TOKEN_PUT_URI
+                                                       : ex->request.method == "DELETE" ? WSI_TOKEN_DELETE_URI
+                                                                                        : WSI_TOKEN_GET_URI);
+  if (!uri.empty()) ex->request.path = uri;
+  ex->request.query = query_string(wsi);
+  ex->request.authorization = transport::header_value(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+  ex->request.cookie = transport::header_value(wsi, WSI_TOKEN_HTTP_COOKIE);
+  ex->request.range = transport::header_value(wsi, WSI_TOKEN_HTTP_RANGE);
+  exchanges_[wsi] = ex;
+  if (ex->request.method == "GET" || ex->request.method == "DELETE") {
+    dispatch(wsi);
+    return 0;
+  }
+  if (choose_sink_) ex->sink = choose_sink_(ex->request);
+  // lws reads a body only by its Content-Length: a request without one (or with 0) gets no
+  // body callbacks at all, and a chunked one would wait forever.
+  if (!transport::header_value(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING).empty()) {
+    ex->sink.reset();
+    ex->answered = true;
+    ex->close_after = true;  // the unread body must not be taken for the next request
+    ex->response = HttpResponse{411, "application/json", R"({"error":"send the body with a Content-Length"})"};
+    lws_callback_on_writable(wsi);
+    return 0;
+  }
+  const std::string length = transport::header_value(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH);
+  if (length.empty() || length == "0") dispatch(wsi);
+  return 0;  // POST/PUT: wait for the body
 }
 
 void HttpServer::dispatch(lws* wsi) {

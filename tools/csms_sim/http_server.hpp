@@ -74,6 +74,7 @@ class HttpServer {
   struct Exchange;
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
   int on_event(lws* wsi, lws_callback_reasons reason, void* in, size_t len);
+  int on_request(lws* wsi, void* in);
   void dispatch(lws* wsi);
   int write_response(lws* wsi, Exchange& ex);
   int write_file_piece(lws* wsi, Exchange& ex);
