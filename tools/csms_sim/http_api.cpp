@@ -145,6 +145,10 @@ void HttpApi::operator_route(const HttpRequest& request, const Responder& respon
     charge_point(rest, respond);
     return;
   }
+  if (path == "/api/firmware" && request.method == "GET") {
+    list_firmware(respond);
+    return;
+  }
   if (path == "/api/transactions" && request.method == "GET") {
     list_transactions(request, respond);
     return;

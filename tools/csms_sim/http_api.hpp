@@ -14,7 +14,7 @@
 //                                           anomalies; ?anomalies=1 (operators): the flagged ones
 //   GET  /api/security-events[?charge_point_id=ID]
 //   POST /api/charge-points/ID/update-firmware, /get-log, /install-certificate, /sign-certificate;
-//   GET  /api/charge-points/ID/uploads[/TOKEN/NAME]   (http_api_transfers.cpp, issue 13)
+//   GET  /api/charge-points/ID/uploads[/TOKEN/NAME], GET /api/firmware   (http_api_transfers.cpp, issue 13)
 // /firmware/NAME and /uploads/TOKEN/NAME take no login (transfers.hpp says why).
 // Every other path goes to the driver's pages (server/web), which keep their own login. Wrong
 // passwords are throttled per user name, together with the pages' log-in form.
@@ -82,6 +82,7 @@ class HttpApi {
   void update_firmware(const std::string& id, const HttpRequest& request, const Responder& respond);
   void get_log(const std::string& id, const HttpRequest& request, const Responder& respond);
   void list_uploads(const std::string& id, const Responder& respond);
+  void list_firmware(const Responder& respond);
   void install_certificate(const std::string& id, const HttpRequest& request, const Responder& respond);
   void sign_certificate(const std::string& id, const Responder& respond);
   // Sends `action` to a connected charge point and answers with `on_result` or the failure.

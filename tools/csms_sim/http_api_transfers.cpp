@@ -299,9 +299,26 @@ void HttpApi::list_uploads(const std::string& id, const Responder& respond) {
     http::write_string(w, "name", u.name);
     w.Key("size");
     w.Uint64(u.size);
-    http::write_string(w, "received_at", u.received_at);
+    http::write_string(w, "received_at", u.modified_at);
     http::write_string(w, "url", "/api/charge-points/" + transport::percent_encode(id) + "/uploads/" + u.token + "/" +
                                      transport::percent_encode(u.name));
+    w.EndObject();
+  }
+  w.EndArray();
+  respond(json_response(200, b.GetString()));
+}
+
+void HttpApi::list_firmware(const Responder& respond) {
+  rapidjson::StringBuffer b;
+  Writer w(b);
+  w.StartArray();
+  for (const auto& f : csms_.transfers().firmware_files()) {
+    w.StartObject();
+    http::write_string(w, "name", f.name);
+    w.Key("size");
+    w.Uint64(f.size);
+    http::write_string(w, "modified_at", f.modified_at);
+    http::write_string(w, "url", csms_.transfers().firmware_url(f.name));
     w.EndObject();
   }
   w.EndArray();

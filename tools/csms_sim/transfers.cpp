@@ -213,6 +213,18 @@ std::string Transfers::firmware_url(const std::string& name) const {
   return base_url_ + "/firmware/" + transport::percent_encode(name);
 }
 
+std::vector<StoredFile> Transfers::firmware_files() const {
+  std::vector<StoredFile> out;
+  std::error_code ec;
+  for (const auto& file : fs::directory_iterator(options_.files_dir, ec)) {
+    const std::string name = file.path().filename().string();
+    if (!is_plain_file_name(name) || !file.is_regular_file(ec)) continue;
+    out.push_back(StoredFile{"", name, file.file_size(ec), modified_at(file.path())});
+  }
+  std::sort(out.begin(), out.end(), [](const StoredFile& a, const StoredFile& b) { return a.name < b.name; });
+  return out;
+}
+
 HttpResponse Transfers::serve_firmware(const HttpRequest& request) const {
   const std::string prefix = "/firmware/";
   const std::string name = request.path.substr(prefix.size());
@@ -277,8 +289,8 @@ std::unique_ptr<BodySink> Transfers::upload_sink(const HttpRequest& request) {
                                       options_.max_files_per_token);
 }
 
-std::vector<UploadRecord> Transfers::uploads(const std::string& charge_point_id) const {
-  std::vector<UploadRecord> out;
+std::vector<StoredFile> Transfers::uploads(const std::string& charge_point_id) const {
+  std::vector<StoredFile> out;
   std::error_code ec;
   for (const auto& folder : fs::directory_iterator(uploads_dir(), ec)) {
     const std::string token = folder.path().filename().string();
@@ -286,11 +298,11 @@ std::vector<UploadRecord> Transfers::uploads(const std::string& charge_point_id)
     for (const auto& file : fs::directory_iterator(folder.path(), ec)) {
       const std::string name = file.path().filename().string();
       if (!is_plain_file_name(name) || !file.is_regular_file()) continue;
-      out.push_back(UploadRecord{token, name, file.file_size(ec), modified_at(file.path())});
+      out.push_back(StoredFile{token, name, file.file_size(ec), modified_at(file.path())});
     }
   }
-  std::sort(out.begin(), out.end(), [](const UploadRecord& a, const UploadRecord& b) {
-    return a.received_at != b.received_at ? a.received_at < b.received_at : a.name < b.name;
+  std::sort(out.begin(), out.end(), [](const StoredFile& a, const StoredFile& b) {
+    return a.modified_at != b.modified_at ? a.modified_at < b.modified_at : a.name < b.name;
   });
   return out;
 }

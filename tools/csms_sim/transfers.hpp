@@ -25,11 +25,12 @@ struct TransferOptions {
   int max_files_per_token = 16;
 };
 
-struct UploadRecord {
+// A file kept by the CSMS: an upload (with its token) or a firmware image (without).
+struct StoredFile {
   std::string token;
   std::string name;
   std::uint64_t size = 0;
-  std::string received_at;  // RFC 3339, from the file's modification time
+  std::string modified_at;  // RFC 3339: when it was uploaded or last changed
 };
 
 class Transfers {
@@ -45,6 +46,8 @@ class Transfers {
   // The path of the firmware file NAME, or nullopt with `*why` (a bad name or no such file).
   std::optional<std::string> firmware_path(const std::string& name, std::string* why) const;
   std::string firmware_url(const std::string& name) const;
+  // The files GET /firmware/ serves, by name.
+  std::vector<StoredFile> firmware_files() const;
 
   // A new upload folder for a log of `charge_point_id`: its URL, ending in '/' (1.6 names a
   // directory, the pile appends its file name; a pile that uploads to the URL as given is taken too).
@@ -55,7 +58,7 @@ class Transfers {
   // The body sink of a PUT or POST under /uploads/, or nullptr for other paths.
   std::unique_ptr<BodySink> upload_sink(const HttpRequest& request);
   // What `charge_point_id` has uploaded, oldest first.
-  std::vector<UploadRecord> uploads(const std::string& charge_point_id) const;
+  std::vector<StoredFile> uploads(const std::string& charge_point_id) const;
   // GET of one upload through the API: the file, or 404.
   HttpResponse serve_upload(const std::string& charge_point_id, const std::string& token, const std::string& name) const;
 

@@ -174,6 +174,8 @@ for (const protocol of ['ocpp1.6', 'ocpp2.0.1']) {
       } else {
         assert.equal(unsigned.params.firmware.signature, undefined);
       }
+      const listed = await api(port, 'GET', '/firmware');
+      assert.deepEqual(listed.body.map((f) => [f.name, f.size, f.url]), [['image-2.0.bin', image.length, location]]);
       assert.equal((await api(port, 'POST', '/charge-points/PEER-CP/update-firmware', { file: 'missing.bin' })).status, 404);
       assert.equal((await api(port, 'POST', '/charge-points/PEER-CP/update-firmware', { file: '../secret.txt' })).status, 404);
 
