@@ -16,10 +16,9 @@ Csms::Csms(transport::LwsLoop& loop, CsmsOptions options)
   if (!options_.ca_cert.empty()) ca_ = std::make_unique<CertificateAuthority>(options_.ca_cert, options_.ca_key);
   // Request ids of one run are unique; seeded from the clock so that a restarted CSMS does not
   // reuse the ids of the run before, whose status notifications may still arrive.
-  next_request_id_ = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(
-                                          std::chrono::system_clock::now().time_since_epoch())
-                                          .count() %
-                                      1000000000);
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(loop_.clock().system_now().time_since_epoch()).count();
+  next_request_id_ = static_cast<int>(seconds % 1000000000);
   transport::ServerOptions server = options_.server;
   if (!options_.charge_point_passwords.empty()) {
     server.check_password = [this](const std::string& id, const std::string& password) {
