@@ -1,14 +1,15 @@
 #pragma once
-// What the reference CSMS remembers, in SQLite: charge points, connector statuses, transactions
+// What the reference CSMS remembers, in SQLite or PostgreSQL (db::open_sql): charge points, connector statuses, transactions
 // (with how often each start and stop was received, so replays are visible) and meter values; and,
 // in the same file, the tables of the offline code's server side (server/schema.hpp).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 
 namespace ocpp::csms {
 
@@ -46,10 +47,11 @@ struct TransactionRecord {
 
 class Store {
  public:
-  explicit Store(const std::string& path);
+  // `target`: an SQLite file, or a postgresql:// URI (db::open_sql). Applies the migrations.
+  explicit Store(const std::string& target);
   // Runs `fn` as one durable commit (the store's own calls inside nest as savepoints): what one
   // OCPP message records is written with one fsync, not one per table.
-  void in_transaction(const std::function<void()>& fn) { db_.transaction(fn); }
+  void in_transaction(const std::function<void()>& fn) { db_->transaction(fn); }
 
   void record_boot(const ChargePointRecord& cp, const std::string& at);
   std::optional<ChargePointRecord> charge_point(const std::string& id);
@@ -80,12 +82,12 @@ class Store {
   std::optional<TransactionRecord> transaction(const std::string& cp, const std::string& tx_id);
 
   // The same file holds the server side's tables (server/), which use it through this.
-  db::Database& database() { return db_; }
+  db::SqlConnection& database() { return *db_; }
 
  private:
-  std::vector<TransactionRecord> read_transactions(db::Statement& st);
+  std::vector<TransactionRecord> read_transactions(db::SqlStatement& st);
 
-  db::Database db_;
+  std::unique_ptr<db::SqlConnection> db_;
 };
 
 }  // namespace ocpp::csms

@@ -17,7 +17,7 @@
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/json.hpp"
 #include "ocpp/common/log.hpp"
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 #include "ocpp/offline_code/keys.hpp"
 #include "ocpp/server/pile_directory.hpp"
 #include "ocpp/server/schema.hpp"
@@ -133,11 +133,11 @@ class ServerTest : public ::testing::Test {
 
   TempDir dir;
   ManualClock clock;
-  std::unique_ptr<db::Database> db;
+  std::unique_ptr<db::SqlConnection> db;
 
  private:
   void open() {
-    db = std::make_unique<db::Database>(dir.file("csms.db"));
+    db = std::make_unique<db::SqliteConnection>(dir.file("csms.db"));
     db->migrate({offline_code_schema_v1(), offline_code_schema_v2()});
   }
 };
