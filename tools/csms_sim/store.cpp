@@ -53,7 +53,7 @@ void Store::record_boot(const ChargePointRecord& cp, const std::string& at) {
 INSERT INTO charge_points(id, ocpp_version, vendor, model, serial, firmware, boot_count, last_boot_at)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)
 ON CONFLICT(id) DO UPDATE SET ocpp_version=?2, vendor=?3, model=?4, serial=?5, firmware=?6,
-  boot_count=boot_count+1, last_boot_at=?7)sql")
+  boot_count=charge_points.boot_count+1, last_boot_at=?7)sql")
       .bind(1, cp.id).bind(2, cp.ocpp_version).bind(3, cp.vendor).bind(4, cp.model)
       .bind(5, cp.serial).bind(6, cp.firmware).bind(7, at)
       .run();
@@ -208,7 +208,7 @@ std::optional<TransactionRecord> Store::transaction(const std::string& cp, const
 }
 
 std::vector<TransactionRecord> Store::transactions(const std::optional<std::string>& cp) {
-  auto st = db_->prepare(std::string(kTransactionColumns) + "WHERE ?1 IS NULL OR t.charge_point_id=?1 ORDER BY t.pk");
+  auto st = db_->prepare(std::string(kTransactionColumns) + "WHERE CAST(?1 AS TEXT) IS NULL OR t.charge_point_id=?1 ORDER BY t.pk");
   st.bind(1, cp);
   return read_transactions(st);
 }
