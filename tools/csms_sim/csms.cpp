@@ -61,7 +61,12 @@ void Csms::after_boot(const std::string& id, ProtocolVersion version) {
   // Posted, so that the BootNotification answer leaves first: a pile reads no CALL before it knows
   // it is accepted.
   loop_.post([this, id, version] {
-    if (server_->find(id) != nullptr) offline_codes_->on_boot(id, version);
+    try {
+      if (server_->find(id) != nullptr) offline_codes_->on_boot(id, version);
+    } catch (const db::DbError& e) {
+      // The key check runs again at the pile's next boot; the database's state is unchanged.
+      log::error("offline-code", "key check of " + id + " after its boot failed: " + e.what());
+    }
   });
 }
 

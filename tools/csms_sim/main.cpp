@@ -18,13 +18,15 @@ namespace {
 
 const char* kUsage = R"(usage: ocpp-csms-sim [options]
 The reference CSMS: accepts OCPP 1.6J and 2.0.1 charge points over WebSocket, records what they
-send in SQLite, and serves an HTTP API for operators and tests.
+send in SQLite or PostgreSQL, and serves an HTTP API for operators and tests.
 
   --ocpp-listen HOST:PORT      OCPP WebSocket listener (default 127.0.0.1:9000; port 0 = any free)
   --ocpp-path PREFIX           charge points connect under PREFIX (default /: any path); their id
                                is the URL's last path segment
   --http-listen HOST:PORT      HTTP API listener (default 127.0.0.1:8080; port 0 = any free)
-  --database FILE              SQLite database (default csms.db; created if missing)
+  --database FILE|URI          SQLite database file (default csms.db; created if missing), or a
+                               PostgreSQL connection URI, postgresql://USER@HOST/DB (postgres://
+                               too), which several instances may share; migrated at start
   --user NAME:PASSWORD[:ROLE]  an account for the HTTP API (HTTP Basic) and the driver's pages;
                                ROLE is operator (the default: every API request) or driver (codes
                                and own settlements only); repeatable
