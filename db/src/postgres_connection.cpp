@@ -163,7 +163,10 @@ void PostgresConnection::connect() {
 }
 
 void PostgresConnection::ensure_connected() {
-  if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) connect();
+  // PQconsumeInput reads what the server sent meanwhile without waiting: a server that restarted
+  // or ended this session has closed the socket, and the request is sent on a new connection
+  // instead of failing on the old one.
+  if (conn_ == nullptr || PQconsumeInput(conn_) == 0 || PQstatus(conn_) != CONNECTION_OK) connect();
 }
 
 void PostgresConnection::fail(const PGresult* result, std::string_view sql) {
