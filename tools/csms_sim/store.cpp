@@ -33,11 +33,39 @@ CREATE INDEX meter_values_by_tx ON meter_values(charge_point_id, transaction_id)
     "ALTER TABLE transactions ADD COLUMN evse_id INTEGER;",
     // 4: the brake on offline codes sent online, per pile (docs/offline-code.md §8.4).
     ocpp::server::offline_code_schema_v2(),
+    // 5: which instance holds which charge point's connection (several instances on one PostgreSQL
+    // database; docs/reference-csms.md "Shared charge point state").
+    "CREATE TABLE charge_point_connections(charge_point_id TEXT PRIMARY KEY, instance_url TEXT NOT NULL, "
+    "connected_at TEXT NOT NULL);",
 };
 
 }  // namespace
 
 Store::Store(const std::string& target) : db_(db::open_sql(target)) { db_->migrate(kMigrations); }
+
+void Store::record_connection(const std::string& cp, const std::string& instance_url, const std::string& at) {
+  // The latest connection wins: a pile that moved to another instance is routed there.
+  db_->prepare("INSERT INTO charge_point_connections(charge_point_id, instance_url, connected_at) VALUES(?1, ?2, ?3) "
+               "ON CONFLICT(charge_point_id) DO UPDATE SET instance_url=?2, connected_at=?3")
+      .bind(1, cp).bind(2, instance_url).bind(3, at).run();
+}
+
+void Store::forget_connection(const std::string& cp, const std::string& instance_url) {
+  // Only this instance's row: the pile may already be connected to another one.
+  db_->prepare("DELETE FROM charge_point_connections WHERE charge_point_id=?1 AND instance_url=?2")
+      .bind(1, cp).bind(2, instance_url).run();
+}
+
+void Store::forget_instance(const std::string& instance_url) {
+  db_->prepare("DELETE FROM charge_point_connections WHERE instance_url=?1").bind(1, instance_url).run();
+}
+
+std::optional<std::string> Store::connection_instance(const std::string& cp) {
+  auto st = db_->prepare("SELECT instance_url FROM charge_point_connections WHERE charge_point_id=?1");
+  st.bind(1, cp);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
 
 int Store::highest_connector(const std::string& cp) {
   // 1.6 reports connectors under EVSE 0; 2.0.1 numbers EVSEs, which is what a code's connector

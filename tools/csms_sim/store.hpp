@@ -62,6 +62,13 @@ class Store {
   // The highest connector (1.6) or EVSE (2.0.1) the charge point has reported a status for; 0: none.
   int highest_connector(const std::string& cp);
 
+  // Which instance (its --instance-url) holds a charge point's connection, for several instances on
+  // one database; forget_instance() clears what an earlier run of this instance left.
+  void record_connection(const std::string& cp, const std::string& instance_url, const std::string& at);
+  void forget_connection(const std::string& cp, const std::string& instance_url);
+  void forget_instance(const std::string& instance_url);
+  std::optional<std::string> connection_instance(const std::string& cp);
+
   // 1.6 StartTransaction: the CSMS assigns the id. A start already seen (same connector, tag,
   // timestamp and meter) is a replay and gets the id it got the first time.
   std::string start_transaction_v16(const std::string& cp, int connector, const std::string& id_tag,

@@ -5,6 +5,7 @@
 // reason where it cannot start.
 'use strict';
 const { test } = require('node:test');
+const net = require('node:net');
 const assert = require('node:assert/strict');
 const path = require('node:path');
 const { RPCClient } = require('ocpp-rpc');
@@ -13,14 +14,27 @@ const { startCluster } = require('../../support/pg_cluster');
 
 const ALICE = { Authorization: 'Basic ' + Buffer.from('alice:alice-pw').toString('base64') };
 
+function freePort() {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// An instance whose HTTP port is known before it starts, so that it can say where it is
+// (--instance-url) to the other instances.
 async function startCsms(database, keyFile) {
-  const csms = start('ocpp-csms-sim', ['--ocpp-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
+  const httpPort = await freePort();
+  const csms = start('ocpp-csms-sim', ['--ocpp-listen', '127.0.0.1:0', '--http-listen', `127.0.0.1:${httpPort}`,
+    '--instance-url', `http://127.0.0.1:${httpPort}`,
     '--database', database, '--user', 'alice:alice-pw', '--master-key-file', keyFile,
     '--offline-code-rate-limit', '1000']);
   await waitFor(() => /listening ocpp=\d+ http=\d+/.test(csms.out) || csms.exitCode !== null, 'the CSMS to listen');
   if (csms.exitCode !== null) throw new Error(`the CSMS exited ${csms.exitCode}: ${csms.err}`);
   const [, ocpp, http] = csms.out.match(/listening ocpp=(\d+) http=(\d+)/);
-  return { csms, ocpp: Number(ocpp), api: `http://127.0.0.1:${http}/api` };
+  return { csms, ocpp: Number(ocpp), url: `http://127.0.0.1:${http}`, api: `http://127.0.0.1:${http}/api` };
 }
 
 async function api(url, options = {}) {
@@ -112,6 +126,19 @@ test('two CSMS instances on one PostgreSQL database', async (t) => {
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal(r.body.key_version, 2);
       assert.equal(r.body.serial, 0);
+    });
+
+    await t.test('any instance answers for a pile and forwards a call to the instance it is connected to', async () => {
+      const seen = (await api(`${b.api}/charge-points/PILE-1`)).body;
+      assert.equal(seen.connected, true);
+      assert.equal(seen.instance_url, a.url);
+      const r = await api(`${b.api}/charge-points/PILE-1/call`, { method: 'POST',
+        body: JSON.stringify({ action: 'GetConfiguration', payload: { key: ['OfflineCodeKeyVersion'] } }) });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.configurationKey[0].value, '2', 'answered by the pile connected to A');
+      const nobody = await api(`${b.api}/charge-points/NO-SUCH/call`, { method: 'POST',
+        body: JSON.stringify({ action: 'GetConfiguration', payload: {} }) });
+      assert.equal(nobody.status, 404);
     });
 
     await t.test('a database that goes away: 503, a CALLERROR, nothing half-made', async () => {
