@@ -21,9 +21,10 @@ namespace ocpp::test {
 
 class PgCluster {
  public:
-  // The one cluster of this test program, started on first call.
-  static PgCluster& shared() {
-    static PgCluster cluster;
+  // The one cluster of this test program, started on first call. `durable`: fsync on, as a
+  // production server (benchmarks); tests leave it off, their cluster dies with them.
+  static PgCluster& shared(bool durable = false) {
+    static PgCluster cluster(durable);
     return cluster;
   }
 
@@ -56,7 +57,7 @@ class PgCluster {
   }
 
  private:
-  PgCluster() {
+  explicit PgCluster(bool durable) {
     bindir_ = find_bindir();
     if (bindir_.empty()) {
       why_ = "no PostgreSQL server found under /usr/lib/postgresql/*/bin (Debian package postgresql)";
@@ -84,9 +85,9 @@ class PgCluster {
     }
     // Written by the server itself, so as the unprivileged user.
     const std::string log = dir_ + "/server.log";
-    // fsync off: the cluster dies with the test; its durability is not what is tested.
+    const std::string fsync = durable ? "on" : "off";
     if (run(as_owner() + "'" + bindir_ + "/pg_ctl' -D '" + dir_ + "/data' -l '" + log + "' -w -o \"-c listen_addresses='' " +
-            "-c unix_socket_directories='" + dir_ + "' -c fsync=off -c max_connections=50\" start >/dev/null 2>&1") != 0) {
+            "-c unix_socket_directories='" + dir_ + "' -c fsync=" + fsync + " -c max_connections=50\" start >/dev/null 2>&1") != 0) {
       why_ = "pg_ctl start failed: " + tail(log);
       return;
     }
