@@ -35,7 +35,8 @@ function runAsOwner(program, args) {
   return spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60000 });
 }
 
-function startCluster() {
+// durable: fsync on, as a production server (benchmarks); tests leave it off.
+function startCluster({ durable = false } = {}) {
   const bindir = findBindir();
   if (!bindir) return { ok: false, why: 'no PostgreSQL server under /usr/lib/postgresql/*/bin (Debian package postgresql)' };
   if (isRoot && spawnSync('runuser', ['--help']).error) {
@@ -57,8 +58,7 @@ function startCluster() {
     bindir,
     uri: (database) => `postgresql:///${database}?host=${dir}&user=postgres`,
     start() {
-      // fsync off: the cluster dies with the test; its durability is not what is tested.
-      const r = pgCtl('-l', log, '-w', '-o', `-c listen_addresses='' -c unix_socket_directories='${dir}' -c fsync=off -c max_connections=100`, 'start');
+      const r = pgCtl('-l', log, '-w', '-o', `-c listen_addresses='' -c unix_socket_directories='${dir}' -c fsync=${durable ? 'on' : 'off'} -c max_connections=100`, 'start');
       if (r.status !== 0) throw new Error(`pg_ctl start failed: ${fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-500) : r.stderr}`);
     },
     stop() { pgCtl('-m', 'immediate', 'stop'); },
