@@ -7,7 +7,7 @@ constexpr const char* kColumns =
     "SELECT pk, code, charge_point_id, connector_id, key_version, serial, user_name, issued_at, issued_unix, "
     "expires_at, expires_unix, energy_cap_wh, transaction_id, used_at FROM offline_codes ";
 
-IssuedCodeRecord read(const db::Statement& st) {
+IssuedCodeRecord read(const db::SqlStatement& st) {
   IssuedCodeRecord r;
   r.id = st.int64(0);
   r.code = st.text(1);
@@ -29,16 +29,19 @@ IssuedCodeRecord read(const db::Statement& st) {
 }  // namespace
 
 std::int64_t CodeBook::insert(const IssuedCodeRecord& r) {
-  db_.prepare(R"sql(
+  // RETURNING: both backends give the new row's key with the insert itself.
+  auto st = db_.prepare(R"sql(
 INSERT INTO offline_codes(code, charge_point_id, connector_id, key_version, serial, user_name, issued_at, issued_unix,
                           expires_at, expires_unix, energy_cap_wh)
-VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11))sql")
-      .bind(1, r.code).bind(2, r.charge_point_id).bind(3, r.connector_id)
+VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING pk)sql");
+  st.bind(1, r.code).bind(2, r.charge_point_id).bind(3, r.connector_id)
       .bind(4, static_cast<std::int64_t>(r.key_version)).bind(5, static_cast<std::int64_t>(r.serial))
       .bind(6, r.user).bind(7, r.issued_at).bind(8, r.issued_unix).bind(9, r.expires_at).bind(10, r.expires_unix)
-      .bind(11, r.energy_cap_wh)
-      .run();
-  return db_.last_insert_id();
+      .bind(11, r.energy_cap_wh);
+  if (!st.step()) throw db::DbError("inserting an offline code returned no key", 0);
+  const std::int64_t pk = st.int64(0);
+  st.reset();
+  return pk;
 }
 
 std::vector<IssuedCodeRecord> CodeBook::query(const std::string& where, const std::vector<std::string>& args) {

@@ -25,7 +25,7 @@ std::string rfc3339_of(std::int64_t unix_s) { return format_rfc3339(SystemTime{s
 }  // namespace
 
 CodeIssuer::CodeIssuer(const offline_code::MasterSecret* master, std::string disabled_reason, KeyBook& keys,
-                       CodeBook& codes, PileDirectory& piles, IssuerSettings settings, db::Database& db,
+                       CodeBook& codes, PileDirectory& piles, IssuerSettings settings, db::SqlConnection& db,
                        const Clock& clock)
     : master_(master),
       disabled_reason_(std::move(disabled_reason)),

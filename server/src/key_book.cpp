@@ -12,10 +12,16 @@ std::string v(std::uint32_t version) { return std::to_string(version); }
 
 }  // namespace
 
-KeyState KeyBook::state(const std::string& cp) {
+KeyState KeyBook::state(const std::string& cp) { return read_state(cp, false); }
+
+KeyState KeyBook::read_state(const std::string& cp, bool for_update) {
+  // for_update: inside a transaction that writes the pile's key row or allocates under it. On
+  // PostgreSQL the row lock makes a rotation and an issuance for one pile wait for each other (§6:
+  // no serial is issued under a version that is being replaced) instead of one being aborted.
   auto st = db_.prepare(
-      "SELECT current_version, confirmed_version, reported_version, supported, status FROM offline_code_keys "
-      "WHERE charge_point_id=?1");
+      std::string("SELECT current_version, confirmed_version, reported_version, supported, status FROM offline_code_keys "
+                  "WHERE charge_point_id=?1") +
+      std::string(for_update ? db_.for_update() : ""));
   st.bind(1, cp);
   KeyState s;
   if (!st.step()) return s;
@@ -47,7 +53,7 @@ ON CONFLICT(charge_point_id) DO UPDATE SET current_version=?2, confirmed_version
 KeyDecision KeyBook::on_reported_version(const std::string& cp, std::uint32_t reported) {
   KeyDecision d;
   db_.transaction([&] {
-    KeyState s = state(cp);
+    KeyState s = read_state(cp, true);
     s.reported_version = reported;
     s.supported = true;
     if (reported > s.current_version) {
@@ -86,7 +92,7 @@ KeyDecision KeyBook::on_reported_version(const std::string& cp, std::uint32_t re
 
 void KeyBook::on_unsupported(const std::string& cp, const std::string& why) {
   db_.transaction([&] {
-    KeyState s = state(cp);
+    KeyState s = read_state(cp, true);
     s.supported = false;
     s.reported_version.reset();
     s.status = why;
@@ -96,7 +102,7 @@ void KeyBook::on_unsupported(const std::string& cp, const std::string& why) {
 
 void KeyBook::on_accepted(const std::string& cp, std::uint32_t version) {
   db_.transaction([&] {
-    KeyState s = state(cp);
+    KeyState s = read_state(cp, true);
     // A late answer for a version that a newer decision has superseded does not move anything back.
     if (version > s.confirmed_version && version <= s.current_version) s.confirmed_version = version;
     s.reported_version = std::max(s.reported_version.value_or(0), version);
@@ -107,7 +113,7 @@ void KeyBook::on_accepted(const std::string& cp, std::uint32_t version) {
 
 void KeyBook::set_status(const std::string& cp, const std::string& status) {
   db_.transaction([&] {
-    KeyState s = state(cp);
+    KeyState s = read_state(cp, true);
     s.status = status;
     save(cp, s);
   });
@@ -122,17 +128,23 @@ unsigned KeyBook::issued_count(const std::string& cp, std::uint32_t version) {
 std::variant<SerialAllocation, SerialRefusal> KeyBook::allocate_serial(const std::string& cp) {
   std::variant<SerialAllocation, SerialRefusal> out = SerialRefusal::NoKey;
   db_.transaction([&] {
-    KeyState s = state(cp);
+    KeyState s = read_state(cp, true);
     if (s.confirmed_version == 0) return;
-    const unsigned next = issued_count(cp, s.confirmed_version);
-    if (next >= kSerialsPerVersion) {
+    // §6: one atomic statement takes the next serial, so that two instances of the server (one
+    // PostgreSQL database) never hand out the same one; it takes none once all 4096 are issued.
+    auto take = db_.prepare(R"sql(
+INSERT INTO offline_code_serials(charge_point_id, key_version, next_serial) VALUES(?1, ?2, 1)
+ON CONFLICT(charge_point_id, key_version) DO UPDATE SET next_serial=offline_code_serials.next_serial+1
+  WHERE offline_code_serials.next_serial<?3
+RETURNING next_serial-1)sql");
+    take.bind(1, cp).bind(2, static_cast<std::int64_t>(s.confirmed_version))
+        .bind(3, static_cast<std::int64_t>(kSerialsPerVersion));
+    if (!take.step()) {
       out = SerialRefusal::Exhausted;
       return;
     }
-    db_.prepare("INSERT INTO offline_code_serials(charge_point_id, key_version, next_serial) VALUES(?1, ?2, ?3) "
-                "ON CONFLICT(charge_point_id, key_version) DO UPDATE SET next_serial=?3")
-        .bind(1, cp).bind(2, static_cast<std::int64_t>(s.confirmed_version)).bind(3, static_cast<std::int64_t>(next + 1))
-        .run();
+    const auto next = static_cast<unsigned>(take.int64(0));
+    take.reset();
     SerialAllocation a;
     a.key_version = s.confirmed_version;
     a.serial = static_cast<std::uint16_t>(next);

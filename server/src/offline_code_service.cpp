@@ -7,7 +7,7 @@
 
 namespace ocpp::server {
 
-OfflineCodeService::OfflineCodeService(db::Database& db, const Clock& clock, PileDirectory& piles, PileLink& link,
+OfflineCodeService::OfflineCodeService(db::SqlConnection& db, const Clock& clock, PileDirectory& piles, PileLink& link,
                                        OfflineCodeOptions options)
     : clock_(clock),
       piles_(piles),

@@ -10,7 +10,7 @@ void SecurityEventLog::record(const std::string& cp, const std::string& source, 
   db_.prepare(R"sql(
 INSERT INTO security_events(charge_point_id, source, type, timestamp, tech_info, received_at)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6)
-ON CONFLICT(charge_point_id, source, type, timestamp, tech_info) DO UPDATE SET received_count=received_count+1)sql")
+ON CONFLICT(charge_point_id, source, type, timestamp, tech_info) DO UPDATE SET received_count=security_events.received_count+1)sql")
       .bind(1, cp).bind(2, source).bind(3, type).bind(4, timestamp).bind(5, tech_info)
       .bind(6, format_rfc3339(clock_.system_now()))
       .run();
@@ -21,7 +21,7 @@ ON CONFLICT(charge_point_id, source, type, timestamp, tech_info) DO UPDATE SET r
 std::vector<SecurityEvent> SecurityEventLog::list(const std::optional<std::string>& cp) {
   auto st = db_.prepare(
       "SELECT pk, charge_point_id, source, type, timestamp, tech_info, received_at, received_count FROM security_events "
-      "WHERE ?1 IS NULL OR charge_point_id=?1 ORDER BY pk");
+      "WHERE CAST(?1 AS TEXT) IS NULL OR charge_point_id=?1 ORDER BY pk");
   st.bind(1, cp);
   std::vector<SecurityEvent> out;
   while (st.step()) {

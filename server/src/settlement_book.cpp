@@ -9,7 +9,7 @@ constexpr const char* kColumns =
     "SELECT pk, code, charge_point_id, connector_id, transaction_id, user_name, energy_wh, started_at, stopped_at, "
     "duration_s, amount, currency, anomaly, issued_charge_point_id, settled_at FROM offline_code_settlements ";
 
-Settlement read(const db::Statement& st) {
+Settlement read(const db::SqlStatement& st) {
   Settlement s;
   s.id = st.int64(0);
   s.code = st.text(1);

@@ -1,5 +1,6 @@
 #include "csms.hpp"
 
+#include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/offline_code/keys.hpp"
 
@@ -35,12 +36,37 @@ Csms::Csms(transport::LwsLoop& loop, CsmsOptions options)
       register_v201(s);
       register_transfers_v201(s);
     }
+    note_connection(s.charge_point_id(), true);
   };
+  callbacks.on_close = [this](transport::Session& s) {
+    // A pile that reconnected here before its old connection closed keeps its row.
+    const transport::Session* current = server_ ? server_->find(s.charge_point_id()) : nullptr;
+    if (current == nullptr || current == &s) note_connection(s.charge_point_id(), false);
+  };
+  if (!options_.instance_url.empty()) store_.forget_instance(options_.instance_url);
   rpc::EndpointOptions rpc;
   rpc.call_timeout = options_.call_timeout;
   rpc.log_frames = true;  // the reference CSMS logs every frame, in both directions...
   rpc.secret_frame = offline_code::carries_pile_key;  // ...except those provisioning a pile's key
   server_ = std::make_unique<transport::OcppServer>(loop, std::move(server), std::move(callbacks), rpc);
+}
+
+void Csms::note_connection(const std::string& id, bool open) {
+  if (options_.instance_url.empty()) return;
+  try {
+    if (open) store_.record_connection(id, options_.instance_url, format_rfc3339(loop_.clock().system_now()));
+    else store_.forget_connection(id, options_.instance_url);
+  } catch (const db::DbError& e) {
+    // Only the routing of operator calls depends on it; the pile's own messages do not.
+    log::error("csms", "cannot record where charge point " + id + " is connected: " + e.what());
+  }
+}
+
+std::optional<std::string> Csms::connected_elsewhere(const std::string& id) {
+  if (options_.instance_url.empty() || connected(id)) return std::nullopt;
+  auto url = store_.connection_instance(id);
+  if (url && *url == options_.instance_url) return std::nullopt;
+  return url;
 }
 
 std::string Csms::connected_version(const std::string& id) {
@@ -73,7 +99,12 @@ void Csms::after_boot(const std::string& id, ProtocolVersion version) {
   // Posted, so that the BootNotification answer leaves first: a pile reads no CALL before it knows
   // it is accepted.
   loop_.post([this, id, version] {
-    if (server_->find(id) != nullptr) offline_codes_->on_boot(id, version);
+    try {
+      if (server_->find(id) != nullptr) offline_codes_->on_boot(id, version);
+    } catch (const db::DbError& e) {
+      // The key check runs again at the pile's next boot; the database's state is unchanged.
+      log::error("offline-code", "key check of " + id + " after its boot failed: " + e.what());
+    }
   });
 }
 

@@ -37,6 +37,10 @@ struct CsmsOptions {
   // The test PKI (test_pki.hpp); empty: firmware is sent unsigned only, and CSRs are refused.
   std::string firmware_signing_key, firmware_signing_cert;
   std::string ca_cert, ca_key;
+  // The URL other instances reach this one's HTTP API at (several instances on one PostgreSQL
+  // database): recorded with each charge point connected here, so that they can forward calls.
+  // Empty: a single instance, nothing recorded.
+  std::string instance_url;
 };
 
 // PileDirectory and PileLink: what the offline code's server side needs from a CSMS.
@@ -48,6 +52,9 @@ class Csms final : public server::PileDirectory, public server::PileLink {
   server::OfflineCodeService& offline_codes() { return *offline_codes_; }
   const Clock& clock() const { return loop_.clock(); }
   bool connected(const std::string& id) { return server_->find(id) != nullptr; }
+  // The other instance that holds the charge point's connection, if any (nullopt: none, or here).
+  std::optional<std::string> connected_elsewhere(const std::string& id);
+  const CsmsOptions& options() const { return options_; }
   std::string connected_version(const std::string& id);
   // Sends a CALL to a connected charge point. False when it is not connected.
   bool call(const std::string& id, const std::string& action, rapidjson::Document payload,
@@ -80,6 +87,8 @@ class Csms final : public server::PileDirectory, public server::PileLink {
   void register_transfers_v201(transport::Session& session);
 
  private:
+  void note_connection(const std::string& id, bool open);
+
   transport::LwsLoop& loop_;
   CsmsOptions options_;
   Store store_;

@@ -43,6 +43,7 @@ HttpApi::HttpApi(transport::LwsLoop& loop, Csms& csms, const std::string& host, 
 #ifdef OCPP_CSMS_HAS_DRIVER_PAGES
       pages_(std::make_unique<server::web::DriverPages>(driver_backend_, csms.clock(), login_throttle_)),
 #endif
+      forwarder_(loop, csms.options().call_timeout),
       server_(loop, host, port, [this](const HttpRequest& r, Responder respond) { handle(r, respond); },
               [this](const HttpRequest& r) { return csms_.transfers().upload_sink(r); }) {
 }
@@ -139,7 +140,9 @@ void HttpApi::operator_route(const HttpRequest& request, const Responder& respon
         respond(error(405, "use POST"));
         return;
       }
-      call(rest.substr(0, rest.size() - call_suffix.size()), request, respond);
+      const std::string id = rest.substr(0, rest.size() - call_suffix.size());
+      if (!csms_.connected(id) && forward_call(id, request, respond)) return;
+      call(id, request, respond);
       return;
     }
     charge_point(rest, respond);
@@ -165,7 +168,7 @@ void HttpApi::list_charge_points(const Responder& respond) {
     w.Key("id");
     w.String(cp.id.c_str());
     w.Key("connected");
-    w.Bool(csms_.connected(cp.id));
+    w.Bool(csms_.connected(cp.id) || csms_.connected_elsewhere(cp.id).has_value());
     w.Key("ocpp_version");
     w.String(cp.ocpp_version.c_str());
     w.EndObject();
@@ -176,7 +179,9 @@ void HttpApi::list_charge_points(const Responder& respond) {
 
 void HttpApi::charge_point(const std::string& id, const Responder& respond) {
   const auto cp = csms_.store().charge_point(id);
-  const bool connected = csms_.connected(id);
+  // Here, or through another instance on the same database (docs/reference-csms.md).
+  const auto elsewhere = csms_.connected_elsewhere(id);
+  const bool connected = csms_.connected(id) || elsewhere.has_value();
   if (!cp && !connected) {
     respond(error(404, "unknown charge point " + id));
     return;
@@ -188,6 +193,9 @@ void HttpApi::charge_point(const std::string& id, const Responder& respond) {
   w.String(id.c_str());
   w.Key("connected");
   w.Bool(connected);
+  if (!csms_.options().instance_url.empty() && connected) {
+    http::write_string(w, "instance_url", elsewhere.value_or(csms_.options().instance_url));
+  }
   w.Key("ocpp_version");
   w.String(cp ? cp->ocpp_version.c_str() : csms_.connected_version(id).c_str());
   if (cp) {
@@ -319,6 +327,15 @@ HttpResponse HttpApi::outcome_response(const std::string& action, rpc::CallOutco
       break;
   }
   return error(503, "the charge point disconnected before answering");
+}
+
+bool HttpApi::forward_call(const std::string& id, const HttpRequest& request, const Responder& respond) {
+  const auto elsewhere = csms_.connected_elsewhere(id);
+  if (!elsewhere) return false;
+  // No loop: the other instance finds itself in the table, so it answers from its own connection
+  // or with 404, never forwards again.
+  forwarder_.forward(*elsewhere, request.path, request.authorization, request.body, respond);
+  return true;
 }
 
 }  // namespace ocpp::csms

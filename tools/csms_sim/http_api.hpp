@@ -6,6 +6,7 @@
 //   GET  /api/charge-points/ID              {"id", "connected", "ocpp_version", ..., "connectors": [...],
 //                                            "offline_codes": {...}}
 //   POST /api/charge-points/ID/call         {"action", "payload"} -> the charge point's response payload
+//                                           (forwarded to the instance holding the connection, if another)
 //   GET  /api/transactions[?charge_point_id=ID]  transactions with start/stop counts (replays show)
 //   POST /api/offline-codes             (D) {"charge_point_id", "connector_id"[, "energy_cap_wh"][, "valid_hours"]}
 //                                           -> 201 {"code", "expires_at", ...} for the logged-in user
@@ -23,6 +24,7 @@
 #include <optional>
 #include <string>
 
+#include "call_forwarder.hpp"
 #include "csms.hpp"
 #include "http_json.hpp"
 #include "http_server.hpp"
@@ -64,6 +66,8 @@ class HttpApi {
   void page(const HttpRequest& request, const Responder& respond);
   void list_charge_points(const Responder& respond);
   void call(const std::string& id, const HttpRequest& request, const Responder& respond);
+  // The pile is connected to another instance: the call goes there (call_forwarder.hpp).
+  bool forward_call(const std::string& id, const HttpRequest& request, const Responder& respond);
   void charge_point(const std::string& id, const Responder& respond);
   void list_transactions(const HttpRequest& request, const Responder& respond);
   // http_api_offline_codes.cpp: docs/offline-code.md §9 over HTTP.
@@ -97,6 +101,7 @@ class HttpApi {
 #ifdef OCPP_CSMS_HAS_DRIVER_PAGES
   std::unique_ptr<server::web::DriverPages> pages_;
 #endif
+  CallForwarder forwarder_;
   HttpServer server_;
 };
 

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "ocpp/common/log.hpp"
+#include "ocpp/db/sql.hpp"
 #include "ocpp/transport/url.hpp"
 
 namespace ocpp::csms {
@@ -195,6 +196,13 @@ void HttpServer::dispatch(lws* wsi) {
   }
   try {
     handler_(ex->request, respond);
+  } catch (const db::DatabaseUnavailable& e) {
+    // The database (PostgreSQL) cannot be reached: a clear 503, and the transaction that was under
+    // way is rolled back, so nothing half-made (a serial without its code) is left behind.
+    log::error("http", ex->request.method + " " + ex->request.path + ": database unavailable: " + e.what());
+    respond(HttpResponse{503, "application/json",
+                         R"({"error":"the database is unavailable; try again later","reason":"database_unavailable"})",
+                         {{"Retry-After", "5"}}});
   } catch (const std::exception& e) {
     log::error("http", ex->request.method + " " + ex->request.path + " failed: " + e.what());
     respond(HttpResponse{500, "application/json", R"({"error":"internal error"})", {}});

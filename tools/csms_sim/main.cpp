@@ -19,13 +19,18 @@ namespace {
 
 const char* kUsage = R"(usage: ocpp-csms-sim [options]
 The reference CSMS: accepts OCPP 1.6J and 2.0.1 charge points over WebSocket, records what they
-send in SQLite, and serves an HTTP API for operators and tests.
+send in SQLite or PostgreSQL, and serves an HTTP API for operators and tests.
 
   --ocpp-listen HOST:PORT      OCPP WebSocket listener (default 127.0.0.1:9000; port 0 = any free)
   --ocpp-path PREFIX           charge points connect under PREFIX (default /: any path); their id
                                is the URL's last path segment
   --http-listen HOST:PORT      HTTP API listener (default 127.0.0.1:8080; port 0 = any free)
-  --database FILE              SQLite database (default csms.db; created if missing)
+  --database FILE|URI          SQLite database file (default csms.db; created if missing), or a
+                               PostgreSQL connection URI, postgresql://USER@HOST/DB (postgres://
+                               too), which several instances may share; migrated at start
+  --instance-url URL           where other instances reach this one's HTTP API (http://HOST:PORT),
+                               with several instances on one PostgreSQL database: recorded with
+                               each pile connected here, so that any instance forwards a call
   --user NAME:PASSWORD[:ROLE]  an account for the HTTP API (HTTP Basic) and the driver's pages;
                                ROLE is operator (the default: every API request) or driver (codes
                                and own settlements only); repeatable
@@ -162,6 +167,12 @@ int main(int argc, char** argv) {
       split_host_port(arg, value(), http_host, http_port);
     } else if (arg == "--database") {
       options.database = value();
+    } else if (arg == "--instance-url") {
+      options.instance_url = value();
+      if (options.instance_url.rfind("http://", 0) != 0 && options.instance_url.rfind("https://", 0) != 0) {
+        usage_error("--instance-url: expected http://HOST:PORT, got \"" + options.instance_url + "\"");
+      }
+      while (!options.instance_url.empty() && options.instance_url.back() == '/') options.instance_url.pop_back();
     } else if (arg == "--user") {
       auto parsed = server::UserAccounts::parse_option(value());
       if (const auto* problem = std::get_if<std::string>(&parsed)) usage_error("--user: " + *problem);

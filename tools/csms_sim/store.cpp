@@ -33,34 +33,62 @@ CREATE INDEX meter_values_by_tx ON meter_values(charge_point_id, transaction_id)
     "ALTER TABLE transactions ADD COLUMN evse_id INTEGER;",
     // 4: the brake on offline codes sent online, per pile (docs/offline-code.md §8.4).
     ocpp::server::offline_code_schema_v2(),
+    // 5: which instance holds which charge point's connection (several instances on one PostgreSQL
+    // database; docs/reference-csms.md "Shared charge point state").
+    "CREATE TABLE charge_point_connections(charge_point_id TEXT PRIMARY KEY, instance_url TEXT NOT NULL, "
+    "connected_at TEXT NOT NULL);",
 };
 
 }  // namespace
 
-Store::Store(const std::string& path) : db_(path) { db_.migrate(kMigrations); }
+Store::Store(const std::string& target) : db_(db::open_sql(target)) { db_->migrate(kMigrations); }
+
+void Store::record_connection(const std::string& cp, const std::string& instance_url, const std::string& at) {
+  // The latest connection wins: a pile that moved to another instance is routed there.
+  db_->prepare("INSERT INTO charge_point_connections(charge_point_id, instance_url, connected_at) VALUES(?1, ?2, ?3) "
+               "ON CONFLICT(charge_point_id) DO UPDATE SET instance_url=?2, connected_at=?3")
+      .bind(1, cp).bind(2, instance_url).bind(3, at).run();
+}
+
+void Store::forget_connection(const std::string& cp, const std::string& instance_url) {
+  // Only this instance's row: the pile may already be connected to another one.
+  db_->prepare("DELETE FROM charge_point_connections WHERE charge_point_id=?1 AND instance_url=?2")
+      .bind(1, cp).bind(2, instance_url).run();
+}
+
+void Store::forget_instance(const std::string& instance_url) {
+  db_->prepare("DELETE FROM charge_point_connections WHERE instance_url=?1").bind(1, instance_url).run();
+}
+
+std::optional<std::string> Store::connection_instance(const std::string& cp) {
+  auto st = db_->prepare("SELECT instance_url FROM charge_point_connections WHERE charge_point_id=?1");
+  st.bind(1, cp);
+  if (!st.step()) return std::nullopt;
+  return st.text(0);
+}
 
 int Store::highest_connector(const std::string& cp) {
   // 1.6 reports connectors under EVSE 0; 2.0.1 numbers EVSEs, which is what a code's connector
   // field counts there (docs/offline-code.md §2).
-  auto st = db_.prepare(
+  auto st = db_->prepare(
       "SELECT MAX(CASE WHEN evse_id > 0 THEN evse_id ELSE connector_id END) FROM connectors WHERE charge_point_id=?1");
   st.bind(1, cp);
   return st.step() && !st.is_null(0) ? static_cast<int>(st.int64(0)) : 0;
 }
 
 void Store::record_boot(const ChargePointRecord& cp, const std::string& at) {
-  db_.prepare(R"sql(
+  db_->prepare(R"sql(
 INSERT INTO charge_points(id, ocpp_version, vendor, model, serial, firmware, boot_count, last_boot_at)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1, ?7)
 ON CONFLICT(id) DO UPDATE SET ocpp_version=?2, vendor=?3, model=?4, serial=?5, firmware=?6,
-  boot_count=boot_count+1, last_boot_at=?7)sql")
+  boot_count=charge_points.boot_count+1, last_boot_at=?7)sql")
       .bind(1, cp.id).bind(2, cp.ocpp_version).bind(3, cp.vendor).bind(4, cp.model)
       .bind(5, cp.serial).bind(6, cp.firmware).bind(7, at)
       .run();
 }
 
 namespace {
-ChargePointRecord read_cp(const db::Statement& st) {
+ChargePointRecord read_cp(const db::SqlStatement& st) {
   ChargePointRecord r;
   r.id = st.text(0);
   r.ocpp_version = st.text(1);
@@ -77,14 +105,14 @@ constexpr const char* kCpColumns =
 }  // namespace
 
 std::optional<ChargePointRecord> Store::charge_point(const std::string& id) {
-  auto st = db_.prepare(std::string(kCpColumns) + " WHERE id=?1");
+  auto st = db_->prepare(std::string(kCpColumns) + " WHERE id=?1");
   st.bind(1, id);
   if (!st.step()) return std::nullopt;
   return read_cp(st);
 }
 
 std::vector<ChargePointRecord> Store::charge_points() {
-  auto st = db_.prepare(std::string(kCpColumns) + " ORDER BY id");
+  auto st = db_->prepare(std::string(kCpColumns) + " ORDER BY id");
   std::vector<ChargePointRecord> out;
   while (st.step()) out.push_back(read_cp(st));
   return out;
@@ -92,7 +120,7 @@ std::vector<ChargePointRecord> Store::charge_points() {
 
 void Store::record_status(const std::string& cp, int evse, int connector, const std::string& status,
                           const std::string& error_code, const std::string& at) {
-  db_.prepare(R"sql(
+  db_->prepare(R"sql(
 INSERT INTO connectors(charge_point_id, evse_id, connector_id, status, error_code, updated_at)
 VALUES(?1, ?2, ?3, ?4, ?5, ?6)
 ON CONFLICT(charge_point_id, evse_id, connector_id) DO UPDATE SET status=?4, error_code=?5, updated_at=?6)sql")
@@ -101,7 +129,7 @@ ON CONFLICT(charge_point_id, evse_id, connector_id) DO UPDATE SET status=?4, err
 }
 
 std::vector<ConnectorRecord> Store::connectors(const std::string& cp) {
-  auto st = db_.prepare(
+  auto st = db_->prepare(
       "SELECT evse_id, connector_id, status, error_code, updated_at FROM connectors WHERE charge_point_id=?1 "
       "ORDER BY evse_id, connector_id");
   st.bind(1, cp);
@@ -115,25 +143,28 @@ std::vector<ConnectorRecord> Store::connectors(const std::string& cp) {
 std::string Store::start_transaction_v16(const std::string& cp, int connector, const std::string& id_tag,
                                          std::int64_t meter_start, const std::string& timestamp) {
   std::string id;
-  db_.transaction([&] {
-    auto seen = db_.prepare(
+  db_->transaction([&] {
+    auto seen = db_->prepare(
         "SELECT transaction_id FROM transactions WHERE charge_point_id=?1 AND connector_id=?2 AND id_tag=?3 "
         "AND meter_start_wh=?4 AND started_at=?5");
     seen.bind(1, cp).bind(2, connector).bind(3, id_tag).bind(4, meter_start).bind(5, timestamp);
     if (seen.step()) {
       id = seen.text(0);
-      db_.prepare("UPDATE transactions SET start_count=start_count+1 WHERE charge_point_id=?1 AND transaction_id=?2")
+      db_->prepare("UPDATE transactions SET start_count=start_count+1 WHERE charge_point_id=?1 AND transaction_id=?2")
           .bind(1, cp).bind(2, id).run();
       return;
     }
-    db_.prepare(
-           "INSERT INTO transactions(charge_point_id, connector_id, id_tag, meter_start_wh, started_at, start_count) "
-           "VALUES(?1, ?2, ?3, ?4, ?5, 1)")
-        .bind(1, cp).bind(2, connector).bind(3, id_tag).bind(4, meter_start).bind(5, timestamp)
-        .run();
-    // 1.6: transactionId is an integer chosen by the CSMS; the row number is unique and stable.
-    id = std::to_string(db_.last_insert_id());
-    db_.prepare("UPDATE transactions SET transaction_id=?1 WHERE pk=?2").bind(1, id).bind(2, db_.last_insert_id()).run();
+    auto insert = db_->prepare(
+        "INSERT INTO transactions(charge_point_id, connector_id, id_tag, meter_start_wh, started_at, start_count) "
+        "VALUES(?1, ?2, ?3, ?4, ?5, 1) RETURNING pk");
+    insert.bind(1, cp).bind(2, connector).bind(3, id_tag).bind(4, meter_start).bind(5, timestamp);
+    if (!insert.step()) throw db::DbError("inserting a transaction returned no key", 0);
+    // 1.6: transactionId is an integer chosen by the CSMS; the row number is unique and stable (and
+    // shared by every instance on one PostgreSQL database).
+    const std::int64_t pk = insert.int64(0);
+    insert.reset();
+    id = std::to_string(pk);
+    db_->prepare("UPDATE transactions SET transaction_id=?1 WHERE pk=?2").bind(1, id).bind(2, pk).run();
   });
   return id;
 }
@@ -142,24 +173,24 @@ void Store::upsert_transaction_v201(const std::string& cp, const std::string& tx
                                     const std::optional<int>& evse_id, const std::optional<std::string>& id_token, const std::string& event_type,
                                     const std::string& timestamp, const std::optional<std::int64_t>& meter_wh,
                                     const std::optional<std::string>& stop_reason) {
-  db_.transaction([&] {
-    db_.prepare("INSERT INTO transactions(charge_point_id, transaction_id, connector_id) VALUES(?1, ?2, ?3) "
+  db_->transaction([&] {
+    db_->prepare("INSERT INTO transactions(charge_point_id, transaction_id, connector_id) VALUES(?1, ?2, ?3) "
                 "ON CONFLICT(charge_point_id, transaction_id) DO NOTHING")
         .bind(1, cp).bind(2, tx_id).bind(3, connector).run();
     if (evse_id) {
-      db_.prepare("UPDATE transactions SET evse_id=?3 WHERE charge_point_id=?1 AND transaction_id=?2")
+      db_->prepare("UPDATE transactions SET evse_id=?3 WHERE charge_point_id=?1 AND transaction_id=?2")
           .bind(1, cp).bind(2, tx_id).bind(3, *evse_id).run();
     }
     if (id_token) {
-      db_.prepare("UPDATE transactions SET id_tag=?3 WHERE charge_point_id=?1 AND transaction_id=?2")
+      db_->prepare("UPDATE transactions SET id_tag=?3 WHERE charge_point_id=?1 AND transaction_id=?2")
           .bind(1, cp).bind(2, tx_id).bind(3, *id_token).run();
     }
     if (event_type == "Started") {
-      db_.prepare("UPDATE transactions SET start_count=start_count+1, started_at=?3, meter_start_wh=?4 "
+      db_->prepare("UPDATE transactions SET start_count=start_count+1, started_at=?3, meter_start_wh=?4 "
                   "WHERE charge_point_id=?1 AND transaction_id=?2")
           .bind(1, cp).bind(2, tx_id).bind(3, timestamp).bind(4, meter_wh).run();
     } else if (event_type == "Ended") {
-      db_.prepare("UPDATE transactions SET stop_count=stop_count+1, stopped_at=?3, meter_stop_wh=?4, stop_reason=?5 "
+      db_->prepare("UPDATE transactions SET stop_count=stop_count+1, stopped_at=?3, meter_stop_wh=?4, stop_reason=?5 "
                   "WHERE charge_point_id=?1 AND transaction_id=?2")
           .bind(1, cp).bind(2, tx_id).bind(3, timestamp).bind(4, meter_wh).bind(5, stop_reason).run();
     }
@@ -169,12 +200,12 @@ void Store::upsert_transaction_v201(const std::string& cp, const std::string& tx
 bool Store::stop_transaction(const std::string& cp, const std::string& tx_id, std::int64_t meter_stop,
                              const std::string& timestamp, const std::optional<std::string>& reason,
                              const std::optional<std::string>& id_tag) {
-  auto st = db_.prepare(
+  auto st = db_->prepare(
       "UPDATE transactions SET stop_count=stop_count+1, meter_stop_wh=?3, stopped_at=?4, stop_reason=?5 "
       "WHERE charge_point_id=?1 AND transaction_id=?2");
   st.bind(1, cp).bind(2, tx_id).bind(3, meter_stop).bind(4, timestamp).bind(5, reason).run();
-  if (db_.changes() > 0) return true;
-  db_.prepare("INSERT INTO transactions(charge_point_id, transaction_id, id_tag, meter_stop_wh, stopped_at, "
+  if (db_->changes() > 0) return true;
+  db_->prepare("INSERT INTO transactions(charge_point_id, transaction_id, id_tag, meter_stop_wh, stopped_at, "
               "stop_reason, stop_count) VALUES(?1, ?2, ?3, ?4, ?5, ?6, 1)")
       .bind(1, cp).bind(2, tx_id).bind(3, id_tag).bind(4, meter_stop).bind(5, timestamp).bind(6, reason).run();
   return false;
@@ -182,7 +213,7 @@ bool Store::stop_transaction(const std::string& cp, const std::string& tx_id, st
 
 void Store::add_meter_values(const std::string& cp, const std::optional<std::string>& tx_id, int connector,
                              const std::string& payload_json) {
-  db_.prepare("INSERT INTO meter_values(charge_point_id, transaction_id, connector_id, payload) VALUES(?1, ?2, ?3, ?4)")
+  db_->prepare("INSERT INTO meter_values(charge_point_id, transaction_id, connector_id, payload) VALUES(?1, ?2, ?3, ?4)")
       .bind(1, cp).bind(2, tx_id).bind(3, connector).bind(4, payload_json).run();
 }
 
@@ -197,7 +228,7 @@ FROM transactions t )sql";
 }  // namespace
 
 std::optional<TransactionRecord> Store::transaction(const std::string& cp, const std::string& tx_id) {
-  auto st = db_.prepare(std::string(kTransactionColumns) + "WHERE t.charge_point_id=?1 AND t.transaction_id=?2");
+  auto st = db_->prepare(std::string(kTransactionColumns) + "WHERE t.charge_point_id=?1 AND t.transaction_id=?2");
   st.bind(1, cp).bind(2, tx_id);
   auto rows = read_transactions(st);
   if (rows.empty()) return std::nullopt;
@@ -205,12 +236,12 @@ std::optional<TransactionRecord> Store::transaction(const std::string& cp, const
 }
 
 std::vector<TransactionRecord> Store::transactions(const std::optional<std::string>& cp) {
-  auto st = db_.prepare(std::string(kTransactionColumns) + "WHERE ?1 IS NULL OR t.charge_point_id=?1 ORDER BY t.pk");
+  auto st = db_->prepare(std::string(kTransactionColumns) + "WHERE CAST(?1 AS TEXT) IS NULL OR t.charge_point_id=?1 ORDER BY t.pk");
   st.bind(1, cp);
   return read_transactions(st);
 }
 
-std::vector<TransactionRecord> Store::read_transactions(db::Statement& st) {
+std::vector<TransactionRecord> Store::read_transactions(db::SqlStatement& st) {
   std::vector<TransactionRecord> out;
   while (st.step()) {
     TransactionRecord r;

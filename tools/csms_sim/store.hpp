@@ -1,14 +1,15 @@
 #pragma once
-// What the reference CSMS remembers, in SQLite: charge points, connector statuses, transactions
+// What the reference CSMS remembers, in SQLite or PostgreSQL (db::open_sql): charge points, connector statuses, transactions
 // (with how often each start and stop was received, so replays are visible) and meter values; and,
 // in the same file, the tables of the offline code's server side (server/schema.hpp).
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 
 namespace ocpp::csms {
 
@@ -46,10 +47,11 @@ struct TransactionRecord {
 
 class Store {
  public:
-  explicit Store(const std::string& path);
+  // `target`: an SQLite file, or a postgresql:// URI (db::open_sql). Applies the migrations.
+  explicit Store(const std::string& target);
   // Runs `fn` as one durable commit (the store's own calls inside nest as savepoints): what one
   // OCPP message records is written with one fsync, not one per table.
-  void in_transaction(const std::function<void()>& fn) { db_.transaction(fn); }
+  void in_transaction(const std::function<void()>& fn) { db_->transaction(fn); }
 
   void record_boot(const ChargePointRecord& cp, const std::string& at);
   std::optional<ChargePointRecord> charge_point(const std::string& id);
@@ -59,6 +61,13 @@ class Store {
   std::vector<ConnectorRecord> connectors(const std::string& cp);
   // The highest connector (1.6) or EVSE (2.0.1) the charge point has reported a status for; 0: none.
   int highest_connector(const std::string& cp);
+
+  // Which instance (its --instance-url) holds a charge point's connection, for several instances on
+  // one database; forget_instance() clears what an earlier run of this instance left.
+  void record_connection(const std::string& cp, const std::string& instance_url, const std::string& at);
+  void forget_connection(const std::string& cp, const std::string& instance_url);
+  void forget_instance(const std::string& instance_url);
+  std::optional<std::string> connection_instance(const std::string& cp);
 
   // 1.6 StartTransaction: the CSMS assigns the id. A start already seen (same connector, tag,
   // timestamp and meter) is a replay and gets the id it got the first time.
@@ -80,12 +89,12 @@ class Store {
   std::optional<TransactionRecord> transaction(const std::string& cp, const std::string& tx_id);
 
   // The same file holds the server side's tables (server/), which use it through this.
-  db::Database& database() { return db_; }
+  db::SqlConnection& database() { return *db_; }
 
  private:
-  std::vector<TransactionRecord> read_transactions(db::Statement& st);
+  std::vector<TransactionRecord> read_transactions(db::SqlStatement& st);
 
-  db::Database db_;
+  std::unique_ptr<db::SqlConnection> db_;
 };
 
 }  // namespace ocpp::csms

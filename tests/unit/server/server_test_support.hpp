@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <filesystem>
 #include <map>
@@ -17,10 +18,11 @@
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/json.hpp"
 #include "ocpp/common/log.hpp"
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 #include "ocpp/offline_code/keys.hpp"
 #include "ocpp/server/pile_directory.hpp"
 #include "ocpp/server/schema.hpp"
+#include "pg_cluster.hpp"
 
 namespace ocpp::server::test {
 
@@ -114,13 +116,30 @@ class FakeLink final : public PileLink {
   }
 };
 
-// A database file with the server's tables, and a clock at 2026-03-01T10:15:00Z (the time of the
-// spec's vectors).
+// The backend the server-side tests run on: SQLite by default; with OCPP_SERVER_TEST_BACKEND=postgresql
+// (ctest's unit_server_postgres), a fresh database of the throwaway cluster (tests/support/pg_cluster.hpp).
+inline bool postgres_requested() {
+  const char* backend = std::getenv("OCPP_SERVER_TEST_BACKEND");
+  return backend != nullptr && std::string(backend) == "postgresql";
+}
+
+// A database with the server's tables, and a clock at 2026-03-01T10:15:00Z (the time of the spec's
+// vectors).
 class ServerTest : public ::testing::Test {
  protected:
   ServerTest() : clock(at("2026-03-01T10:15:00Z")) {
     log::set_level(log::Level::error);
+    if (postgres_requested()) {
+      auto& cluster = ocpp::test::PgCluster::shared();
+      // Unavailable: the test is skipped in SetUp; SQLite meanwhile, so that fixtures built on this
+      // one construct.
+      if (cluster.available()) target_ = cluster.create_database();
+      else skip_reason_ = "PostgreSQL requested but the test cluster did not start: " + cluster.why();
+    }
     open();
+  }
+  void SetUp() override {
+    if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
   }
   // Closes and opens the database again, as a restart of the server does.
   void reopen() {
@@ -133,11 +152,15 @@ class ServerTest : public ::testing::Test {
 
   TempDir dir;
   ManualClock clock;
-  std::unique_ptr<db::Database> db;
+  std::unique_ptr<db::SqlConnection> db;
+  // Where `db` is: a postgresql:// URI, or empty for the SQLite file in `dir`.
+  const std::string& target() const { return target_; }
 
  private:
+  std::string target_;  // a postgresql:// URI; empty: the SQLite file in `dir`
+  std::string skip_reason_;
   void open() {
-    db = std::make_unique<db::Database>(dir.file("csms.db"));
+    db = target_.empty() ? std::make_unique<db::SqliteConnection>(dir.file("csms.db")) : db::open_sql(target_);
     db->migrate({offline_code_schema_v1(), offline_code_schema_v2()});
   }
 };

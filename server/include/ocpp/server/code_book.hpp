@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 
 namespace ocpp::server {
 
@@ -29,7 +29,7 @@ struct IssuedCodeRecord {
 
 class CodeBook {
  public:
-  explicit CodeBook(db::Database& db) : db_(db) {}
+  explicit CodeBook(db::SqlConnection& db) : db_(db) {}
 
   // Records a code; returns its id.
   std::int64_t insert(const IssuedCodeRecord& record);
@@ -47,7 +47,7 @@ class CodeBook {
  private:
   std::vector<IssuedCodeRecord> query(const std::string& where, const std::vector<std::string>& args);
 
-  db::Database& db_;
+  db::SqlConnection& db_;
 };
 
 }  // namespace ocpp::server

@@ -8,7 +8,7 @@
 #include <variant>
 
 #include "ocpp/common/clock.hpp"
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 #include "ocpp/offline_code/keys.hpp"
 #include "ocpp/server/code_book.hpp"
 #include "ocpp/server/key_book.hpp"
@@ -59,7 +59,7 @@ class CodeIssuer {
  public:
   // `master`: nullptr when offline codes are disabled; `disabled_reason` then says why.
   CodeIssuer(const offline_code::MasterSecret* master, std::string disabled_reason, KeyBook& keys, CodeBook& codes,
-             PileDirectory& piles, IssuerSettings settings, db::Database& db, const Clock& clock);
+             PileDirectory& piles, IssuerSettings settings, db::SqlConnection& db, const Clock& clock);
 
   std::variant<IssuedCode, IssueError> issue(const IssueRequest& request);
   const IssuerSettings& settings() const { return settings_; }
@@ -71,7 +71,7 @@ class CodeIssuer {
   CodeBook& codes_;
   PileDirectory& piles_;
   IssuerSettings settings_;
-  db::Database& db_;
+  db::SqlConnection& db_;
   const Clock& clock_;
 };
 

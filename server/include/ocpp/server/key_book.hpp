@@ -8,7 +8,7 @@
 #include <variant>
 
 #include "ocpp/common/clock.hpp"
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 
 namespace ocpp::server {
 
@@ -43,7 +43,7 @@ class KeyBook {
   static constexpr unsigned kSerialsPerVersion = 4096;  // §2: 12-bit serial
   static constexpr unsigned kRotateAfter = 3072;        // §6: rotate after 3072 issued
 
-  KeyBook(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  KeyBook(db::SqlConnection& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   KeyState state(const std::string& charge_point_id);
 
@@ -68,9 +68,10 @@ class KeyBook {
   unsigned issued_count(const std::string& charge_point_id, std::uint32_t version);
 
  private:
+  KeyState read_state(const std::string& charge_point_id, bool for_update);
   void save(const std::string& charge_point_id, const KeyState& s);
 
-  db::Database& db_;
+  db::SqlConnection& db_;
   const Clock& clock_;
 };
 

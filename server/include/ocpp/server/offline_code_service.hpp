@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ocpp/common/clock.hpp"
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 #include "ocpp/offline_code/keys.hpp"
 #include "ocpp/server/code_authorizer.hpp"
 #include "ocpp/server/code_book.hpp"
@@ -37,7 +37,7 @@ struct OfflineCodeOptions {
 class OfflineCodeService {
  public:
   // `db` must hold the tables of offline_code_schema_v1().
-  OfflineCodeService(db::Database& db, const Clock& clock, PileDirectory& piles, PileLink& link,
+  OfflineCodeService(db::SqlConnection& db, const Clock& clock, PileDirectory& piles, PileLink& link,
                      OfflineCodeOptions options);
 
   bool enabled() const { return options_.master.has_value(); }

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 #include "ocpp/offline_code/lockout.hpp"
 #include "ocpp/server/security_event_log.hpp"
 
@@ -17,7 +17,7 @@ inline constexpr const char* kEventOnlineCodeLockout = "OfflineCodeOnlineLockout
 
 class OnlineCodeThrottle {
  public:
-  OnlineCodeThrottle(db::Database& db, SecurityEventLog& events, offline_code::LockoutPolicy policy = {})
+  OnlineCodeThrottle(db::SqlConnection& db, SecurityEventLog& events, offline_code::LockoutPolicy policy = {})
       : db_(db), events_(events), policy_(policy) {}
 
   // Whether a code from this pile may be judged at `now` (Unix seconds); while it may not, every
@@ -37,7 +37,7 @@ class OnlineCodeThrottle {
   offline_code::Lockout load(const std::string& charge_point_id);
   void store(const std::string& charge_point_id, const offline_code::Lockout& state);
 
-  db::Database& db_;
+  db::SqlConnection& db_;
   SecurityEventLog& events_;
   offline_code::LockoutPolicy policy_;
 };

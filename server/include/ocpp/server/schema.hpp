@@ -1,6 +1,6 @@
 #pragma once
-// The server side's tables, kept in the CSMS's own SQLite database (docs/reference-csms.md, "The
-// database"). db::Database numbers migrations with PRAGMA user_version, one counter per file, so
+// The server side's tables, kept in the CSMS's own database, SQLite or PostgreSQL (docs/reference-csms.md,
+// "The database"). Migrations are numbered with one counter per database (db::SqlConnection::migrate), so
 // the host database lists these in its own append-only migration list (tools/csms_sim/store.cpp)
 // instead of running a second list. A later change here is a new function, appended there too.
 #include <string_view>

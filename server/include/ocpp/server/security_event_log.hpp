@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "ocpp/common/clock.hpp"
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 
 namespace ocpp::server {
 
@@ -33,7 +33,7 @@ struct SecurityEvent {
 
 class SecurityEventLog {
  public:
-  SecurityEventLog(db::Database& db, const Clock& clock) : db_(db), clock_(clock) {}
+  SecurityEventLog(db::SqlConnection& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   void record(const std::string& charge_point_id, const std::string& source, const std::string& type,
               const std::string& timestamp, const std::string& tech_info);
@@ -41,7 +41,7 @@ class SecurityEventLog {
   std::vector<SecurityEvent> list(const std::optional<std::string>& charge_point_id);
 
  private:
-  db::Database& db_;
+  db::SqlConnection& db_;
   const Clock& clock_;
 };
 

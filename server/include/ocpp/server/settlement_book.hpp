@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "ocpp/db/database.hpp"
+#include "ocpp/db/sql.hpp"
 
 namespace ocpp::server {
 
@@ -35,7 +35,7 @@ struct Settlement {
 
 class SettlementBook {
  public:
-  explicit SettlementBook(db::Database& db) : db_(db) {}
+  explicit SettlementBook(db::SqlConnection& db) : db_(db) {}
 
   // Stores `s` unless this pile already has a settlement for this code. Returns the settlement that
   // is stored now, and whether it is the one just given.
@@ -49,7 +49,7 @@ class SettlementBook {
  private:
   std::vector<Settlement> query(const std::string& where, const std::optional<std::string>& arg);
 
-  db::Database& db_;
+  db::SqlConnection& db_;
 };
 
 }  // namespace ocpp::server
