@@ -84,14 +84,15 @@ CodeAnswer CodeFetcher::request(void* handle, const Request& r) {
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   const CURLcode rc = curl_easy_perform(curl);
   curl_slist_free_all(headers);
-  if (rc != CURLE_OK) return {{}, "POST " + url_ + ": " + curl_easy_strerror(rc)};
+  if (rc != CURLE_OK) return {{}, "POST " + url_ + ": " + curl_easy_strerror(rc), true};
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   rapidjson::Document doc;
   doc.Parse(response.c_str());
   if (status != 201 || doc.HasParseError() || !doc.IsObject() || !doc.HasMember("code") || !doc["code"].IsString()) {
     return {{}, "POST " + url_ + " for " + r.charge_point_id + "/" + std::to_string(r.connector) + ": HTTP " +
-                    std::to_string(status) + " " + response.substr(0, 200)};
+                    std::to_string(status) + " " + response.substr(0, 200),
+            status == 409 || status == 429 || status == 503};
   }
   return {doc["code"].GetString(), {}};
 }

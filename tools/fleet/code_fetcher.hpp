@@ -17,6 +17,9 @@ namespace ocpp::fleet {
 struct CodeAnswer {
   std::string code;   // empty on failure
   std::string error;  // why not, with the HTTP status or the transfer's error
+  // Worth asking again a moment later, as a driver would: the CSMS has not heard the pile confirm
+  // its key yet (409), is busy (429, 503), or did not answer.
+  bool transient = false;
 };
 
 class CodeFetcher {

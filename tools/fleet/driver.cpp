@@ -40,14 +40,22 @@ void ConnectorDriver::authorize() {
   const auto& o = ctx_.options;
   const bool code = o.auth == AuthMode::code || (o.auth == AuthMode::automatic && ctx_.link_cut());
   if (!code) return present(ctx_.card, false);
-  // The driver's phone asks the CSMS for a code for this pile and connector (the QR code's page).
-  const std::string id = ctx_.pile().id();
-  ctx_.codes->fetch(id, connector_, [this](CodeAnswer answer) {
-    if (answer.code.empty()) {
-      ++ctx_.stats.code_fetch_failures;
-      return give_up(answer.error);
+  fetch_code(1);
+}
+
+// The driver's phone asks the CSMS for a code for this pile and connector (the QR code's page),
+// and asks again a few times, a second apart, when the answer is "not yet".
+void ConnectorDriver::fetch_code(int attempt) {
+  constexpr int kAttempts = 10;
+  ctx_.codes->fetch(ctx_.pile().id(), connector_, [this, attempt](CodeAnswer answer) {
+    if (!answer.code.empty()) return present(answer.code, true);
+    if (answer.transient && attempt < kAttempts) {
+      ++ctx_.stats.code_fetch_retries;
+      ctx_.loop.schedule_after(std::chrono::seconds(1), [this, attempt] { fetch_code(attempt + 1); });
+      return;
     }
-    present(answer.code, true);
+    ++ctx_.stats.code_fetch_failures;
+    give_up(answer.error);
   });
 }
 

@@ -40,6 +40,7 @@ class ConnectorDriver {
   void after(double seconds, void (ConnectorDriver::*step)());
   void next_session();
   void authorize();
+  void fetch_code(int attempt);
   void present(const std::string& id, bool keypad);
   void charge();
   void stop_charging();

@@ -36,12 +36,13 @@ void write_action(Writer& w, ActionStats a) {
 }
 
 struct Totals {
-  std::uint64_t sessions = 0, refused = 0, code_failures = 0, sent = 0, received = 0;
+  std::uint64_t sessions = 0, refused = 0, code_failures = 0, code_retries = 0, sent = 0, received = 0;
   std::map<std::string, ActionStats> actions;
   void add(const PileStats& s) {
     sessions += s.sessions;
     refused += s.sessions_refused;
     code_failures += s.code_fetch_failures;
+    code_retries += s.code_fetch_retries;
     sent += s.frames_sent;
     received += s.frames_received;
     for (const auto& [name, a] : s.actions) actions[name].merge(a);
@@ -54,7 +55,7 @@ struct Totals {
 };
 
 void write_counts(Writer& w, std::uint64_t sessions, std::uint64_t refused, std::uint64_t code_failures,
-                  std::uint64_t sent, std::uint64_t received, const ActionStats& all,
+                  std::uint64_t code_retries, std::uint64_t sent, std::uint64_t received, const ActionStats& all,
                   const std::map<std::string, ActionStats>& actions) {
   w.Key("sessions");
   w.Uint64(sessions);
@@ -62,6 +63,8 @@ void write_counts(Writer& w, std::uint64_t sessions, std::uint64_t refused, std:
   w.Uint64(refused);
   w.Key("code_fetch_failures");
   w.Uint64(code_failures);
+  w.Key("code_fetch_retries");
+  w.Uint64(code_retries);
   w.Key("messages_sent");
   w.Uint64(sent);
   w.Key("messages_received");
@@ -129,7 +132,7 @@ std::string report_json(Fleet& fleet) {
   for (std::size_t i = 0; i < fleet.size(); ++i) total.add(fleet.stats(i));
   w.Key("total");
   w.StartObject();
-  write_counts(w, total.sessions, total.refused, total.code_failures, total.sent, total.received, total.all(),
+  write_counts(w, total.sessions, total.refused, total.code_failures, total.code_retries, total.sent, total.received, total.all(),
                total.actions);
   w.EndObject();
   w.Key("piles");
@@ -142,7 +145,7 @@ std::string report_json(Fleet& fleet) {
     w.String(pile.id().c_str());
     w.Key("registration");
     w.String(std::string(to_string(pile.adapter().registration())).c_str());
-    write_counts(w, s.sessions, s.sessions_refused, s.code_fetch_failures, s.frames_sent, s.frames_received, s.totals(),
+    write_counts(w, s.sessions, s.sessions_refused, s.code_fetch_failures, s.code_fetch_retries, s.frames_sent, s.frames_received, s.totals(),
                  s.actions);
     w.Key("session_log");
     w.StartArray();

@@ -36,6 +36,7 @@ struct PileStats final : rpc::EndpointObserver {
   std::uint64_t sessions = 0;          // completed
   std::uint64_t sessions_refused = 0;  // the card or code was not accepted
   std::uint64_t code_fetch_failures = 0;
+  std::uint64_t code_fetch_retries = 0;  // answers "not yet" that were asked again
   std::map<std::string, ActionStats> actions;
   std::vector<SessionRecord> session_log;
 
