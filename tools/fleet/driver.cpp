@@ -48,6 +48,8 @@ void ConnectorDriver::authorize() {
 void ConnectorDriver::fetch_code(int attempt) {
   constexpr int kAttempts = 10;
   ctx_.codes->fetch(ctx_.pile().id(), connector_, [this, attempt](CodeAnswer answer) {
+    // Posted from the fetcher's thread, which has no subject.
+    const log::Subject scope(ctx_.pile().id());
     if (!answer.code.empty()) return present(answer.code, true);
     if (answer.transient && attempt < kAttempts) {
       ++ctx_.stats.code_fetch_retries;

@@ -77,6 +77,7 @@ cp::daemon::Config Fleet::pile_config(std::size_t index) const {
 
 void Fleet::make_pile(std::size_t i) {
   const auto config = pile_config(i);
+  const log::Subject scope(config.charge_point_id);  // what it logs, and what it schedules, is this pile's
   make_dir(options_.database_dir + "/" + config.charge_point_id);
   piles_[i] = std::make_unique<cp::daemon::Pile>(loop_, clock_, config, [this, i](bool hard) {
     log::warn("fleet", piles_[i]->id() + ": " + (hard ? "hard" : "soft") + " reset asked by the CSMS: restarting it");
@@ -91,6 +92,7 @@ void Fleet::restart_pile(std::size_t i) {
   piles_[i]->rpc().set_observer(nullptr);
   piles_[i].reset();
   make_pile(i);
+  const log::Subject scope(piles_[i]->id());
   piles_[i]->start();
   if (link_cut_) piles_[i]->adapter().stop();
 }
@@ -110,7 +112,10 @@ bool Fleet::drained(std::size_t i) {
 }
 
 int Fleet::run() {
-  for (auto& p : piles_) p->start();
+  for (auto& p : piles_) {
+    const log::Subject scope(p->id());
+    p->start();
+  }
   loop_.schedule_after(kTick, [this] { tick(); });
   loop_.stop_on_signals([this] { finish("stopped by a signal"); });
   loop_.run();
@@ -187,6 +192,7 @@ void Fleet::begin_playing() {
                                    "CARD-" + std::to_string(i + 1) + "-" + std::to_string(c)};
       // Every connector its own stream of draws, the same for the same seed whatever N is.
       drivers_.push_back(std::make_unique<ConnectorDriver>(std::move(ctx), c, options_.seed * 1000003ULL + (++n)));
+      const log::Subject scope(piles_[i]->id());
       drivers_.back()->begin();
     }
   }
@@ -198,7 +204,10 @@ void Fleet::cut_links() {
   link_cut_ = true;
   times_.cut_at_s = elapsed_s();
   log::info("fleet", "cutting the links of " + std::to_string(piles_.size()) + " piles");
-  for (auto& p : piles_) p->adapter().stop();
+  for (auto& p : piles_) {
+    const log::Subject scope(p->id());
+    p->adapter().stop();
+  }
 }
 
 void Fleet::restore_links() {
@@ -206,7 +215,10 @@ void Fleet::restore_links() {
   cut_done_ = true;
   times_.restored_at_s = elapsed_s();
   log::info("fleet", "giving " + std::to_string(piles_.size()) + " piles their links back");
-  for (auto& p : piles_) p->adapter().start();
+  for (auto& p : piles_) {
+    const log::Subject scope(p->id());
+    p->adapter().start();
+  }
 }
 
 void Fleet::finish(const std::string& failure) {
@@ -215,7 +227,10 @@ void Fleet::finish(const std::string& failure) {
   failure_ = failure;
   times_.finished_s = elapsed_s();
   if (!failure.empty()) log::error("fleet", failure);
-  for (auto& p : piles_) p->shut_down();
+  for (auto& p : piles_) {
+    const log::Subject scope(p->id());
+    p->shut_down();
+  }
   loop_.stop();
 }
 

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   }
   if (!options) return 0;
   ocpp::log::set_level(options->log_level);
+  ocpp::log::show_subjects(true);  // "[FLEET-0001] core: ...": which pile a line is about
   std::signal(SIGPIPE, SIG_IGN);
   raise_file_limit(options->count);
   try {
