@@ -32,6 +32,7 @@ std::string pile_id(const std::string& prefix, std::size_t index) {
 }  // namespace
 
 Fleet::Fleet(FleetOptions options) : options_(std::move(options)), started_(clock_.steady_now()) {
+  times_.started_at = clock_.system_now();
   make_dir(options_.database_dir);
   if (needs_codes()) codes_ = std::make_unique<CodeFetcher>(loop_, options_.http_url, options_.user);
   for (std::size_t i = 0; i < static_cast<std::size_t>(options_.count); ++i) {
@@ -163,7 +164,9 @@ void Fleet::tick() {
 void Fleet::begin_playing() {
   phase_ = Phase::playing;
   playing_since_ = clock_.steady_now();
-  log::info("fleet", std::to_string(piles_.size()) + " piles registered after " + std::to_string(times_.ready_s) + " s");
+  // On standard output too, for a script that measures the fleet while it plays (bench/).
+  std::printf("registered: %zu piles after %.2f s\n", piles_.size(), times_.ready_s);
+  std::fflush(stdout);
   if (options_.offline_at_s) {
     const auto at = std::chrono::milliseconds(static_cast<long long>(*options_.offline_at_s * 1000));
     const auto back = at + std::chrono::milliseconds(static_cast<long long>(options_.offline_for_s * 1000));

@@ -19,6 +19,7 @@
 namespace ocpp::fleet {
 
 struct FleetTimes {
+  SystemTime started_at{};   // wall clock at the start, which the other times count from
   double ready_s = -1;       // start -> every pile registered (and provisioned)
   double cut_at_s = -1;      // start -> the links were cut
   double restored_at_s = -1; // start -> the links were given back

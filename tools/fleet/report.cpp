@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "ocpp/common/datetime.hpp"
 #include "ocpp/cp/protocol_adapter.hpp"
 
 namespace ocpp::fleet {
@@ -122,6 +123,8 @@ std::string report_json(Fleet& fleet) {
   w.Key("failure");
   w.String(fleet.failure().c_str());
   const auto& t = fleet.times();
+  w.Key("started_at");
+  w.String(format_rfc3339(t.started_at).c_str());
   write_time(w, "ready_s", t.ready_s);
   write_time(w, "cut_at_s", t.cut_at_s);
   write_time(w, "restored_at_s", t.restored_at_s);
@@ -182,9 +185,13 @@ std::string report_table(Fleet& fleet) {
                 static_cast<unsigned long long>(total.sessions), static_cast<unsigned long long>(total.refused),
                 static_cast<unsigned long long>(total.sent), static_cast<unsigned long long>(total.received));
   out += line;
-  std::snprintf(line, sizeof line, "registered after %.2f s; replay after the cut %.2f s; finished after %.2f s\n",
-                t.ready_s, t.replay_s, t.finished_s);
+  std::snprintf(line, sizeof line, "registered after %.2f s; finished after %.2f s\n", t.ready_s, t.finished_s);
   out += line;
+  if (t.restored_at_s >= 0) {
+    std::snprintf(line, sizeof line, "links cut at %.2f s, back at %.2f s; replayed (every outbox empty) %.2f s later\n",
+                  t.cut_at_s, t.restored_at_s, t.replay_s);
+    out += line;
+  }
   std::snprintf(line, sizeof line, "%-28s %8s %7s %8s %8s %9s %9s\n", "action", "calls", "errors", "timeouts", "rejected",
                 "p50 ms", "p99 ms");
   out += line;
