@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -117,15 +118,22 @@ int Fleet::run() {
     const log::Subject scope(p->id());
     p->start();
   }
-  loop_.schedule_after(kTick, [this] { tick(); });
+  schedule_tick();
   loop_.stop_on_signals([this] { finish("stopped by a signal"); });
   loop_.run();
   return failure_.empty() ? 0 : 1;
 }
 
+void Fleet::schedule_tick() {
+  tick_due_ = clock_.steady_now() + kTick;
+  loop_.schedule_after(kTick, [this] { tick(); });
+}
+
 void Fleet::tick() {
   if (phase_ == Phase::done) return;
   const auto now = clock_.steady_now();
+  loop_lag_us_.push_back(static_cast<std::uint32_t>(
+      std::max<long long>(0, std::chrono::duration_cast<std::chrono::microseconds>(now - tick_due_).count())));
   std::size_t count = 0;
   if (phase_ == Phase::registering) {
     for (std::size_t i = 0; i < piles_.size(); ++i) count += ready(i) ? 1 : 0;
@@ -158,7 +166,7 @@ void Fleet::tick() {
                     std::to_string(options_.drain_timeout_s) + " s");
     }
   }
-  loop_.schedule_after(kTick, [this] { tick(); });
+  schedule_tick();
 }
 
 void Fleet::begin_playing() {

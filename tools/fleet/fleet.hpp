@@ -41,6 +41,10 @@ class Fleet {
   cp::daemon::Pile& pile(std::size_t i) { return *piles_[i]; }
   const PileStats& stats(std::size_t i) const { return *stats_[i]; }
   const std::string& failure() const { return failure_; }
+  // How late the fleet's own 200 ms tick ran, each time, in µs: the lag every timer of every pile
+  // had then (metering, heartbeats, call timeouts), since they share the one loop. A high lag means
+  // the loop is saturated and the piles' timings (and latencies) are the fleet's, not the CSMS's.
+  const std::vector<std::uint32_t>& loop_lag_us() const { return loop_lag_us_; }
 
  private:
   enum class Phase { registering, playing, draining, done };
@@ -51,6 +55,7 @@ class Fleet {
   bool ready(std::size_t i);
   bool drained(std::size_t i);
   double elapsed_s() const;
+  void schedule_tick();
   void tick();
   void begin_playing();
   void cut_links();
@@ -72,6 +77,8 @@ class Fleet {
   std::optional<SteadyTime> drain_deadline_;
   FleetTimes times_;
   std::string failure_;
+  SteadyTime tick_due_{};
+  std::vector<std::uint32_t> loop_lag_us_;
 };
 
 }  // namespace ocpp::fleet

@@ -130,6 +130,17 @@ std::string report_json(Fleet& fleet) {
   write_time(w, "restored_at_s", t.restored_at_s);
   write_time(w, "replay_s", t.replay_s);
   write_time(w, "finished_s", t.finished_s);
+  auto lag = fleet.loop_lag_us();
+  std::sort(lag.begin(), lag.end());
+  w.Key("loop_lag_ms");
+  w.StartObject();
+  w.Key("p50");
+  w.Double(percentile_ms(lag, 50));
+  w.Key("p99");
+  w.Double(percentile_ms(lag, 99));
+  w.Key("max");
+  w.Double(lag.empty() ? 0 : lag.back() / 1000.0);
+  w.EndObject();
   w.EndObject();
   Totals total;
   for (std::size_t i = 0; i < fleet.size(); ++i) total.add(fleet.stats(i));
@@ -186,6 +197,11 @@ std::string report_table(Fleet& fleet) {
                 static_cast<unsigned long long>(total.sent), static_cast<unsigned long long>(total.received));
   out += line;
   std::snprintf(line, sizeof line, "registered after %.2f s; finished after %.2f s\n", t.ready_s, t.finished_s);
+  out += line;
+  auto lag = fleet.loop_lag_us();
+  std::sort(lag.begin(), lag.end());
+  std::snprintf(line, sizeof line, "the fleet's event loop ran late by %.2f ms (p50), %.2f ms (p99), %.2f ms (max)\n",
+                percentile_ms(lag, 50), percentile_ms(lag, 99), lag.empty() ? 0.0 : lag.back() / 1000.0);
   out += line;
   if (t.restored_at_s >= 0) {
     std::snprintf(line, sizeof line, "links cut at %.2f s, back at %.2f s; replayed (every outbox empty) %.2f s later\n",
