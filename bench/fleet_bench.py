@@ -3,6 +3,7 @@
 
 Runs the reference CSMS and ocpp-fleet of BIN_DIR and measures, for each fleet size N in FLEET_NS
 (default 1 50 200 500):
+(PARTS, default "idle charging storm", picks the parts; "charging" needs "idle" for its table.)
   idle      every pile registered and idle for IDLE_SECONDS: CPU (utime+stime of the fleet process
             over the window, from /proc) and RSS;
   charging  every connector charging at once (card sessions), metering every 10 s, for
@@ -28,6 +29,7 @@ from datetime import datetime
 BIN = os.environ.get('BIN_DIR', 'build/release/bin')
 NS = [int(n) for n in os.environ.get('FLEET_NS', '1 50 200 500').split()]
 STORM_NS = [int(n) for n in os.environ.get('STORM_NS', '1 200').split()]
+PARTS = os.environ.get('PARTS', 'idle charging storm').split()
 IDLE_SECONDS = float(os.environ.get('IDLE_SECONDS', '30'))
 CHARGE_SECONDS = float(os.environ.get('CHARGE_SECONDS', '60'))
 DRIVER = 'driver:driver-password'
@@ -101,7 +103,8 @@ def charging(work, ports, n):
     r = finish(proc, report)
     mv = r['total']['actions'].get('MeterValues', {})
     return {'n': n, 'cpu_share': share, 'rss_mib': rss, 'meter_values': mv.get('calls', 0),
-            'meter_values_p99_ms': mv.get('p99_ms'), 'errors': r['total']['errors'], 'ok': r['fleet']['ok']}
+            'meter_values_p99_ms': mv.get('p99_ms'), 'loop_lag_ms': r['fleet'].get('loop_lag_ms'),
+            'errors': r['total']['errors'], 'ok': r['fleet']['ok']}
 
 
 def settlements(ports):
@@ -135,19 +138,30 @@ def main():
         csms, ocpp_port, http_port = start_csms(work)
         ports = (ocpp_port, http_port)
         try:
-            for n in NS:
+            for n in NS if 'idle' in PARTS else []:
                 out['idle'].append(idle(work, ports, n))
                 print('idle', out['idle'][-1], flush=True)
-                out['charging'].append(charging(work, ports, n))
-                print('charging', out['charging'][-1], flush=True)
-            for n in STORM_NS:
+                if 'charging' in PARTS:
+                    out['charging'].append(charging(work, ports, n))
+                    print('charging', out['charging'][-1], flush=True)
+            for n in STORM_NS if 'storm' in PARTS else []:
                 out['storm'].append(storm(work, ports, n))
                 print('storm', out['storm'][-1], flush=True)
         finally:
             csms.send_signal(signal.SIGTERM)
             csms.wait()
+    if len(sys.argv) == 3 and sys.argv[1] == '--json':
+        with open(sys.argv[2], 'w') as f:
+            json.dump(out, f, indent=2)
+    if out['charging']:
+        table(out)
+    if out['storm']:
+        storm_table(out)
+
+
+def table(out):
     base_i, base_c = out['idle'][0], out['charging'][0]
-    print('\nN      idle: % core  MiB   per pile: % core  KiB | charging: % core  MiB   per pile: % core  KiB  MV p99 ms')
+    print('\nN      idle: % core  MiB   per pile: % core  KiB | charging: % core  MiB   per pile: % core  KiB  MV p99 ms  MV/pile  lag p99 ms')
     for i, c in zip(out['idle'], out['charging']):
         extra = max(i['n'] - base_i['n'], 1)
         print(f"{i['n']:<6} {100 * i['cpu_share']:13.2f} {i['rss_mib']:6.1f} "
@@ -155,14 +169,15 @@ def main():
               f"{1024 * (i['rss_mib'] - base_i['rss_mib']) / extra:5.0f} | "
               f"{100 * c['cpu_share']:16.2f} {c['rss_mib']:6.1f} "
               f"{100 * (c['cpu_share'] - base_c['cpu_share']) / extra:17.4f} "
-              f"{1024 * (c['rss_mib'] - base_c['rss_mib']) / extra:5.0f} {c['meter_values_p99_ms']}")
+              f"{1024 * (c['rss_mib'] - base_c['rss_mib']) / extra:5.0f} {c['meter_values_p99_ms']:9.1f} "
+              f"{c['meter_values'] / c['n']:8.2f} {(c['loop_lag_ms'] or {}).get('p99', float('nan')):11.2f}")
+
+
+def storm_table(out):
     print('\nN      sessions settled  replay s  reconnect -> last settlement s  ratio to N=1')
     for s in out['storm']:
         print(f"{s['n']:<6} {s['sessions']:8} {s['settled']:7} {s['replay_s']:9.2f} {s['to_last_settlement_s']:31.2f} "
               f"{s['to_last_settlement_s'] / out['storm'][0]['to_last_settlement_s']:13.1f}")
-    if len(sys.argv) == 3 and sys.argv[1] == '--json':
-        with open(sys.argv[2], 'w') as f:
-            json.dump(out, f, indent=2)
 
 
 if __name__ == '__main__':
