@@ -12,7 +12,8 @@ Runs the reference CSMS and ocpp-fleet of BIN_DIR and measures, for each fleet s
 and the reconnect storm for each N in STORM_NS (default 1 200): every pile offline together, one
 offline-code session each, links back at once; the time from the links' return to the CSMS's last
 settlement (its settled_at), beside the fleet's replay time (every outbox empty).
-N=1 is the same-run baseline of every ratio. Prints a table per part; JSON with --json FILE.
+FLEET_DB_ROOT puts the piles' databases there (e.g. /dev/shm: no fsync cost) instead of the
+temporary folder (on the disk). N=1 is the same-run baseline of every ratio. Prints a table per part; JSON with --json FILE.
 """
 import base64
 import json
@@ -31,6 +32,7 @@ NS = [int(n) for n in os.environ.get('FLEET_NS', '1 50 200 500').split()]
 STORM_NS = [int(n) for n in os.environ.get('STORM_NS', '1 200').split()]
 PARTS = os.environ.get('PARTS', 'idle charging storm').split()
 IDLE_SECONDS = float(os.environ.get('IDLE_SECONDS', '30'))
+DB_ROOT = os.environ.get('FLEET_DB_ROOT')
 CHARGE_SECONDS = float(os.environ.get('CHARGE_SECONDS', '60'))
 DRIVER = 'driver:driver-password'
 TICK = os.sysconf('SC_CLK_TCK')
@@ -61,7 +63,7 @@ def start_csms(work):
 def fleet(work, ports, name, n, args):
     report = f'{work}/{name}.json'
     cmd = [f'{BIN}/ocpp-fleet', '--csms-url', f'ws://127.0.0.1:{ports[0]}/ocpp', '--count', str(n),
-           '--id-prefix', f'{name}-', '--database-dir', f'{work}/{name}', '--report', report,
+           '--id-prefix', f'{name}-', '--database-dir', f'{DB_ROOT or work}/{name}', '--report', report,
            '--http-url', f'http://127.0.0.1:{ports[1]}', '--user', DRIVER, '--log-level', 'error',
            '--ready-timeout', '600', '--drain-timeout', '600'] + args
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
