@@ -584,6 +584,8 @@ void read_local(const ObjectReader& top, Config& config) {
   if (auto s = top.path("control_socket")) {
     // sockaddr_un.sun_path holds 108 bytes including the terminating NUL.
     if (s->size() > 107) fail("control_socket", "a Unix socket path is at most 107 bytes, got " + std::to_string(s->size()));
+    // Only a program that drives its piles itself (ocpp-fleet) runs a pile without one.
+    if (s->empty()) fail("control_socket", "must not be empty");
     config.control_socket = *s;
   }
   if (auto n = top.integer("connectors", 1, kMaxConnectors)) config.connectors = *n;

@@ -15,6 +15,8 @@ namespace {
 std::atomic<Level> g_level{Level::info};
 std::atomic<bool> g_syslog{false};
 std::mutex g_mutex;
+std::atomic<bool> g_show_subjects{false};
+thread_local std::string t_subject;
 
 const char* name(Level l) {
   switch (l) {
@@ -37,6 +39,11 @@ int syslog_priority(Level l) {
 }
 
 }  // namespace
+
+Subject::Subject(std::string name) : previous_(std::move(t_subject)) { t_subject = std::move(name); }
+Subject::~Subject() { t_subject = std::move(previous_); }
+const std::string& Subject::current() { return t_subject; }
+void show_subjects(bool show) { g_show_subjects = show; }
 
 void set_level(Level level) { g_level = level; }
 Level level() { return g_level; }
@@ -74,11 +81,12 @@ void write(Level level, std::string_view component, std::string_view message) {
   std::string clean;
   clean.reserve(message.size());
   for (char c : message) clean.push_back((c == '\n' || c == '\r') ? ' ' : c);
+  const std::string who = g_show_subjects && !t_subject.empty() ? "[" + t_subject + "] " : std::string();
   std::lock_guard<std::mutex> lock(g_mutex);
-  std::fprintf(stderr, "%s.%03dZ %s %.*s: %s\n", stamp, static_cast<int>(ms), name(level),
+  std::fprintf(stderr, "%s.%03dZ %s %s%.*s: %s\n", stamp, static_cast<int>(ms), name(level), who.c_str(),
                static_cast<int>(component.size()), component.data(), clean.c_str());
   if (g_syslog) {
-    syslog(syslog_priority(level), "%.*s: %s", static_cast<int>(component.size()), component.data(),
+    syslog(syslog_priority(level), "%s%.*s: %s", who.c_str(), static_cast<int>(component.size()), component.data(),
            clean.c_str());
   }
 }

@@ -98,6 +98,7 @@ void Endpoint::pump() {
     outcome.error_description = "no answer within the call timeout";
     complete_in_flight(outcome);
   });
+  in_flight_->sent_at = loop_.clock().steady_now();
   send(in_flight_->frame);
 }
 
@@ -108,12 +109,17 @@ void Endpoint::complete_in_flight(CallOutcome& outcome) {
   }
   Pending done = std::move(*in_flight_);
   in_flight_.reset();
+  if (observer_ != nullptr) {
+    observer_->call_completed(done.action, outcome, std::chrono::duration_cast<std::chrono::microseconds>(
+                                                        loop_.clock().steady_now() - done.sent_at));
+  }
   auto alive = alive_;
   done.done(outcome);
   if (*alive) pump();
 }
 
 void Endpoint::on_message(std::vector<char>&& text) {
+  if (observer_ != nullptr) observer_->frame_received();
   if (options_.log_frames || log::enabled(log::Level::debug)) {
     log_frame("<-", std::string_view(text.data(), text.size()));
   }
@@ -210,6 +216,7 @@ void Endpoint::send(std::string text) {
     return;
   }
   if (options_.log_frames || log::enabled(log::Level::debug)) log_frame("->", text);
+  if (observer_ != nullptr) observer_->frame_sent();
   sink_->send_frame(std::move(text));
 }
 

@@ -174,8 +174,10 @@ namespace {
 
 // Work run from inside libwebsockets' service loop must not throw through its C frames: an
 // exception there ends the process. It is logged as the bug it is, and the loop goes on.
+// The log's subject (log::Subject) of the code that scheduled the work goes with it.
 std::function<void()> guarded(std::function<void()> fn) {
-  return [fn = std::move(fn)] {
+  return [fn = std::move(fn), subject = log::Subject::current()] {
+    const log::Subject scope(subject);
     try {
       fn();
     } catch (const std::exception& e) {

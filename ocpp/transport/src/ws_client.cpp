@@ -307,6 +307,8 @@ void WsClient::schedule_ping() {
 int WsClient::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, size_t len) {
   auto* self = static_cast<WsClient*>(lws_get_opaque_user_data(wsi));
   if (self == nullptr) return 0;
+  // What the connection's events lead to (the RPC, the adapter, the core) is this charge point's.
+  const log::Subject scope(self->options_.charge_point_id);
   try {
     return self->on_event(wsi, reason, in, len);
   } catch (const std::exception& e) {

@@ -22,6 +22,25 @@ inline void warn(std::string_view c, std::string_view m) { write(Level::warn, c,
 inline void error(std::string_view c, std::string_view m) { write(Level::error, c, m); }
 inline bool enabled(Level l) { return l >= level(); }
 
+// The subject of the work running now on this thread: the charge point a line is about when one
+// process runs several (ocpp-fleet). Before, nothing said which pile a line was from ("core:
+// connector 1 is Available" from any of 200 piles). LwsLoop carries the subject from the code
+// that schedules or posts work to that work; the WebSocket client sets its charge point's id in
+// its callbacks. Lines show it ("[ID] core: ...") only once show_subjects(true) was called, so a
+// process with one pile writes what it always wrote.
+class Subject {
+ public:
+  explicit Subject(std::string name);  // for this scope; the previous subject comes back after it
+  ~Subject();
+  Subject(const Subject&) = delete;
+  Subject& operator=(const Subject&) = delete;
+  static const std::string& current();
+
+ private:
+  std::string previous_;
+};
+void show_subjects(bool show);
+
 // How a secret that a log line must refer to is written (an offline code typed at the keypad:
 // docs/offline-code.md §8): its last 4 characters at most, half of them when it has fewer than 8,
 // after a '*'. "1234567890123456" -> "*3456".

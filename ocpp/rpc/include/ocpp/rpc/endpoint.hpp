@@ -69,6 +69,17 @@ struct HandlerReply {
 };
 using CallHandler = std::function<HandlerReply(const rapidjson::Value& payload)>;
 
+// What a program that measures a link (ocpp-fleet) learns of it: every frame each way, and how
+// each of our CALLs ended with the time from sending it to its end (answer, timeout or lost link).
+class EndpointObserver {
+ public:
+  virtual ~EndpointObserver() = default;
+  virtual void frame_sent() {}
+  virtual void frame_received() {}
+  virtual void call_completed(const std::string& /*action*/, const CallOutcome& /*outcome*/,
+                              std::chrono::microseconds /*since_sent*/) {}
+};
+
 struct EndpointOptions {
   std::chrono::milliseconds call_timeout{std::chrono::seconds{30}};
   std::string log_name = "rpc";  // component name in log lines, e.g. the charge point id
@@ -105,6 +116,8 @@ class Endpoint {
   void cancel_queued(CallOutcome::Status status);
   std::size_t queued() const { return queue_.size() + (in_flight_ ? 1 : 0); }
   bool call_in_flight() const { return in_flight_.has_value(); }
+  // nullptr: none. The observer must outlive the endpoint or be removed first.
+  void set_observer(EndpointObserver* observer) { observer_ = observer; }
 
   // Inbound bytes of one complete WebSocket message, moved in (parsed in place).
   void on_message(std::vector<char>&& text);
@@ -117,6 +130,7 @@ class Endpoint {
     std::string action;
     std::string frame;
     ResultHandler done;
+    SteadyTime sent_at{};
   };
 
   void pump();
@@ -139,6 +153,7 @@ class Endpoint {
   std::deque<Pending> queue_;
   std::optional<Pending> in_flight_;
   TimerId timeout_timer_ = 0;
+  EndpointObserver* observer_ = nullptr;
   std::shared_ptr<bool> alive_;
 };
 
