@@ -61,6 +61,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_reset_handlers();
   register_smart_charging_handlers();
   register_reservation_handlers();
+  register_diagnostics_handlers();
 }
 
 void Adapter::start() {

@@ -14,6 +14,7 @@ class ChargePoint;
 class LocalAuthList;
 class AuthCache;
 class SecurityEvents;
+class LogUpload;
 
 // Where the charge point stands with its CSMS (1.6 §4.2 and 2.0.1 B01-B03 RegistrationStatus).
 enum class Registration { None, Pending, Accepted, Rejected };
@@ -26,6 +27,8 @@ class ProtocolAdapter : public CsmsLink, public CsmsAuthorize {
   virtual void bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) = 0;
   // The durable queue of security events to report (SecurityEventNotification).
   virtual void bind_security_events(SecurityEvents& events) = 0;
+  // The log upload (GetDiagnostics, GetLog) and its status notifications; optional.
+  virtual void bind_log_upload(LogUpload& upload) = 0;
   // Write-only secrets (the offline-code key) may be set over a link without TLS: only for a lab.
   virtual void allow_plaintext_secrets(bool allow) = 0;
   virtual void start() = 0;
