@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <csignal>
+#include <filesystem>
 
 #include "control_socket.hpp"
 #include "sd_notify.hpp"
@@ -12,11 +13,16 @@
 #include "ocpp/cp/authorization.hpp"
 #include "ocpp/cp/chain_authorization.hpp"
 #include "ocpp/cp/charge_point.hpp"
+#include "ocpp/cp/curl_transfer.hpp"
+#include "ocpp/cp/log_upload.hpp"
 #include "ocpp/cp/offline_code/code_store.hpp"
 #include "ocpp/cp/offline_code/key_ring.hpp"
 #include "ocpp/cp/offline_code/pile_clocks.hpp"
 #include "ocpp/cp/offline_code/pile_verifier.hpp"
+#include "ocpp/cp/recent_log.hpp"
 #include "ocpp/cp/security_events.hpp"
+#include "ocpp/cp/security_log.hpp"
+#include "ocpp/cp/security_monitor.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/store.hpp"
 #include "ocpp/cp/synced_clock.hpp"
@@ -48,6 +54,8 @@ bool parse_connector(const std::string& text, int& out) {
 }  // namespace
 
 struct Runtime::Parts final : ControlHandler {
+  // First, so that what the other parts log while they start is kept too (log_upload.hpp).
+  std::unique_ptr<RecentLogFile> recent_log;
   SystemClock system_clock;
   SyncedClock clock{system_clock};
   transport::LwsLoop loop{clock};
@@ -68,6 +76,12 @@ struct Runtime::Parts final : ControlHandler {
   offline_code::CodeStore code_store{store.db()};
   offline_code::KeyRing key_ring{code_store, clock};
   offline_code::PileCodeVerifier code_verifier;
+  // Logs and security events (issue 13): the kept security log, where the events come from, and
+  // GetDiagnostics / GetLog through libcurl off the loop.
+  SecurityLog security_log{store.db()};
+  SecurityMonitor security_monitor{security_events, clock};
+  CurlTransfer transfer{loop};
+  LogUpload log_upload;
   std::string driver_page_url;  // base of the QR code URLs; empty: none
   std::unique_ptr<ControlSocket> control;
   RunResult result = RunResult::Stopped;
@@ -132,8 +146,37 @@ struct Runtime::Parts final : ControlHandler {
     }
   }
 
+  // The daemon's recent log under state_dir/log (recent_log.hpp); without it the pile runs on,
+  // and a log upload holds the security log and the status only.
+  static std::unique_ptr<RecentLogFile> open_recent_log(const Config& c) {
+    try {
+      auto file = std::make_unique<RecentLogFile>((std::filesystem::path(c.state_dir) / "log").string());
+      log::set_sink([f = file.get()](std::string_view line) { f->append(line); });
+      return file;
+    } catch (const std::exception& e) {
+      log::error("daemon", std::string(e.what()) + ": the recent log is not kept on disk");
+      return nullptr;
+    }
+  }
+
+  LogSources log_sources() {
+    LogSources s;
+    s.daemon_log_files = [this] { return recent_log ? recent_log->files() : std::vector<std::string>{}; };
+    s.status_snapshot = [this] { return status_json(); };
+    return s;
+  }
+
+  static LogUploadOptions log_upload_options(const Config& c) {
+    LogUploadOptions o;
+    o.work_dir = (std::filesystem::path(c.state_dir) / "log" / "upload").string();
+    o.name_prefix = c.charge_point_id;
+    o.ca_file = c.tls.ca_file;
+    return o;
+  }
+
   explicit Parts(const Config& c)
-      : store(c.database),
+      : recent_log(open_recent_log(c)),
+        store(c.database),
         settings(make_settings(store, c)),
         hal(make_hal(loop, c)),
         sim(dynamic_cast<hal::sim::SimPile*>(hal.get())),
@@ -145,17 +188,25 @@ struct Runtime::Parts final : ControlHandler {
         authorizer(local_list, cache, *adapter, clock),
         chain(authorizer, local_list, cache, settings, clock, *adapter),
         core(loop, store, *hal, settings, chain, *adapter),
-        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)) {
+        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)),
+        log_upload(loop, transfer, security_log, log_sources(), log_upload_options(c)) {
     hal->set_listener(&core);
     core.set_topology(c.topology());
     adapter->bind(core, local_list, cache);
     adapter->bind_security_events(security_events);
+    adapter->bind_log_upload(log_upload);
+    adapter->bind_security_monitor(security_monitor);
+    clock.on_moved([this](std::chrono::milliseconds by) { security_monitor.clock_moved(by); });
+    if (store.moved_aside() && security_log.count() == 0) {
+      security_monitor.security_log_cleared("the database was damaged and replaced; its security log was lost");
+    }
     wire_offline_code(c);
     adapter->allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
     resume_open_transactions = c.resume_transactions_after_power_loss;
     core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
     adapter->on_reset([this](bool hard) {
       log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
+      security_monitor.rebooting(std::string(hard ? "Hard" : "Soft") + " Reset from the CSMS");
       result = RunResult::ResetRequested;
       loop.stop();
     });
@@ -163,6 +214,16 @@ struct Runtime::Parts final : ControlHandler {
     so.path = c.control_socket;
     control = std::make_unique<ControlSocket>(loop, so, *this);
   }
+
+  // MemoryExhaustion: the outbox counts the writes the store refused (a full disk); looked at once
+  // a minute, and reported when the count grew (security_monitor.hpp).
+  void watch_store() {
+    security_monitor.store_failures(core.outbox().failures());
+    loop.schedule_after(std::chrono::minutes(1), [this] { watch_store(); });
+  }
+
+  // The log sink points into recent_log, which goes with this object.
+  ~Parts() override { log::set_sink(nullptr); }
 
   // The offline charging code (docs/offline-code.md): the key lives in the key ring, not in the
   // settings table, so that its rules hold (versions only go up, §6); OfflineCodeKey and
@@ -212,6 +273,12 @@ struct Runtime::Parts final : ControlHandler {
               std::function<void(ControlReply)> done) override {
     if (command == "status") {
       done(ControlReply::success(status_json()));
+      return;
+    }
+    if (command == "tamper") {
+      // The simulated pile has no tamper input; an HMI or a lid switch script reports it here.
+      security_monitor.tamper("reported through the control socket");
+      done(ControlReply::success());
       return;
     }
     int n = 0;
@@ -485,6 +552,8 @@ RunResult Runtime::run() {
   auto& p = *parts_;
   std::signal(SIGPIPE, SIG_IGN);
   p.core.start(p.resume_open_transactions);
+  p.security_monitor.started(OCPP_VERSION);
+  p.watch_store();
   p.adapter->start();
   // Under systemd (packaging/systemd): READY, watchdog pings, STATUS, STOPPING. Inert elsewhere.
   ServiceNotifier service(p.loop, read_notify_environment(), [&p] {
@@ -492,8 +561,9 @@ RunResult Runtime::run() {
            (p.adapter->connected() ? ", connected to the CSMS" : ", not connected to the CSMS");
   });
   service.start();
-  p.loop.stop_on_signals([&service] {
+  p.loop.stop_on_signals([&service, &p] {
     log::info("daemon", "stopping on signal");
+    p.security_monitor.rebooting("stopped by a signal");
     service.stopping();
   });
   p.loop.run();
