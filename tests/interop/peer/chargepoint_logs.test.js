@@ -76,7 +76,9 @@ async function withPile(version, fn) {
   const cfg = writeChargePointConfig(dir, {
     id: `LOGS-${version}`,
     csmsUrl: cs.url,
-    extra: { ocpp_version: version, security_profile: 1, basic_auth_password: PASSWORD, state_dir: dir },
+    // Debug level: every frame is logged, and still no secret may reach the archive.
+    extra: { ocpp_version: version, security_profile: 1, basic_auth_password: PASSWORD, state_dir: dir,
+      log: { level: 'debug' } },
   });
   const cp = start('ocpp-chargepoint', ['--config', cfg.file]);
   try {
