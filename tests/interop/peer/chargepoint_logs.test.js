@@ -4,7 +4,8 @@
 // LogStatusNotification. The upload arrives, is a valid tar archive holding the daemon's log, the
 // security log and a status snapshot, with no secret in it; the statuses come in order; a server
 // answering 500 ends in a failure after the retries. Security events: StartupOfTheDevice at start,
-// TamperDetectionActivated from `ocpp-cpctl tamper`.
+// TamperDetectionActivated from `ocpp-cpctl tamper`, FailedToAuthenticateAtCsms after a 401,
+// InvalidMessages (rate-limited) for a CALL against the schema.
 'use strict';
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -49,9 +50,17 @@ async function uploadServer() {
   return s;
 }
 
-async function csms(version) {
-  const c = { calls: [], failures: [], client: null };
+async function csms(version, { refuseFirst = false } = {}) {
+  const c = { calls: [], failures: [], client: null, refused: 0 };
   c.server = new RPCServer({ protocols: [version === '1.6' ? 'ocpp1.6' : 'ocpp2.0.1'], strictMode: true });
+  c.server.auth((accept, reject) => {
+    if (refuseFirst && c.refused === 0) {
+      c.refused += 1;
+      reject(401);  // as for a wrong Basic authentication password
+    } else {
+      accept();
+    }
+  });
   c.server.on('client', (client) => {
     c.client = client;
     client.on('strictValidationFailure', (e) => c.failures.push(`${e.method}: ${e.error.message}`));
@@ -69,13 +78,14 @@ async function csms(version) {
   return c;
 }
 
-async function withPile(version, fn) {
+async function withPile(version, fn, { refuseFirst = false, ocppConfig = {} } = {}) {
   const up = await uploadServer();
-  const cs = await csms(version);
+  const cs = await csms(version, { refuseFirst });
   const dir = tempDir();
   const cfg = writeChargePointConfig(dir, {
     id: `LOGS-${version}`,
     csmsUrl: cs.url,
+    ocppConfig,
     // Debug level: every frame is logged, and still no secret may reach the archive.
     extra: { ocpp_version: version, security_profile: 1, basic_auth_password: PASSWORD, state_dir: dir,
       log: { level: 'debug' } },
@@ -181,3 +191,22 @@ for (const version of ['1.6', '2.0.1']) {
       });
     });
 }
+
+test('1.6: a refused password and a malformed CALL are reported as security events', async () => {
+  await withPile('1.6', async ({ cs }) => {
+    assert.equal(cs.refused, 1);
+    const authFailure = () => cs.of('SecurityEventNotification').find((c) => c.params.type === 'FailedToAuthenticateAtCsms');
+    await waitFor(authFailure, 'FailedToAuthenticateAtCsms');
+    assert.match(authFailure().params.techInfo, /401/);
+    // Against the schema: Reset's type is Hard or Soft. Sent raw, as strict mode would not send it.
+    await cs.client.sendRaw('[2,"bad-reset-1","Reset",{"type":"Sideways"}]');
+    await cs.client.sendRaw('[2,"bad-reset-2","Reset",{"type":"Sideways"}]');
+    await waitFor(() => cs.of('SecurityEventNotification').some((c) => c.params.type === 'InvalidMessages'),
+      'InvalidMessages');
+    await new Promise((r) => setTimeout(r, 500));
+    const invalid = cs.of('SecurityEventNotification').filter((c) => c.params.type === 'InvalidMessages');
+    assert.equal(invalid.length, 1, 'the second one within 10 minutes is only counted');
+    assert.match(invalid[0].params.techInfo, /^Reset refused: /);
+    assert.ok(!invalid[0].params.techInfo.includes('Sideways'), 'the payload is not repeated');
+  }, { refuseFirst: true, ocppConfig: { RetryBackOffWaitMinimum: '1', RetryBackOffRandomRange: '0' } });
+});
