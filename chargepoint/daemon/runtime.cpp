@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "control_socket.hpp"
+#include "ocpp/common/clocked_loop.hpp"
 #include "sd_notify.hpp"
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
@@ -53,12 +54,12 @@ bool parse_connector(const std::string& text, int& out) {
 
 }  // namespace
 
-struct Runtime::Parts final : ControlHandler {
-  // First, so that what the other parts log while they start is kept too (log_upload.hpp).
-  std::unique_ptr<RecentLogFile> recent_log;
-  SystemClock system_clock;
-  SyncedClock clock{system_clock};
-  transport::LwsLoop loop{clock};
+struct Pile::Parts final : ControlHandler {
+  // The loop is shared (ocpp-fleet); the clock is the pile's own: the core and the hardware see the
+  // loop through it, so that this pile's time sync moves this pile's time only.
+  transport::LwsLoop& loop;
+  SyncedClock clock;
+  ClockedLoop pile_loop{loop, clock};
   Store store;
   Settings settings;
   // The hardware, by interface; `sim` is the same object when it is the simulated pile, for the
@@ -82,9 +83,9 @@ struct Runtime::Parts final : ControlHandler {
   SecurityMonitor security_monitor{security_events, clock};
   CurlTransfer transfer{loop};
   LogUpload log_upload;
+  const RecentLogFile* recent_log = nullptr;  // the process's (Runtime), none in a fleet
   std::string driver_page_url;  // base of the QR code URLs; empty: none
   std::unique_ptr<ControlSocket> control;
-  RunResult result = RunResult::Stopped;
   bool resume_open_transactions = false;
 
   static transport::ClientOptions client_options(const Config& c) {
@@ -107,7 +108,7 @@ struct Runtime::Parts final : ControlHandler {
     return o;
   }
 
-  static std::unique_ptr<hal::Hal> make_hal(transport::LwsLoop& loop, const Config& c) {
+  static std::unique_ptr<hal::Hal> make_hal(EventLoop& loop, const Config& c) {
     if (c.hal.driver == HalDriver::modbus) return std::make_unique<hal::modbus::ModbusPile>(loop, c.hal.modbus);
     return std::make_unique<hal::sim::SimPile>(loop, c.connectors, sim_options(c));
   }
@@ -146,19 +147,6 @@ struct Runtime::Parts final : ControlHandler {
     }
   }
 
-  // The daemon's recent log under state_dir/log (recent_log.hpp); without it the pile runs on,
-  // and a log upload holds the security log and the status only.
-  static std::unique_ptr<RecentLogFile> open_recent_log(const Config& c) {
-    try {
-      auto file = std::make_unique<RecentLogFile>((std::filesystem::path(c.state_dir) / "log").string());
-      log::set_sink([f = file.get()](std::string_view line) { f->append(line); });
-      return file;
-    } catch (const std::exception& e) {
-      log::error("daemon", std::string(e.what()) + ": the recent log is not kept on disk");
-      return nullptr;
-    }
-  }
-
   LogSources log_sources() {
     LogSources s;
     s.daemon_log_files = [this] { return recent_log ? recent_log->files() : std::vector<std::string>{}; };
@@ -174,11 +162,12 @@ struct Runtime::Parts final : ControlHandler {
     return o;
   }
 
-  explicit Parts(const Config& c)
-      : recent_log(open_recent_log(c)),
+  Parts(transport::LwsLoop& shared_loop, const Clock& base_clock, const Config& c)
+      : loop(shared_loop),
+        clock(base_clock),
         store(c.database),
         settings(make_settings(store, c)),
-        hal(make_hal(loop, c)),
+        hal(make_hal(pile_loop, c)),
         sim(dynamic_cast<hal::sim::SimPile*>(hal.get())),
         cache(store.db(), AuthCacheOptions{static_cast<std::size_t>(settings.get_int("authorization_cache_max_entries"))}),
         local_list(store.db(),
@@ -187,9 +176,9 @@ struct Runtime::Parts final : ControlHandler {
         adapter(make_adapter(c)),
         authorizer(local_list, cache, *adapter, clock),
         chain(authorizer, local_list, cache, settings, clock, *adapter),
-        core(loop, store, *hal, settings, chain, *adapter),
+        core(pile_loop, store, *hal, settings, chain, *adapter),
         code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)),
-        log_upload(loop, transfer, security_log, log_sources(), log_upload_options(c)) {
+        log_upload(pile_loop, transfer, security_log, log_sources(), log_upload_options(c)) {
     hal->set_listener(&core);
     core.set_topology(c.topology());
     adapter->bind(core, local_list, cache);
@@ -204,26 +193,26 @@ struct Runtime::Parts final : ControlHandler {
     adapter->allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
     resume_open_transactions = c.resume_transactions_after_power_loss;
     core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
-    adapter->on_reset([this](bool hard) {
-      log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
-      security_monitor.rebooting(std::string(hard ? "Hard" : "Soft") + " Reset from the CSMS");
-      result = RunResult::ResetRequested;
-      loop.stop();
-    });
-    ControlSocketOptions so;
-    so.path = c.control_socket;
-    control = std::make_unique<ControlSocket>(loop, so, *this);
+    // Without a control socket path (ocpp-fleet's piles) the pile is driven through Pile.
+    if (!c.control_socket.empty()) {
+      ControlSocketOptions so;
+      so.path = c.control_socket;
+      control = std::make_unique<ControlSocket>(loop, so, *this);
+    }
   }
 
   // MemoryExhaustion: the outbox counts the writes the store refused (a full disk); looked at once
   // a minute, and reported when the count grew (security_monitor.hpp).
   void watch_store() {
     security_monitor.store_failures(core.outbox().failures());
-    loop.schedule_after(std::chrono::minutes(1), [this] { watch_store(); });
+    store_watch = loop.schedule_after(std::chrono::minutes(1), [this] { watch_store(); });
   }
+  TimerId store_watch = 0;
 
-  // The log sink points into recent_log, which goes with this object.
-  ~Parts() override { log::set_sink(nullptr); }
+  // The loop is shared: a pile that goes (a fleet restarting it) leaves no timer behind.
+  ~Parts() override {
+    if (store_watch != 0) loop.cancel(store_watch);
+  }
 
   // The offline charging code (docs/offline-code.md): the key lives in the key ring, not in the
   // settings table, so that its rules hold (versions only go up, §6); OfflineCodeKey and
@@ -533,9 +522,10 @@ struct Runtime::Parts final : ControlHandler {
   bool is_v201_ = false;
 };
 
-Runtime::Runtime(const Config& config) {
+Pile::Pile(transport::LwsLoop& loop, const Clock& base_clock, const Config& config,
+           std::function<void(bool hard)> on_reset) {
   try {
-    parts_ = std::make_unique<Parts>(config);
+    parts_ = std::make_unique<Parts>(loop, base_clock, config);
     parts_->adapter_id = config.charge_point_id;
     parts_->is_v201_ = is_v201(config);
   } catch (const ConfigError&) {
@@ -544,35 +534,94 @@ Runtime::Runtime(const Config& config) {
     // The transport refuses options that cannot work, naming the option.
     throw ConfigError("", e.what());
   }
+  // The reset is the owner's to carry out: stopping the loop here would stop every pile on it.
+  parts_->adapter->on_reset([p = parts_.get(), on_reset = std::move(on_reset)](bool hard) {
+    p->security_monitor.rebooting(std::string(hard ? "Hard" : "Soft") + " Reset from the CSMS");
+    on_reset(hard);
+  });
 }
 
-Runtime::~Runtime() = default;
+Pile::~Pile() = default;
+
+void Pile::start() {
+  parts_->core.start(parts_->resume_open_transactions);
+  parts_->security_monitor.started(OCPP_VERSION);
+  parts_->watch_store();
+  parts_->adapter->start();
+}
+
+void Pile::shut_down() {
+  parts_->security_monitor.rebooting("shut down (a stop signal)");
+  parts_->core.stop_all(StopReason::Reboot);
+}
+
+void Pile::use_recent_log(const RecentLogFile* log) { parts_->recent_log = log; }
+
+const std::string& Pile::id() const { return parts_->adapter_id; }
+ChargePoint& Pile::core() { return parts_->core; }
+ProtocolAdapter& Pile::adapter() { return *parts_->adapter; }
+hal::sim::SimPile* Pile::sim() { return parts_->sim; }
+std::string Pile::status_json() { return parts_->status_json(); }
+unsigned Pile::offline_code_key_version() { return parts_->key_ring.newest_version(); }
+
+rpc::Endpoint& Pile::rpc() {
+  if (parts_->is_v201_) return static_cast<v201::Adapter&>(*parts_->adapter).rpc();
+  return static_cast<v16::Adapter&>(*parts_->adapter).rpc();
+}
+
+std::string Pile::service_status() const {
+  const auto& a = *parts_->adapter;
+  return parts_->adapter_id + ": registration " + std::string(to_string(a.registration())) +
+         (a.connected() ? ", connected to the CSMS" : ", not connected to the CSMS");
+}
+
+// The daemon's recent log under state_dir/log (recent_log.hpp), opened first so that what the
+// pile logs while it starts is kept too. Without it the pile runs on, and a log upload holds the
+// security log and the status only.
+static std::unique_ptr<RecentLogFile> open_recent_log(const Config& c) {
+  try {
+    auto file = std::make_unique<RecentLogFile>((std::filesystem::path(c.state_dir) / "log").string());
+    log::set_sink([f = file.get()](std::string_view line) { f->append(line); });
+    return file;
+  } catch (const std::exception& e) {
+    log::error("daemon", std::string(e.what()) + ": the recent log is not kept on disk");
+    return nullptr;
+  }
+}
+
+Runtime::Runtime(const Config& config)
+    : recent_log_(open_recent_log(config)), loop_(std::make_unique<transport::LwsLoop>(clock_)) {
+  pile_ = std::make_unique<Pile>(*loop_, clock_, config, [this](bool hard) {
+    log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
+    result_ = RunResult::ResetRequested;
+    loop_->stop();
+  });
+  pile_->use_recent_log(recent_log_.get());
+}
+
+Runtime::~Runtime() {
+  // The pile goes before the loop it runs on; the log sink before the file it writes to.
+  pile_.reset();
+  log::set_sink(nullptr);
+}
 
 RunResult Runtime::run() {
-  auto& p = *parts_;
   std::signal(SIGPIPE, SIG_IGN);
-  p.core.start(p.resume_open_transactions);
-  p.security_monitor.started(OCPP_VERSION);
-  p.watch_store();
-  p.adapter->start();
+  pile_->start();
   // Under systemd (packaging/systemd): READY, watchdog pings, STATUS, STOPPING. Inert elsewhere.
-  ServiceNotifier service(p.loop, read_notify_environment(), [&p] {
-    return p.adapter_id + ": registration " + std::string(to_string(p.adapter->registration())) +
-           (p.adapter->connected() ? ", connected to the CSMS" : ", not connected to the CSMS");
-  });
+  ServiceNotifier service(*loop_, read_notify_environment(), [this] { return pile_->service_status(); });
   service.start();
-  p.loop.stop_on_signals([&service, &p] {
+  loop_->stop_on_signals([&service] {
     log::info("daemon", "stopping on signal");
-    p.security_monitor.rebooting("stopped by a signal");
     service.stopping();
   });
-  p.loop.run();
-  if (p.result == RunResult::Stopped) {
+  loop_->run();
+  if (result_ == RunResult::Stopped) {
     // A clean shutdown ends running transactions (1.6 Reason Reboot); the stops are durable now
     // and reach the CSMS after the next start.
-    p.core.stop_all(StopReason::Reboot);
+    pile_->shut_down();
   }
-  return p.result;
+  return result_;
 }
 
 }  // namespace ocpp::cp::daemon
