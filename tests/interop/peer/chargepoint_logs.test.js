@@ -154,6 +154,18 @@ for (const version of ['1.6', '2.0.1']) {
       assert.equal(t.status, 'Accepted');
       await waitFor(() => cs.of(statusOf(version), m2).length === 1, 'the triggered status');
       assert.equal(cs.of(statusOf(version), m2)[0].params.status, 'Idle');
+
+      // FTP is not offered: refused in the answer, nothing uploaded.
+      if (version === '1.6') {
+        const ftp = await cs.client.call('GetDiagnostics', { location: 'ftp://127.0.0.1/logs/' });
+        assert.equal(ftp.fileName, undefined, 'no file will come');
+      } else {
+        const ftp = await cs.client.call('GetLog', {
+          logType: 'DiagnosticsLog', requestId: 43, log: { remoteLocation: 'ftp://127.0.0.1/logs/' },
+        });
+        assert.equal(ftp.status, 'Rejected');
+        assert.equal(ftp.statusInfo.reasonCode, 'InvalidURL');
+      }
     });
   });
 
