@@ -216,7 +216,7 @@ template <class Request, class Answer>
 void dispatch_with(benchmark::State& state, const Message& m, const Answer& answer) {
   ocpp::ManualClock clock;
   ocpp::ManualEventLoop loop{clock};
-  rpc::Endpoint endpoint{loop, m.version, rpc::EndpointOptions{std::chrono::seconds{30}, "bench", false, {}}};
+  rpc::Endpoint endpoint{loop, m.version, rpc::EndpointOptions{std::chrono::seconds{30}, "bench", false, {}, {}}};
   CountingSink sink;
   endpoint.attach(sink);
   std::int64_t handled = 0;
@@ -443,7 +443,7 @@ void exchange(benchmark::State& state, const Exchange& x) {
   }
   ocpp::ManualClock clock;
   ocpp::ManualEventLoop loop{clock};
-  rpc::Endpoint endpoint{loop, ProtocolVersion::v201, rpc::EndpointOptions{std::chrono::seconds{30}, "bench", false, {}}};
+  rpc::Endpoint endpoint{loop, ProtocolVersion::v201, rpc::EndpointOptions{std::chrono::seconds{30}, "bench", false, {}, {}}};
   AnsweringSink sink{x.answer};
   endpoint.attach(sink);
   std::int64_t results = 0;

@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <csignal>
+#include <filesystem>
 
 #include "control_socket.hpp"
 #include "ocpp/common/clocked_loop.hpp"
@@ -13,11 +14,16 @@
 #include "ocpp/cp/authorization.hpp"
 #include "ocpp/cp/chain_authorization.hpp"
 #include "ocpp/cp/charge_point.hpp"
+#include "ocpp/cp/curl_transfer.hpp"
+#include "ocpp/cp/log_upload.hpp"
 #include "ocpp/cp/offline_code/code_store.hpp"
 #include "ocpp/cp/offline_code/key_ring.hpp"
 #include "ocpp/cp/offline_code/pile_clocks.hpp"
 #include "ocpp/cp/offline_code/pile_verifier.hpp"
+#include "ocpp/cp/recent_log.hpp"
 #include "ocpp/cp/security_events.hpp"
+#include "ocpp/cp/security_log.hpp"
+#include "ocpp/cp/security_monitor.hpp"
 #include "ocpp/cp/settings.hpp"
 #include "ocpp/cp/store.hpp"
 #include "ocpp/cp/synced_clock.hpp"
@@ -71,6 +77,13 @@ struct Pile::Parts final : ControlHandler {
   offline_code::CodeStore code_store{store.db()};
   offline_code::KeyRing key_ring{code_store, clock};
   offline_code::PileCodeVerifier code_verifier;
+  // Logs and security events (issue 13): the kept security log, where the events come from, and
+  // GetDiagnostics / GetLog through libcurl off the loop.
+  SecurityLog security_log{store.db()};
+  SecurityMonitor security_monitor{security_events, clock};
+  CurlTransfer transfer{loop};
+  LogUpload log_upload;
+  const RecentLogFile* recent_log = nullptr;  // the process's (Runtime), none in a fleet
   std::string driver_page_url;  // base of the QR code URLs; empty: none
   std::unique_ptr<ControlSocket> control;
   bool resume_open_transactions = false;
@@ -134,6 +147,21 @@ struct Pile::Parts final : ControlHandler {
     }
   }
 
+  LogSources log_sources() {
+    LogSources s;
+    s.daemon_log_files = [this] { return recent_log ? recent_log->files() : std::vector<std::string>{}; };
+    s.status_snapshot = [this] { return status_json(); };
+    return s;
+  }
+
+  static LogUploadOptions log_upload_options(const Config& c) {
+    LogUploadOptions o;
+    o.work_dir = (std::filesystem::path(c.state_dir) / "log" / "upload").string();
+    o.name_prefix = c.charge_point_id;
+    o.ca_file = c.tls.ca_file;
+    return o;
+  }
+
   Parts(transport::LwsLoop& shared_loop, const Clock& base_clock, const Config& c)
       : loop(shared_loop),
         clock(base_clock),
@@ -149,11 +177,18 @@ struct Pile::Parts final : ControlHandler {
         authorizer(local_list, cache, *adapter, clock),
         chain(authorizer, local_list, cache, settings, clock, *adapter),
         core(pile_loop, store, *hal, settings, chain, *adapter),
-        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)) {
+        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)),
+        log_upload(pile_loop, transfer, security_log, log_sources(), log_upload_options(c)) {
     hal->set_listener(&core);
     core.set_topology(c.topology());
     adapter->bind(core, local_list, cache);
     adapter->bind_security_events(security_events);
+    adapter->bind_log_upload(log_upload);
+    adapter->bind_security_monitor(security_monitor);
+    clock.on_moved([this](std::chrono::milliseconds by) { security_monitor.clock_moved(by); });
+    if (store.moved_aside() && security_log.count() == 0) {
+      security_monitor.security_log_cleared("the database was damaged and replaced; its security log was lost");
+    }
     wire_offline_code(c);
     adapter->allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
     resume_open_transactions = c.resume_transactions_after_power_loss;
@@ -164,6 +199,19 @@ struct Pile::Parts final : ControlHandler {
       so.path = c.control_socket;
       control = std::make_unique<ControlSocket>(loop, so, *this);
     }
+  }
+
+  // MemoryExhaustion: the outbox counts the writes the store refused (a full disk); looked at once
+  // a minute, and reported when the count grew (security_monitor.hpp).
+  void watch_store() {
+    security_monitor.store_failures(core.outbox().failures());
+    store_watch = loop.schedule_after(std::chrono::minutes(1), [this] { watch_store(); });
+  }
+  TimerId store_watch = 0;
+
+  // The loop is shared: a pile that goes (a fleet restarting it) leaves no timer behind.
+  ~Parts() override {
+    if (store_watch != 0) loop.cancel(store_watch);
   }
 
   // The offline charging code (docs/offline-code.md): the key lives in the key ring, not in the
@@ -214,6 +262,12 @@ struct Pile::Parts final : ControlHandler {
               std::function<void(ControlReply)> done) override {
     if (command == "status") {
       done(ControlReply::success(status_json()));
+      return;
+    }
+    if (command == "tamper") {
+      // The simulated pile has no tamper input; an HMI or a lid switch script reports it here.
+      security_monitor.tamper("reported through the control socket");
+      done(ControlReply::success());
       return;
     }
     int n = 0;
@@ -481,17 +535,27 @@ Pile::Pile(transport::LwsLoop& loop, const Clock& base_clock, const Config& conf
     throw ConfigError("", e.what());
   }
   // The reset is the owner's to carry out: stopping the loop here would stop every pile on it.
-  parts_->adapter->on_reset(std::move(on_reset));
+  parts_->adapter->on_reset([p = parts_.get(), on_reset = std::move(on_reset)](bool hard) {
+    p->security_monitor.rebooting(std::string(hard ? "Hard" : "Soft") + " Reset from the CSMS");
+    on_reset(hard);
+  });
 }
 
 Pile::~Pile() = default;
 
 void Pile::start() {
   parts_->core.start(parts_->resume_open_transactions);
+  parts_->security_monitor.started(OCPP_VERSION);
+  parts_->watch_store();
   parts_->adapter->start();
 }
 
-void Pile::shut_down() { parts_->core.stop_all(StopReason::Reboot); }
+void Pile::shut_down() {
+  parts_->security_monitor.rebooting("shut down (a stop signal)");
+  parts_->core.stop_all(StopReason::Reboot);
+}
+
+void Pile::use_recent_log(const RecentLogFile* log) { parts_->recent_log = log; }
 
 const std::string& Pile::id() const { return parts_->adapter_id; }
 ChargePoint& Pile::core() { return parts_->core; }
@@ -511,17 +575,34 @@ std::string Pile::service_status() const {
          (a.connected() ? ", connected to the CSMS" : ", not connected to the CSMS");
 }
 
-Runtime::Runtime(const Config& config) : loop_(std::make_unique<transport::LwsLoop>(clock_)) {
+// The daemon's recent log under state_dir/log (recent_log.hpp), opened first so that what the
+// pile logs while it starts is kept too. Without it the pile runs on, and a log upload holds the
+// security log and the status only.
+static std::unique_ptr<RecentLogFile> open_recent_log(const Config& c) {
+  try {
+    auto file = std::make_unique<RecentLogFile>((std::filesystem::path(c.state_dir) / "log").string());
+    log::set_sink([f = file.get()](std::string_view line) { f->append(line); });
+    return file;
+  } catch (const std::exception& e) {
+    log::error("daemon", std::string(e.what()) + ": the recent log is not kept on disk");
+    return nullptr;
+  }
+}
+
+Runtime::Runtime(const Config& config)
+    : recent_log_(open_recent_log(config)), loop_(std::make_unique<transport::LwsLoop>(clock_)) {
   pile_ = std::make_unique<Pile>(*loop_, clock_, config, [this](bool hard) {
     log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
     result_ = RunResult::ResetRequested;
     loop_->stop();
   });
+  pile_->use_recent_log(recent_log_.get());
 }
 
 Runtime::~Runtime() {
-  // The pile goes before the loop it runs on.
+  // The pile goes before the loop it runs on; the log sink before the file it writes to.
   pile_.reset();
+  log::set_sink(nullptr);
 }
 
 RunResult Runtime::run() {

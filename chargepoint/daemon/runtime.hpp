@@ -26,6 +26,7 @@ class SimPile;
 namespace ocpp::cp {
 class ChargePoint;
 class ProtocolAdapter;
+class RecentLogFile;
 }  // namespace ocpp::cp
 
 namespace ocpp::cp::daemon {
@@ -61,6 +62,8 @@ class Pile {
   // What `ocpp-cpctl status --json` prints.
   std::string status_json();
   std::string service_status() const;  // one line for the service manager's STATUS=
+  // The process's recent log, whose files GetDiagnostics / GetLog upload (nullptr: none).
+  void use_recent_log(const RecentLogFile* log);
 
  private:
   struct Parts;
@@ -76,6 +79,7 @@ class Runtime {
   RunResult run();
 
  private:
+  std::unique_ptr<RecentLogFile> recent_log_;  // first: it outlives everything that logs into it
   SystemClock clock_;
   std::unique_ptr<transport::LwsLoop> loop_;
   std::unique_ptr<Pile> pile_;

@@ -2,6 +2,7 @@
 
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
+#include "ocpp/cp/security_log.hpp"
 
 namespace ocpp::cp {
 
@@ -12,6 +13,8 @@ void SecurityEvents::push(const std::string& type, const std::string& tech_info,
         .bind(2, tech_info.substr(0, kMaxTechInfoLength))
         .bind(3, format_rfc3339(at))
         .run();
+    // Also kept in the security log, which outlives the sending (GetLog SecurityLog).
+    SecurityLog(db_).record(type.substr(0, kMaxTypeLength), tech_info.substr(0, kMaxTechInfoLength), at);
     auto excess = db_.prepare("SELECT COUNT(*) - ?1 FROM security_events");
     excess.bind(1, kMaxQueued);
     if (excess.step() && excess.int64(0) > 0) {

@@ -124,6 +124,15 @@ CREATE TABLE reservations(
   group_id TEXT,                    -- 1.6 parentIdTag, 2.0.1 groupIdToken
   expiry TEXT NOT NULL);            -- RFC 3339
 )sql",
+    // 8: the security log (security_log.hpp): every security event, kept after it was sent so that
+    // GetLog SecurityLog can upload it (1.6 Security Whitepaper, 2.0.1 N01); bounded by its writer.
+    R"sql(
+CREATE TABLE security_log(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  type TEXT NOT NULL,
+  tech_info TEXT,
+  at TEXT NOT NULL);                -- RFC 3339
+)sql",
 };
 
 }  // namespace

@@ -76,7 +76,7 @@ void salvage_store(db::Database& into, const std::string& old_path) {
   int lost = 0;
   for (const char* table : {"settings", "availability", "local_list", "local_list_version", "auth_cache",
                             "transactions", "outbox", "stop_samples", "security_events", "offline_code_state",
-                            "charging_profiles", "reservations"}) {
+                            "charging_profiles", "reservations", "security_log"}) {
     (copy_table(into, table) ? copied : lost) += 1;
   }
   if (copy_table(into, "offline_code_windows")) {

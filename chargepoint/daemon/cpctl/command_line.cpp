@@ -25,6 +25,7 @@ Commands (N is a connector number):
   clear-fault N              clear the fault (simulated pile)
   external-limit E LIMIT     a site energy manager's limit on EVSE E (0: the whole pile):
                              LIMIT is amperes per phase (16A), watts (11000W), or clear
+  tamper                     the enclosure was opened: a TamperDetectionActivated security event
 
 Options:
   --socket PATH       the control socket (default chargepoint.sock, the daemon's default)
@@ -59,6 +60,7 @@ const std::vector<CommandSpec>& commands() {
       {"fault", {Arg::connector, Arg::error_code}, "fault N ERRORCODE"},
       {"clear-fault", {Arg::connector}, "clear-fault N"},
       {"external-limit", {Arg::connector, Arg::limit}, "external-limit E 16A|11000W|clear"},
+      {"tamper", {}, "tamper"},
   };
   return specs;
 }

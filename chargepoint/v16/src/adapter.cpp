@@ -1,6 +1,7 @@
 // The adapter's life (1.6 §4.2 BootNotification with Pending and Rejected, §4.6 Heartbeat and the
 // clock, the link going and coming back) and bind(), which registers every block's handlers.
 #include "ocpp/cp/v16/adapter.hpp"
+#include "ocpp/cp/security_monitor.hpp"
 
 #include "ocpp/common/log.hpp"
 #include "ocpp/offline_code/keys.hpp"
@@ -25,9 +26,18 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
                                              std::chrono::seconds(settings_.get_int("retry_backoff_random_range_s")),
                                              static_cast<int>(settings_.get_int("retry_backoff_repeat_times"))};
   transport::OcppClient::Callbacks cb;
-  cb.on_connected = [this] { on_connected(); };
-  cb.on_disconnected = [this](const std::string&) { on_disconnected(); };
+  cb.on_connected = [this] {
+    if (security_monitor_ != nullptr) security_monitor_->connected();
+    on_connected();
+  };
+  cb.on_disconnected = [this](const std::string& reason) {
+    if (security_monitor_ != nullptr) security_monitor_->connection_failed(reason);  // e.g. HTTP 401
+    on_disconnected();
+  };
   rpc::EndpointOptions rpc;
+  rpc.on_invalid = [this](const std::string& what) {
+    if (security_monitor_ != nullptr) security_monitor_->invalid_message(what);
+  };
   rpc.log_name = "v16";
   rpc.secret_frame = ocpp::offline_code::carries_pile_key;  // OfflineCodeKey is never logged (DESIGN.md)
   client_ = std::make_unique<transport::OcppClient>(loop, std::move(options), std::move(cb), rpc);
@@ -61,6 +71,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_reset_handlers();
   register_smart_charging_handlers();
   register_reservation_handlers();
+  register_diagnostics_handlers();
 }
 
 void Adapter::start() {

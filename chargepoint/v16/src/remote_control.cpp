@@ -111,7 +111,7 @@ void Adapter::register_trigger_handlers() {
         send = [this, connector] { core_->trigger_meter_values(connector); };
         break;
       case m::RequestedMessage::DiagnosticsStatusNotification:
-        send = [this] { send_idle<m::DiagnosticsStatusNotificationRequest>(client_->rpc()); };
+        send = [this] { send_triggered_log_status(true); };
         break;
       case m::RequestedMessage::FirmwareStatusNotification:
         send = [this] { send_idle<m::FirmwareStatusNotificationRequest>(client_->rpc()); };

@@ -1,6 +1,7 @@
 // B01-B04 provisioning: the connection, BootNotification with Pending and Rejected, the heartbeat
 // and the clock. The other blocks register their handlers from their own files.
 #include "ocpp/cp/v201/adapter.hpp"
+#include "ocpp/cp/security_monitor.hpp"
 
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/v201/device_model.hpp"
@@ -38,14 +39,19 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
   plan_network_profiles(options);  // B10.FR.04: the first entry of NetworkConfigurationPriority
   transport::OcppClient::Callbacks cb;
   cb.on_connected = [this] {
+    if (security_monitor_ != nullptr) security_monitor_->connected();
     profile_connected();
     on_connected();
   };
-  cb.on_disconnected = [this](const std::string&) {
+  cb.on_disconnected = [this](const std::string& reason) {
+    if (security_monitor_ != nullptr) security_monitor_->connection_failed(reason);  // e.g. HTTP 401
     profile_disconnected();
     on_disconnected();
   };
   rpc::EndpointOptions rpc;
+  rpc.on_invalid = [this](const std::string& what) {
+    if (security_monitor_ != nullptr) security_monitor_->invalid_message(what);
+  };
   rpc.log_name = "v201";
   // OfflineCodeCtrlr.Key, BasicAuthPassword and a profile's VPN or APN credentials are never logged.
   rpc.secret_frame = [](std::string_view frame) {
@@ -91,6 +97,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_network_profile_handlers();
   register_smart_charging_handlers();
   register_reservation_handlers();
+  register_diagnostics_handlers();
   core.limits().on_external_limit(
       [this](int evse, const std::optional<ChargingProfile>& profile) { external_limit_changed(evse, profile); });
 }

@@ -127,6 +127,9 @@ void Adapter::register_remote_control_handlers() {
         // TransactionEvent Updated with triggerReason Trigger; outside one it is MeterValues.
         send = [this, connector] { core_->trigger_meter_values(connector); };
         break;
+      case m::MessageTriggerEnumType::LogStatusNotification:
+        send = [this] { send_triggered_log_status(); };
+        break;
       default:
         res.status = m::TriggerMessageStatusEnumType::NotImplemented;
         return res;

@@ -17,6 +17,7 @@ std::atomic<bool> g_syslog{false};
 std::mutex g_mutex;
 std::atomic<bool> g_show_subjects{false};
 thread_local std::string t_subject;
+Sink g_sink;  // guarded by g_mutex
 
 const char* name(Level l) {
   switch (l) {
@@ -58,6 +59,11 @@ bool parse_level(std::string_view text, Level& out) {
   return true;
 }
 
+void set_sink(Sink sink) {
+  std::lock_guard<std::mutex> lock(g_mutex);
+  g_sink = std::move(sink);
+}
+
 void enable_syslog(const char* ident) {
   openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
   g_syslog = true;
@@ -82,9 +88,13 @@ void write(Level level, std::string_view component, std::string_view message) {
   clean.reserve(message.size());
   for (char c : message) clean.push_back((c == '\n' || c == '\r') ? ' ' : c);
   const std::string who = g_show_subjects && !t_subject.empty() ? "[" + t_subject + "] " : std::string();
+  char head[64];
+  std::snprintf(head, sizeof head, "%s.%03dZ %s ", stamp, static_cast<int>(ms), name(level));
+  std::string line = head;
+  line.append(who).append(component.data(), component.size()).append(": ").append(clean);
   std::lock_guard<std::mutex> lock(g_mutex);
-  std::fprintf(stderr, "%s.%03dZ %s %s%.*s: %s\n", stamp, static_cast<int>(ms), name(level), who.c_str(),
-               static_cast<int>(component.size()), component.data(), clean.c_str());
+  std::fprintf(stderr, "%s\n", line.c_str());
+  if (g_sink) g_sink(line);
   if (g_syslog) {
     syslog(syslog_priority(level), "%s%.*s: %s", who.c_str(), static_cast<int>(component.size()), component.data(),
            clean.c_str());

@@ -127,6 +127,7 @@ void Endpoint::on_message(std::vector<char>&& text) {
   if (auto* err = std::get_if<FrameError>(&parsed)) {
     log::warn(options_.log_name, "refused frame: " + err->description);
     if (err->answerable) reply_error(err->id, err->code, err->description);
+    if (options_.on_invalid) options_.on_invalid("malformed frame");
     return;
   }
   auto& frame = std::get<InboundFrame>(parsed);
@@ -143,6 +144,7 @@ void Endpoint::on_oversized_message(std::string_view prefix, std::size_t size, s
   log::warn(options_.log_name, "refused frame: " + description);
   // Only a CALL is answered; an oversized answer to our own CALL is left to time out.
   if (peek_is_call(prefix)) reply_error(peek_message_id(prefix), RpcErrorCode::FormatViolation, description);
+  if (options_.on_invalid) options_.on_invalid(description);
 }
 
 void Endpoint::on_call(const InboundFrame& frame) {
@@ -158,6 +160,7 @@ void Endpoint::on_call(const InboundFrame& frame) {
   }
   if (auto err = validator_.validate(action, MessageKind::Request, frame.payload())) {
     reply_error(frame.id(), err->code, err->description);
+    if (options_.on_invalid) options_.on_invalid(action + " refused: " + std::string(wire_name(err->code, version_)));
     return;
   }
   HandlerReply reply;

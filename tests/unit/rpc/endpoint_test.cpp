@@ -32,7 +32,7 @@ class EndpointTest : public ::testing::TestWithParam<ProtocolVersion> {
   ManualClock clock;
   ManualEventLoop loop{clock};
   RecordingSink sink;
-  Endpoint ep{loop, GetParam(), EndpointOptions{5s, "test", false, {}}};
+  Endpoint ep{loop, GetParam(), EndpointOptions{5s, "test", false, {}, {}}};
   bool v16() const { return GetParam() == ProtocolVersion::v16; }
 };
 
@@ -185,7 +185,7 @@ TEST_P(EndpointTest, HandlerExceptionBecomesInternalError) {
 TEST_P(EndpointTest, PayloadsRefusedOnTheWayOutAreLoggedThroughTheSecretFilter) {
   // A key being provisioned is a secret (docs/offline-code.md §6), also when our own payload is wrong.
   Endpoint secretive{loop, GetParam(),
-                     EndpointOptions{5s, "test", false, [](std::string_view t) { return t.find("OfflineCodeKey") != t.npos; }}};
+                     EndpointOptions{5s, "test", false, [](std::string_view t) { return t.find("OfflineCodeKey") != t.npos; }, {}}};
   secretive.attach(sink);
   secretive.handle("Heartbeat", [](const rapidjson::Value&) {
     return HandlerReply::ok(json(R"({"key":"OfflineCodeKey","value":"1:00112233deadbeef"})"));

@@ -14,6 +14,8 @@ class ChargePoint;
 class LocalAuthList;
 class AuthCache;
 class SecurityEvents;
+class LogUpload;
+class SecurityMonitor;
 
 // Where the charge point stands with its CSMS (1.6 §4.2 and 2.0.1 B01-B03 RegistrationStatus).
 enum class Registration { None, Pending, Accepted, Rejected };
@@ -26,6 +28,11 @@ class ProtocolAdapter : public CsmsLink, public CsmsAuthorize {
   virtual void bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) = 0;
   // The durable queue of security events to report (SecurityEventNotification).
   virtual void bind_security_events(SecurityEvents& events) = 0;
+  // The log upload (GetDiagnostics, GetLog) and its status notifications; optional.
+  virtual void bind_log_upload(LogUpload& upload) = 0;
+  // Told of failed connections (FailedToAuthenticateAtCsms, TLS failures) and refused messages
+  // (InvalidMessages); optional.
+  void bind_security_monitor(SecurityMonitor& monitor) { security_monitor_ = &monitor; }
   // Write-only secrets (the offline-code key) may be set over a link without TLS: only for a lab.
   virtual void allow_plaintext_secrets(bool allow) = 0;
   virtual void start() = 0;
@@ -34,6 +41,9 @@ class ProtocolAdapter : public CsmsLink, public CsmsAuthorize {
   virtual bool connected() const = 0;
   // Called after a Reset has stopped the transactions: the daemon restarts the process.
   virtual void on_reset(std::function<void(bool hard)> fn) = 0;
+
+ protected:
+  SecurityMonitor* security_monitor_ = nullptr;
 };
 
 }  // namespace ocpp::cp

@@ -2,6 +2,7 @@
 // One line per event on stderr (and syslog when asked):
 //   2026-11-24T09:30:00.123Z INFO  rpc: CALL BootNotification id=...
 // The component says where, the message says what.
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -14,6 +15,12 @@ Level level();
 bool parse_level(std::string_view text, Level& out);
 // Also send every line to syslog(3) with the given identity (kept by pointer: pass a literal).
 void enable_syslog(const char* ident);
+
+// Also hand every line written (as on stderr, without its newline) to `sink`, e.g. the daemon's
+// recent log file that GetLog uploads; empty: none. The sink runs under the log's lock, on the
+// thread that logs: it must not log itself.
+using Sink = std::function<void(std::string_view line)>;
+void set_sink(Sink sink);
 
 void write(Level level, std::string_view component, std::string_view message);
 inline void debug(std::string_view c, std::string_view m) { write(Level::debug, c, m); }

@@ -88,6 +88,10 @@ struct EndpointOptions {
   // (e.g. a key being provisioned: a secret must not end up in a log file). Every log line that
   // would show a frame or a payload goes through it, refused ones included.
   std::function<bool(std::string_view frame)> secret_frame;
+  // Told of every inbound frame refused as malformed, oversized or against the schema (the charge
+  // point's InvalidMessages security event), with the action and error code only: never the
+  // payload, which may hold a secret.
+  std::function<void(const std::string& what)> on_invalid;
 };
 
 class Endpoint {

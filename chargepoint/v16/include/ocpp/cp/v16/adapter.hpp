@@ -17,6 +17,8 @@
 //   reset.cpp                 §5.14 Reset, and the restart once its messages are delivered
 //   reservations.cpp          §5.13 ReserveNow, §5.1 CancelReservation
 //   security_event_sender.cpp SecurityEventNotification (security extension)
+//   diagnostics.cpp           §5.9 GetDiagnostics, §4.4 DiagnosticsStatusNotification; Security
+//                             Whitepaper GetLog, LogStatusNotification
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,6 +40,8 @@ namespace ocpp::cp {
 class AuthCache;
 class LocalAuthList;
 class SecurityEvents;
+class LogUpload;
+enum class LogUploadStatus;
 }  // namespace ocpp::cp
 
 namespace ocpp::cp::v16 {
@@ -61,6 +65,8 @@ class Adapter final : public ProtocolAdapter {
   void bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) override;
   // The durable queue of security events to report (security_event_sender.cpp); optional.
   void bind_security_events(SecurityEvents& events) override;
+  // GetDiagnostics and GetLog upload through it (diagnostics.cpp).
+  void bind_log_upload(LogUpload& upload) override;
   void start() override;
   void stop() override;
 
@@ -114,6 +120,10 @@ class Adapter final : public ProtocolAdapter {
   void send_authorize(const std::string& id_tag, AuthorizeDone done);
   // security_event_sender.cpp
   void send_security_events();
+  // diagnostics.cpp
+  void register_diagnostics_handlers();
+  void send_log_status(LogUploadStatus status, std::optional<std::int32_t> request_id);
+  void send_triggered_log_status(bool diagnostics);
   // remote_control.cpp
   void register_remote_control_handlers();
   void register_trigger_handlers();
@@ -170,6 +180,7 @@ class Adapter final : public ProtocolAdapter {
   bool encrypted_ = false;  // security profile 2 or 3
   bool allow_plaintext_secrets_ = false;
   SecurityEvents* security_events_ = nullptr;
+  LogUpload* log_upload_ = nullptr;
   // OfflineThreshold: since when the link is down, and the Authorize requests waiting for it.
   OfflineThreshold offline_;
   bool sending_security_event_ = false;

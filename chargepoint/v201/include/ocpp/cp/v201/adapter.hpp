@@ -10,6 +10,7 @@
 //   remote_control.cpp   F01-F06 RequestStart/StopTransaction, UnlockConnector, TriggerMessage
 //   availability.cpp     G01-G04 StatusNotification, ChangeAvailability; J01 MeterValues
 //   security_events.cpp  A04 SecurityEventNotification; P01 DataTransfer
+//   diagnostics.cpp      N01 GetLog, LogStatusNotification (the upload is the core's LogUpload)
 //   reservations.cpp     H01-H04 ReserveNow, CancelReservation, ReservationStatusUpdate
 //   network_profiles.cpp B09 SetNetworkProfile, B10 migration to another CSMS with fallback (the
 //                        rules are network_profile_rules.cpp)
@@ -35,6 +36,10 @@
 #include "ocpp/transport/ocpp_client.hpp"
 #include "ocpp/v201/messages.hpp"
 
+namespace ocpp::cp {
+class LogUpload;
+}  // namespace ocpp::cp
+
 namespace ocpp::cp::v201 {
 
 class DeviceModel;
@@ -55,6 +60,8 @@ class Adapter final : public ProtocolAdapter {
   // ProtocolAdapter
   void bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) override;
   void bind_security_events(SecurityEvents& events) override;
+  // N01 GetLog uploads through it (diagnostics.cpp).
+  void bind_log_upload(LogUpload& upload) override;
   void allow_plaintext_secrets(bool allow) override { allow_plaintext_secrets_ = allow; }
   void start() override;
   void stop() override;
@@ -115,6 +122,9 @@ class Adapter final : public ProtocolAdapter {
   // security_events.cpp
   void send_security_events();
   void register_misc_handlers();
+  // diagnostics.cpp
+  void register_diagnostics_handlers();
+  void send_triggered_log_status();
   // reservations.cpp
   void register_reservation_handlers();
   std::optional<Reservation> reservation_of(const ocpp::v201::ReserveNowRequest& req) const;
@@ -150,6 +160,7 @@ class Adapter final : public ProtocolAdapter {
   LocalAuthList* local_list_ = nullptr;
   AuthCache* cache_ = nullptr;
   SecurityEvents* security_events_ = nullptr;
+  LogUpload* log_upload_ = nullptr;
   Registration registration_ = Registration::None;
   bool booting_ = false;
   TimerId boot_timer_ = 0;
