@@ -10,6 +10,7 @@
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/authorization.hpp"
+#include "ocpp/cp/certificate_store.hpp"
 #include "ocpp/cp/chain_authorization.hpp"
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/offline_code/code_store.hpp"
@@ -68,6 +69,9 @@ struct Runtime::Parts final : ControlHandler {
   offline_code::CodeStore code_store{store.db()};
   offline_code::KeyRing key_ring{code_store, clock};
   offline_code::PileCodeVerifier code_verifier;
+  // Issue 13: certificates under state_dir (CSMS roots for the TLS client, manufacturer roots for
+  // firmware, the pile's own certificate and key).
+  CertificateStore certificates;
   std::string driver_page_url;  // base of the QR code URLs; empty: none
   std::unique_ptr<ControlSocket> control;
   RunResult result = RunResult::Stopped;
@@ -82,6 +86,16 @@ struct Runtime::Parts final : ControlHandler {
     o.ca_file = c.tls.ca_file;
     o.cert_file = c.tls.cert_file;
     o.key_file = c.tls.key_file;
+    return o;
+  }
+
+  static CertificateStore::Options certificate_options(const Config& c, const Settings& s) {
+    CertificateStore::Options o;
+    o.state_dir = c.state_dir;
+    o.max_certificates = static_cast<std::size_t>(s.get_int("certificate_store_max_entries"));
+    o.base_ca_file = c.tls.ca_file;
+    o.base_cert_file = c.tls.cert_file;
+    o.base_key_file = c.tls.key_file;
     return o;
   }
 
@@ -145,13 +159,16 @@ struct Runtime::Parts final : ControlHandler {
         authorizer(local_list, cache, *adapter, clock),
         chain(authorizer, local_list, cache, settings, clock, *adapter),
         core(loop, store, *hal, settings, chain, *adapter),
-        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)) {
+        code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)),
+        certificates(certificate_options(c, settings)) {
     hal->set_listener(&core);
     core.set_topology(c.topology());
     adapter->bind(core, local_list, cache);
     adapter->bind_security_events(security_events);
     wire_offline_code(c);
     adapter->allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
+    adapter->allow_plaintext_management(c.security.allow_plaintext_management);
+    adapter->bind_certificates(certificates);
     resume_open_transactions = c.resume_transactions_after_power_loss;
     core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
     adapter->on_reset([this](bool hard) {

@@ -91,6 +91,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_network_profile_handlers();
   register_smart_charging_handlers();
   register_reservation_handlers();
+  register_certificate_handlers();
   core.limits().on_external_limit(
       [this](int evse, const std::optional<ChargingProfile>& profile) { external_limit_changed(evse, profile); });
 }

@@ -127,6 +127,14 @@ void Adapter::register_remote_control_handlers() {
         // TransactionEvent Updated with triggerReason Trigger; outside one it is MeterValues.
         send = [this, connector] { core_->trigger_meter_values(connector); };
         break;
+      case m::MessageTriggerEnumType::SignChargingStationCertificate:
+        // A02.FR.01 (certificates.cpp): a new key pair and SignCertificate.
+        if (certificates_ == nullptr) {
+          res.status = m::TriggerMessageStatusEnumType::Rejected;
+          return res;
+        }
+        send = [this] { send_sign_certificate(); };
+        break;
       default:
         res.status = m::TriggerMessageStatusEnumType::NotImplemented;
         return res;
