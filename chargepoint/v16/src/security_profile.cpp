@@ -16,6 +16,8 @@ namespace {
 
 // Failed connection attempts with the new profile before the previous one is taken back.
 constexpr int kUpgradeAttempts = 3;
+// Time for ChangeConfiguration.conf to reach the Central System before the link is dropped.
+constexpr std::chrono::seconds kAnswerTime{1};
 
 transport::ClientOptions with_profile(transport::ClientOptions o, int profile) {
   o.security_profile = profile;
@@ -53,9 +55,10 @@ std::optional<std::string> Adapter::upgrade_security_profile(int to) {
   const auto next = with_profile(link_options_, to);
   if (const auto why = transport::WsClient::problem(next)) return "security profile " + std::to_string(to) + ": " + *why;
   upgrade_ = ProfileUpgrade{link_options_, to, -1};  // -1: the close of the connection in use is no failure
-  // After the answer has gone: reconnect with the new profile.
+  // After the answer has gone (the frame is written after the handler returns): reconnect with the
+  // new profile.
   auto alive = alive_;
-  loop_.post([this, alive, next] {
+  loop_.schedule_after(kAnswerTime, [this, alive, next] {
     if (!*alive) return;
     log::info("v16", "security profile upgrade: reconnecting with profile " + std::to_string(next.security_profile));
     switch_link(next);

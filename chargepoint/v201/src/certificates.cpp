@@ -49,6 +49,13 @@ std::optional<CertificateUse> use_of(Enum type) {
 
 void Adapter::bind_certificates(CertificateStore& store) {
   certificates_ = &store;
+  // The plan made at construction (B10.FR.04) could not see the store's certificates: a profile-3
+  // slot first in NetworkConfigurationPriority is usable now.
+  new_plan(static_cast<int>(settings_.get_int("active_network_profile")));
+  if (const auto first = link_options(plan_->slot())) {
+    link_slot_ = plan_->slot();
+    security_profile_ = first->security_profile;
+  }
   store.protect_last_csms_root(encrypted());
   store.on_tls_change([this] { use_tls_files(); });
   use_tls_files();
