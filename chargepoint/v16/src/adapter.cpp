@@ -26,8 +26,14 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
                                              std::chrono::seconds(settings_.get_int("retry_backoff_random_range_s")),
                                              static_cast<int>(settings_.get_int("retry_backoff_repeat_times"))};
   transport::OcppClient::Callbacks cb;
-  cb.on_connected = [this] { on_connected(); };
-  cb.on_disconnected = [this](const std::string&) { on_disconnected(); };
+  cb.on_connected = [this] {
+    csms_certificate_reported_ = false;
+    on_connected();
+  };
+  cb.on_disconnected = [this](const std::string& reason) {
+    csms_certificate_check(reason);
+    on_disconnected();
+  };
   rpc::EndpointOptions rpc;
   rpc.log_name = "v16";
   rpc.secret_frame = ocpp::offline_code::carries_pile_key;  // OfflineCodeKey is never logged (DESIGN.md)

@@ -88,6 +88,17 @@ void Adapter::send_sign_certificate() {
   });
 }
 
+// The CSMS's certificate did not verify against the trusted roots: reported once until the link
+// works again (every reconnect attempt would repeat it).
+void Adapter::csms_certificate_check(const std::string& reason) {
+  if (csms_certificate_reported_ || security_events_ == nullptr ||
+      !transport::WsClient::server_certificate_refused(reason)) {
+    return;
+  }
+  csms_certificate_reported_ = true;
+  security_events_->push("InvalidCsmsCertificate", reason, clock_.system_now());
+}
+
 void Adapter::register_certificate_handlers() {
   auto& ep = client_->rpc();
   // §4.1.3 InstallCertificate.

@@ -38,10 +38,12 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
   plan_network_profiles(options);  // B10.FR.04: the first entry of NetworkConfigurationPriority
   transport::OcppClient::Callbacks cb;
   cb.on_connected = [this] {
+    csms_certificate_reported_ = false;
     profile_connected();
     on_connected();
   };
-  cb.on_disconnected = [this](const std::string&) {
+  cb.on_disconnected = [this](const std::string& reason) {
+    csms_certificate_check(reason);
     profile_disconnected();
     on_disconnected();
   };

@@ -257,6 +257,32 @@ async function plaintextRefusal(version) {
   }
 }
 
+// A CSMS whose certificate does not chain to the pile's roots: no connection, and the security event
+// InvalidCsmsCertificate is stored (once) to be sent when a link works again.
+async function untrustedCsms(version) {
+  const dir = tempDir();
+  const pki = makePki(dir);
+  const csms = new TlsCsms(version === '1.6' ? 'ocpp1.6' : 'ocpp2.0.1', pki);
+  await csms.listen();
+  const cfg = writeChargePointConfig(dir, {
+    id: version === '1.6' ? 'CERT-ROGUE-V16' : 'CERT-ROGUE-V201', csmsUrl: csms.url, connectors: 1,
+    ocppConfig: version === '1.6' ? { RetryBackOffWaitMinimum: '0', RetryBackOffRandomRange: '0' }
+      : { 'OCPPCommCtrlr.RetryBackOffWaitMinimum': '0', 'OCPPCommCtrlr.RetryBackOffRandomRange': '0' },
+    extra: { ocpp_version: version, security_profile: 2, basic_auth_password: PASSWORD, state_dir: dir,
+      tls: { ca_file: path.join(pki, 'rogue-ca.pem') } },
+  });
+  const pile = start('ocpp-chargepoint', ['--config', cfg.file]);
+  piles.push(pile);
+  try {
+    await waitFor(() => (pile.err.match(/connection failed/g) || []).length >= 3, 'three failed attempts', 20000);
+    assert.equal((pile.err.match(/security: InvalidCsmsCertificate/g) || []).length, 1, tail(pile));
+    assert.equal(csms.connections.length, 0);
+  } finally {
+    await stop(pile);
+    await csms.close();
+  }
+}
+
 after(async () => {
   for (const p of piles) await stop(p);
 });
@@ -265,3 +291,5 @@ test('1.6 Security Whitepaper: install, hash data, CSR, CertificateSigned, upgra
 test('2.0.1 M03/M05, A02/A03, A05: the same flow over SetNetworkProfile', () => certificateFlow('2.0.1'));
 test('1.6: no certificate over security profile 1', () => plaintextRefusal('1.6'));
 test('2.0.1: no certificate over security profile 1', () => plaintextRefusal('2.0.1'));
+test('1.6: a CSMS certificate from another root is refused and reported', () => untrustedCsms('1.6'));
+test('2.0.1: a CSMS certificate from another root is refused and reported', () => untrustedCsms('2.0.1'));

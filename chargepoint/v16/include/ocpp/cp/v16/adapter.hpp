@@ -130,6 +130,7 @@ class Adapter final : public ProtocolAdapter {
   void use_tls_files();
   bool management_refused(const char* action) const;
   void send_sign_certificate();
+  void csms_certificate_check(const std::string& reason);
   // security_profile.cpp
   void apply_security_floor(transport::ClientOptions& options);
   void register_security_profile();
@@ -192,6 +193,7 @@ class Adapter final : public ProtocolAdapter {
   bool allow_plaintext_management_ = false;
   // certificates.cpp: the store, the link as configured (its TLS files follow the store), renewal.
   CertificateStore* certificates_ = nullptr;
+  bool csms_certificate_reported_ = false;  // InvalidCsmsCertificate: once per run of failures
   transport::ClientOptions link_options_;
   std::optional<CertificateRenewal> renewal_;
   // security_profile.cpp: an upgrade whose new profile has not connected yet.

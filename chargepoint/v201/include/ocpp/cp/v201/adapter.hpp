@@ -138,6 +138,7 @@ class Adapter final : public ProtocolAdapter {
   void use_tls_files();
   bool management_refused(const char* action) const;
   void send_sign_certificate();
+  void csms_certificate_check(const std::string& reason);
   // smart_charging.cpp
   void register_smart_charging_handlers();
   void register_charging_profile_reports();
@@ -172,6 +173,7 @@ class Adapter final : public ProtocolAdapter {
   bool allow_plaintext_management_ = false;
   // certificates.cpp: the store (the TLS files of every link come from it) and renewal.
   CertificateStore* certificates_ = nullptr;
+  bool csms_certificate_reported_ = false;  // InvalidCsmsCertificate: once per run of failures
   std::optional<CertificateRenewal> renewal_;
   // Statuses that could not be sent while offline: the latest of each connector, sent on return
   // (B04.FR.01: after a longer absence every connector's status is sent anyway).
