@@ -352,6 +352,8 @@ struct Runtime::Parts final : ControlHandler {
     w.Uint64(core.outbox().failures());
     w.Key("security_events");
     w.Int64(security_events.count());
+    w.Key("certificates");  // root certificates installed (issue 13)
+    w.Uint64(certificates.count());
     w.Key("offline_codes");
     w.StartObject();
     w.Key("enabled");

@@ -15,6 +15,8 @@
 #include <sstream>
 
 #include "ocpp/common/log.hpp"
+#include "ocpp/common/timer_queue.hpp"
+#include "ocpp/cp/certificate_renewal.hpp"
 
 namespace ocpp::cp {
 namespace {
@@ -252,6 +254,24 @@ TEST_F(CertificateStoreTest, ASignedChainIsRefusedForAnotherKeyOrAnUntrustedIssu
   EXPECT_NE(rogue.reason.find("verify"), std::string::npos);
   EXPECT_TRUE(store.has_pending_key());  // the CSMS may still send the right one
   EXPECT_TRUE(store.tls_files().cert_file.empty());
+}
+
+TEST_F(CertificateStoreTest, ACertificateEndingWithin30DaysAsksForANewOneOnceADay) {
+  CertificateStore store(options());
+  const auto csr = store.make_csr({"CP-42", "Example CPO"}, nullptr);
+  ASSERT_TRUE(csr);
+  ASSERT_TRUE(store.install_signed_chain(sign_csr(*csr), now_).ok());  // valid 30 days
+  ManualClock clock(now_ - std::chrono::hours(24 * 3));  // three days before: 33 days left
+  ManualEventLoop loop(clock);
+  int requests = 0;
+  CertificateRenewal renewal(loop, store, clock, [&requests] { ++requests; });
+  renewal.start();
+  loop.advance(std::chrono::minutes(2));
+  EXPECT_EQ(requests, 0);
+  loop.advance(std::chrono::hours(24 * 3));  // 30 days left now
+  EXPECT_EQ(requests, 1);
+  loop.advance(std::chrono::hours(24));
+  EXPECT_EQ(requests, 2);  // until a new certificate comes, every day
 }
 
 }  // namespace
