@@ -138,6 +138,12 @@ void Adapter::register_certificate_handlers() {
     for (const auto& c : held) res.certificateHashData->push_back(wire_hash(c.hash));
     return res;
   });
+  register_signing_handlers();
+}
+
+// The pile's certificate: the CSMS asks for a signing request and sends the signed chain.
+void Adapter::register_signing_handlers() {
+  auto& ep = client_->rpc();
   // ExtendedTriggerMessage: SignChargePointCertificate here, the others as TriggerMessage does.
   rpc::handle<m::ExtendedTriggerMessageRequest>(ep, [this](const m::ExtendedTriggerMessageRequest& req) {
     m::ExtendedTriggerMessageResponse res;

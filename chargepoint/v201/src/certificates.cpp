@@ -177,6 +177,12 @@ void Adapter::register_certificate_handlers() {
     }
     return res;
   });
+  register_signing_handlers();
+}
+
+// The pile's certificate: the CSMS asks for a signing request and sends the signed chain.
+void Adapter::register_signing_handlers() {
+  auto& ep = client_->rpc();
   // A02/A03 CertificateSigned: the chain for the key of the last SignCertificate.
   rpc::handle<m::CertificateSignedRequest>(ep, [this](const m::CertificateSignedRequest& req) {
     m::CertificateSignedResponse res;

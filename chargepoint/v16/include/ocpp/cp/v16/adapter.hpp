@@ -127,6 +127,7 @@ class Adapter final : public ProtocolAdapter {
   std::function<void()> triggered_message(std::string_view name, std::optional<ConnectorId> connector);
   // certificates.cpp
   void register_certificate_handlers();
+  void register_signing_handlers();
   void use_tls_files();
   bool management_refused(const char* action) const;
   void send_sign_certificate();

@@ -135,6 +135,7 @@ class Adapter final : public ProtocolAdapter {
   void switch_link(int slot);
   // certificates.cpp
   void register_certificate_handlers();
+  void register_signing_handlers();
   void use_tls_files();
   bool management_refused(const char* action) const;
   void send_sign_certificate();
