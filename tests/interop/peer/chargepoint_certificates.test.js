@@ -53,9 +53,15 @@ class TlsCsms {
     this.failures = [];
     this.connections = [];  // {cert: fingerprint256 or null, authorized, password}
     this.client = null;
+    this.refuseUntrusted = false;  // answer 401 to a client certificate from another root
     this.rpc.auth((accept, reject, handshake) => {
       const socket = handshake.request.socket;
       const peer = socket.getPeerCertificate();
+      if (this.refuseUntrusted && peer && peer.fingerprint256 && !socket.authorized) {
+        this.refused = (this.refused || 0) + 1;
+        reject(401);
+        return;
+      }
       this.connections.push({
         cert: peer && peer.fingerprint256 ? peer.fingerprint256 : null,
         subject: peer && peer.subject ? peer.subject : null,
@@ -283,6 +289,41 @@ async function untrustedCsms(version) {
   }
 }
 
+// 1.6: an upgrade to profile 3 whose certificate the CSMS refuses goes back to profile 2.
+async function upgradeFallback() {
+  const dir = tempDir();
+  const pki = makePki(dir);
+  const csms = new TlsCsms('ocpp1.6', pki);
+  csms.refuseUntrusted = true;
+  await csms.listen();
+  const cfg = writeChargePointConfig(dir, {
+    id: 'CERT-FALLBACK-V16', csmsUrl: csms.url, connectors: 1,
+    ocppConfig: { RetryBackOffWaitMinimum: '0', RetryBackOffRandomRange: '0' },
+    extra: { ocpp_version: '1.6', security_profile: 2, basic_auth_password: PASSWORD, state_dir: dir,
+      tls: { ca_file: path.join(pki, 'ca.pem'), cert_file: path.join(pki, 'rogue-client.pem'),
+        key_file: path.join(pki, 'rogue-client.key') } },
+  });
+  const pile = start('ocpp-chargepoint', ['--config', cfg.file]);
+  piles.push(pile);
+  try {
+    await waitFor(() => csms.of('BootNotification').length === 1, 'BootNotification', 20000);
+    assert.equal((await csms.call('ChangeConfiguration', { key: 'SecurityProfile', value: '3' })).status, 'Accepted');
+    await waitFor(() => csms.refused >= 3, 'three refused attempts with profile 3', 20000);
+    await waitFor(() => pile.err.includes('back to profile 2'), 'the fallback', 20000);
+    await waitFor(() => csms.client !== null && csms.connections.at(-1).password === PASSWORD,
+      'a connection with profile 2 again', 20000);
+    const conf = await csms.call('GetConfiguration', { key: ['SecurityProfile'] });
+    assert.equal(conf.configurationKey[0].value, '2');
+    assert.ok(!securityEvent(csms, 'ReconfigurationOfSecurityParameters'));
+  } catch (e) {
+    console.error(tail(pile));
+    throw e;
+  } finally {
+    await stop(pile);
+    await csms.close();
+  }
+}
+
 after(async () => {
   for (const p of piles) await stop(p);
 });
@@ -293,3 +334,4 @@ test('1.6: no certificate over security profile 1', () => plaintextRefusal('1.6'
 test('2.0.1: no certificate over security profile 1', () => plaintextRefusal('2.0.1'));
 test('1.6: a CSMS certificate from another root is refused and reported', () => untrustedCsms('1.6'));
 test('2.0.1: a CSMS certificate from another root is refused and reported', () => untrustedCsms('2.0.1'));
+test('1.6: an upgrade that cannot connect goes back to the previous profile', () => upgradeFallback());
