@@ -7,6 +7,33 @@ namespace ocpp::cp {
 
 CertificateRenewal::~CertificateRenewal() {
   if (timer_ != 0) loop_.cancel(timer_);
+  if (resend_timer_ != 0) loop_.cancel(resend_timer_);
+}
+
+void CertificateRenewal::awaiting_signature(std::chrono::seconds wait_minimum, int repeat_times) {
+  signature_received();
+  if (!resend_ || repeat_times <= 0 || wait_minimum.count() <= 0) return;
+  resend_wait_ = wait_minimum;
+  resends_left_ = repeat_times;
+  schedule_resend();
+}
+
+void CertificateRenewal::signature_received() {
+  if (resend_timer_ != 0) loop_.cancel(resend_timer_);
+  resend_timer_ = 0;
+  resends_left_ = 0;
+}
+
+void CertificateRenewal::schedule_resend() {
+  resend_timer_ = loop_.schedule_after(resend_wait_, [this] {
+    resend_timer_ = 0;
+    if (resends_left_ <= 0) return;
+    --resends_left_;
+    log::info("certs", "no certificate came for the signing request: sending it again");
+    resend_wait_ *= 2;
+    if (resends_left_ > 0) schedule_resend();
+    resend_();
+  });
 }
 
 void CertificateRenewal::start() {

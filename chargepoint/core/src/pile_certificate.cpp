@@ -28,6 +28,7 @@ struct StackFree {
 };
 
 constexpr const char* kPendingKey = "/pending.key";
+constexpr const char* kPendingCsr = "/pending.csr";
 // How far the CSMS's clock may be ahead of the pile's when it signs (notBefore).
 constexpr std::chrono::minutes kClockSkew{5};
 
@@ -107,8 +108,14 @@ std::optional<std::string> CertificateStore::make_csr(const CsrSubject& subject,
   const long size = BIO_get_mem_data(bio, &data);
   std::string csr(data, static_cast<std::size_t>(size));
   BIO_free(bio);
+  if (auto unsaved = x509::write_file_atomic(tls_folder() + kPendingCsr, csr, 0644)) return fail(*unsaved);
   log::info("certs", "new key pair and certificate signing request for CN=" + subject.common_name);
   return csr;
+}
+
+std::optional<std::string> CertificateStore::pending_csr() const {
+  if (!has_pending_key()) return std::nullopt;
+  return x509::read_file(tls_folder() + kPendingCsr);
 }
 
 bool CertificateStore::has_pending_key() const { return ::access((tls_folder() + kPendingKey).c_str(), R_OK) == 0; }
@@ -158,6 +165,7 @@ CertificateOutcome CertificateStore::install_signed_chain(const std::string& cha
     if (path != leaf_path) ::unlink(path.c_str());
   }
   ::unlink((tls_folder() + kPendingKey).c_str());
+  ::unlink((tls_folder() + kPendingCsr).c_str());
   log::info("certs", "installed the charge point certificate " + x509::subject_of(leaf) + ": used from the next connection");
   tls_changed();
   return CertificateOutcome::accepted();

@@ -270,6 +270,11 @@ std::vector<SettingSpec> make_core_specs() {
   // The schema's maxLength of CertificateSigned.certificateChain.
   s.push_back(S::integer("certificate_signed_max_chain_size", 10000, 1, 10000,
                          "Longest certificate chain (characters of PEM) a CertificateSigned may carry."));
+  s.push_back(S::integer("cert_signing_wait_minimum_s", 60, 0, 86400,
+                         "Seconds to wait for CertificateSigned before the signing request is sent again, "
+                         "doubling each time; 0: never again."));
+  s.push_back(S::integer("cert_signing_repeat_times", 3, 0, 10,
+                         "Times a signing request without an answering CertificateSigned is sent again."));
   // 1.6 Security Whitepaper: SecurityProfile is the link's (the 1.6 adapter owns it); only upward.
   s.push_back(S::integer("security_profile", 0, 0, 3,
                          "The security profile of the link to the CSMS (0-3); it only goes up."));

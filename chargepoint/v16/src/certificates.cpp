@@ -42,7 +42,9 @@ void Adapter::bind_certificates(CertificateStore& store) {
   store.protect_last_csms_root(encrypted_);
   store.on_tls_change([this] { use_tls_files(); });
   use_tls_files();
-  renewal_.emplace(loop_, store, clock_, [this] { send_sign_certificate(); });
+  renewal_.emplace(loop_, store, clock_, [this] { send_sign_certificate(); }, [this] {
+    if (const auto csr = certificates_->pending_csr(); csr && online()) send_csr(*csr);
+  });
   renewal_->start();
 }
 
@@ -77,8 +79,14 @@ void Adapter::send_sign_certificate() {
   std::string error;
   const auto csr = certificates_->make_csr(subject, &error);
   if (!csr) return;
+  send_csr(*csr);
+  renewal_->awaiting_signature(std::chrono::seconds(settings_.get_int("cert_signing_wait_minimum_s")),
+                               static_cast<int>(settings_.get_int("cert_signing_repeat_times")));
+}
+
+void Adapter::send_csr(const std::string& csr) {
   m::SignCertificateRequest req;
-  req.csr = *csr;
+  req.csr = csr;
   auto alive = alive_;
   rpc::call(client_->rpc(), req, [alive](rpc::Typed<m::SignCertificateResponse>& r) {
     if (!*alive) return;
@@ -177,6 +185,7 @@ void Adapter::register_signing_handlers() {
     auto outcome = chain.size() > max ? CertificateOutcome::rejected("the chain is longer than CertificateSignedMaxChainSize")
                                       : certificates_->install_signed_chain(chain, clock_.system_now());
     if (outcome.ok()) {
+      renewal_->signature_received();
       res.status = m::CertificateSignedStatusEnumType::Accepted;
       return res;
     }

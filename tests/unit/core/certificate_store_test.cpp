@@ -274,5 +274,31 @@ TEST_F(CertificateStoreTest, ACertificateEndingWithin30DaysAsksForANewOneOnceADa
   EXPECT_EQ(requests, 2);  // until a new certificate comes, every day
 }
 
+TEST_F(CertificateStoreTest, AnUnansweredSigningRequestIsSentAgainWithADoublingWait) {
+  CertificateStore store(options());
+  const auto csr = store.make_csr({"CP-42", "Example CPO"}, nullptr);
+  ASSERT_TRUE(csr);
+  EXPECT_EQ(store.pending_csr(), csr);  // the same request goes again, for the same key
+  ManualClock clock(now_);
+  ManualEventLoop loop(clock);
+  int resends = 0;
+  CertificateRenewal renewal(loop, store, clock, [] {}, [&resends] { ++resends; });
+  renewal.awaiting_signature(std::chrono::seconds(60), 2);
+  loop.advance(std::chrono::seconds(59));
+  EXPECT_EQ(resends, 0);
+  loop.advance(std::chrono::seconds(1));
+  EXPECT_EQ(resends, 1);
+  loop.advance(std::chrono::seconds(119));
+  EXPECT_EQ(resends, 1);
+  loop.advance(std::chrono::seconds(1));
+  EXPECT_EQ(resends, 2);
+  loop.advance(std::chrono::hours(1));
+  EXPECT_EQ(resends, 2);  // CertSigningRepeatTimes
+  renewal.awaiting_signature(std::chrono::seconds(60), 2);
+  renewal.signature_received();
+  loop.advance(std::chrono::hours(1));
+  EXPECT_EQ(resends, 2);
+}
+
 }  // namespace
 }  // namespace ocpp::cp

@@ -95,7 +95,7 @@ TEST_F(V16ConfigKeys, TableHasEveryKeyOfItsProfilesWithItsAccess) {
       {"ReserveConnectorZeroSupported", false},
       // Security Whitepaper edition 3.
       {"CpoName", false}, {"CertificateSignedMaxChainSize", true}, {"CertificateStoreMaxLength", true},
-      {"SecurityProfile", false}};
+      {"SecurityProfile", false}, {"CertSigningWaitMinimum", false}, {"CertSigningRepeatTimes", false}};
   auto b = boot();
   const auto all = get_configuration(b->settings, std::nullopt, kConnectors);
   EXPECT_TRUE(all.unknown.empty());

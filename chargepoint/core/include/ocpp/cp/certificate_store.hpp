@@ -107,6 +107,8 @@ class CertificateStore {
   // nullopt with *error when OpenSSL or the disk fails.
   std::optional<std::string> make_csr(const CsrSubject& subject, std::string* error);
   bool has_pending_key() const;
+  // The CSR of the pending key (to send it again); nullopt when none waits.
+  std::optional<std::string> pending_csr() const;
   // CertificateSigned: `chain_pem` is the pile's certificate first, then the CAs that signed it.
   // Rejected unless the leaf's public key is the pending key's, the leaf is valid at `now`, and the
   // chain verifies up to an installed CSMS root or the file's tls.ca_file. On success the chain and

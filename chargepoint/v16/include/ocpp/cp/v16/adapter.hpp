@@ -131,6 +131,7 @@ class Adapter final : public ProtocolAdapter {
   void use_tls_files();
   bool management_refused(const char* action) const;
   void send_sign_certificate();
+  void send_csr(const std::string& csr);
   void csms_certificate_check(const std::string& reason);
   // security_profile.cpp
   void apply_security_floor(transport::ClientOptions& options);

@@ -139,6 +139,7 @@ class Adapter final : public ProtocolAdapter {
   void use_tls_files();
   bool management_refused(const char* action) const;
   void send_sign_certificate();
+  void send_csr(const std::string& csr);
   void csms_certificate_check(const std::string& reason);
   // smart_charging.cpp
   void register_smart_charging_handlers();
