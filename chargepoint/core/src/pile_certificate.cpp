@@ -126,7 +126,7 @@ CertificateOutcome CertificateStore::install_signed_chain(const std::string& cha
   X509* leaf = chain.front().get();
   const auto pending = read_key(tls_folder() + kPendingKey);
   if (!pending) return CertificateOutcome::rejected("no certificate signing request is waiting for it");
-  // 1.6 Whitepaper §3.2 / 2.0.1 A02.FR.?: the certificate must be for the key of the CSR sent.
+  // 1.6 Whitepaper §3.2 / 2.0.1 A02: the certificate must be for the key of the CSR sent.
   if (EVP_PKEY_eq(X509_get0_pubkey(leaf), pending.get()) != 1) {
     return CertificateOutcome::rejected("the certificate is not for the key of the last signing request");
   }

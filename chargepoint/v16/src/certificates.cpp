@@ -73,7 +73,7 @@ bool Adapter::management_refused(const char* action) const {
 
 void Adapter::send_sign_certificate() {
   if (certificates_ == nullptr || !online()) return;
-  // Whitepaper §3.2 (and 2.0.1 A00.FR.407/408): CN = the charge point's serial number, O = CpoName.
+  // Whitepaper §3.2 (and 2.0.1 Part 2 A00): CN = the charge point's serial number, O = CpoName.
   CsrSubject subject{identity_.serial, settings_.get("organization_name")};
   if (subject.organization.empty()) log::warn("v16", "CpoName is empty: the signing request has no organization");
   std::string error;

@@ -85,8 +85,8 @@ bool Adapter::management_refused(const char* action) const {
   return true;
 }
 
-// A02.FR.02/A03: a new key pair and a CSR; CN = the station's serial number (A00.FR.407),
-// O = SecurityCtrlr.OrganizationName (A00.FR.408).
+// A02/A03: a new key pair and a CSR; CN = the station's serial number, O =
+// SecurityCtrlr.OrganizationName (Part 2 A00, the Charging Station certificate's subject).
 void Adapter::send_sign_certificate() {
   if (certificates_ == nullptr || !online()) return;
   CsrSubject subject{identity_.serial, settings_.get("organization_name")};
@@ -214,7 +214,7 @@ void Adapter::register_signing_handlers() {
       res.status = m::CertificateSignedStatusEnumType::Accepted;
       return res;
     }
-    // A02.FR.06: a certificate that does not verify is rejected and reported.
+    // A02/A03: a certificate that does not verify is rejected and reported.
     log::warn("v201", "CertificateSigned rejected: " + outcome.reason);
     res.statusInfo = status_info("InvalidCertificate", outcome.reason);
     if (security_events_ != nullptr) {

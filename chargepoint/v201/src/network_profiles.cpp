@@ -150,7 +150,7 @@ void Adapter::register_network_profile_handlers() {
     context.active_security_profile = security_profile_;
     const auto current = link_options(link_slot_);
     context.has_password = !(current ? current->basic_auth_password : base_options_.basic_auth_password).empty();
-    // A05.FR.03-ish: profile 3 only with a client certificate (the file's or one from CertificateSigned).
+    // A05 / B09: profile 3 only with a client certificate (the file's or one from CertificateSigned).
     const auto tls = certificates_ != nullptr ? certificates_->tls_files()
                                               : TlsFiles{"", base_options_.cert_file, base_options_.key_file};
     context.has_client_certificate = !tls.cert_file.empty() && !tls.key_file.empty();

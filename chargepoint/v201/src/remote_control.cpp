@@ -128,7 +128,7 @@ void Adapter::register_remote_control_handlers() {
         send = [this, connector] { core_->trigger_meter_values(connector); };
         break;
       case m::MessageTriggerEnumType::SignChargingStationCertificate:
-        // A02.FR.01 (certificates.cpp): a new key pair and SignCertificate.
+        // A02 (certificates.cpp): a new key pair and SignCertificate.
         if (certificates_ == nullptr) {
           res.status = m::TriggerMessageStatusEnumType::Rejected;
           return res;

@@ -62,7 +62,7 @@ struct TlsFiles {
 
 // The subject of the pile's certificate signing request.
 struct CsrSubject {
-  std::string common_name;   // 1.6 Whitepaper §3 / 2.0.1 A00.FR.407: the charge point's serial number
+  std::string common_name;   // 1.6 Whitepaper §3 / 2.0.1 Part 2 A00: the charge point's serial number
   std::string organization;  // 1.6 CpoName / 2.0.1 SecurityCtrlr.OrganizationName
 };
 
@@ -85,7 +85,8 @@ class CertificateStore {
 
   // InstallCertificate (1.6 Whitepaper §4.1.3, 2.0.1 M05): one PEM certificate of a root kind.
   // Rejected when it does not parse, is not valid at `now`, is not a CA certificate, or the store
-  // is full (M05.FR.03/FR.07 idea: the CSMS must delete first); Failed when it cannot be written.
+  // is full (M05, CertificateEntries's maxLimit: the CSMS must delete first); Failed when it cannot
+  // be written.
   // Installing a certificate already held is Accepted and changes nothing.
   CertificateOutcome install(CertificateUse use, const std::string& pem, SystemTime now);
   // DeleteCertificate (1.6 Whitepaper §4.1.2, 2.0.1 M04): NotFound when no certificate matches;
@@ -102,7 +103,7 @@ class CertificateStore {
   std::size_t max_certificates() const { return options_.max_certificates; }
 
   // --- the pile's own certificate (1.6 Whitepaper §3.2, 2.0.1 A02/A03) ---
-  // Makes a new key pair (EC P-256; 2.0.1 A00.FR.306 allows secp256r1), keeps it as the pending key
+  // Makes a new key pair (EC P-256, secp256r1: a curve both specifications allow), keeps it as the pending key
   // (0600, replacing an older pending one) and returns the CSR in PEM, signed with it.
   // nullopt with *error when OpenSSL or the disk fails.
   std::optional<std::string> make_csr(const CsrSubject& subject, std::string* error);

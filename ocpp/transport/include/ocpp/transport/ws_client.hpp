@@ -90,7 +90,7 @@ class WsClient final : public rpc::FrameSink {
   void retarget(ClientOptions options);
   const std::string& url() const { return url_text_; }
   // True when a failed attempt's reason (Callbacks::on_close) says that the CSMS's certificate did
-  // not verify against the trusted roots (1.6 Security Whitepaper / 2.0.1 A00.FR.? security event
+  // not verify against the trusted roots (1.6 Security Whitepaper / 2.0.1 A04: security event
   // InvalidCsmsCertificate).
   static bool server_certificate_refused(std::string_view reason);
   int reconnect_attempts() const { return backoff_.attempts(); }
