@@ -12,6 +12,7 @@
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/authorization.hpp"
+#include "ocpp/cp/certificate_store.hpp"
 #include "ocpp/cp/chain_authorization.hpp"
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/curl_transfer.hpp"
@@ -84,6 +85,9 @@ struct Pile::Parts final : ControlHandler {
   CurlTransfer transfer{loop};
   LogUpload log_upload;
   const RecentLogFile* recent_log = nullptr;  // the process's (Runtime), none in a fleet
+  // Issue 13: certificates under state_dir (CSMS roots for the TLS client, manufacturer roots for
+  // firmware, the pile's own certificate and key).
+  CertificateStore certificates;
   std::string driver_page_url;  // base of the QR code URLs; empty: none
   std::unique_ptr<ControlSocket> control;
   bool resume_open_transactions = false;
@@ -97,6 +101,16 @@ struct Pile::Parts final : ControlHandler {
     o.ca_file = c.tls.ca_file;
     o.cert_file = c.tls.cert_file;
     o.key_file = c.tls.key_file;
+    return o;
+  }
+
+  static CertificateStore::Options certificate_options(const Config& c, const Settings& s) {
+    CertificateStore::Options o;
+    o.state_dir = c.state_dir;
+    o.max_certificates = static_cast<std::size_t>(s.get_int("certificate_store_max_entries"));
+    o.base_ca_file = c.tls.ca_file;
+    o.base_cert_file = c.tls.cert_file;
+    o.base_key_file = c.tls.key_file;
     return o;
   }
 
@@ -178,7 +192,8 @@ struct Pile::Parts final : ControlHandler {
         chain(authorizer, local_list, cache, settings, clock, *adapter),
         core(pile_loop, store, *hal, settings, chain, *adapter),
         code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)),
-        log_upload(pile_loop, transfer, security_log, log_sources(), log_upload_options(c)) {
+        log_upload(pile_loop, transfer, security_log, log_sources(), log_upload_options(c)),
+        certificates(certificate_options(c, settings)) {
     hal->set_listener(&core);
     core.set_topology(c.topology());
     adapter->bind(core, local_list, cache);
@@ -191,6 +206,8 @@ struct Pile::Parts final : ControlHandler {
     }
     wire_offline_code(c);
     adapter->allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
+    adapter->allow_plaintext_management(c.security.allow_plaintext_management);
+    adapter->bind_certificates(certificates);
     resume_open_transactions = c.resume_transactions_after_power_loss;
     core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
     // Without a control socket path (ocpp-fleet's piles) the pile is driven through Pile.
@@ -391,6 +408,8 @@ struct Pile::Parts final : ControlHandler {
     w.Uint64(core.outbox().failures());
     w.Key("security_events");
     w.Int64(security_events.count());
+    w.Key("certificates");  // root certificates installed (issue 13)
+    w.Uint64(certificates.count());
     w.Key("offline_codes");
     w.StartObject();
     w.Key("enabled");

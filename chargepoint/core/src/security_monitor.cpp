@@ -43,7 +43,9 @@ void SecurityMonitor::clock_moved(std::chrono::milliseconds by) {
 std::optional<std::string> SecurityMonitor::classify_connection_failure(const std::string& reason) {
   const std::string r = lower(reason);
   if (has(r, "(http 401)") || has(r, "(http 403)")) return std::string("FailedToAuthenticateAtCsms");
-  if (has(r, "certificate verify failed") || has(r, "unable to get local issuer") || has(r, "self signed") ||
+  // The transport names OpenSSL's verdict on the CSMS's certificate ("the CSMS's certificate did
+  // not verify: <reason>"); the other texts are OpenSSL's own for a handshake that failed on it.
+  if (has(r, "certificate did not verify") || has(r, "certificate verify failed") || has(r, "unable to get local issuer") || has(r, "self signed") ||
       has(r, "self-signed") || has(r, "certificate has expired") || has(r, "hostname mismatch") ||
       has(r, "x509")) {
     return std::string("InvalidCsmsCertificate");

@@ -259,6 +259,28 @@ std::vector<SettingSpec> make_core_specs() {
   // Indicators (1.6 §9.1 BlinkRepeat, LightIntensity).
   s.push_back(S::integer("blink_repeat", 3, 0, 100, "Times a lamp blinks to signal something."));
   s.push_back(S::integer("light_intensity_percent", 100, 0, 100, "Brightness of the pile's lights, in percent."));
+  // Certificates (1.6 Security Whitepaper, 2.0.1 A02/A03, M03-M05; ocpp/cp/certificate_store.hpp).
+  // X.520 ub-organization-name: the O= of the certificate signing requests (1.6 CpoName, 2.0.1
+  // SecurityCtrlr.OrganizationName).
+  s.push_back(S::string("organization_name", "", 64,
+                        "The organization name put in the pile's certificate signing requests."));
+  s.push_back(S::integer("certificate_store_max_entries", 20, 1, 1000,
+                         "Most CSMS, manufacturer, V2G and MO root certificates installed at once.")
+                  .needs_reboot());
+  // The schema's maxLength of CertificateSigned.certificateChain.
+  s.push_back(S::integer("certificate_signed_max_chain_size", 10000, 1, 10000,
+                         "Longest certificate chain (characters of PEM) a CertificateSigned may carry."));
+  s.push_back(S::integer("cert_signing_wait_minimum_s", 60, 0, 86400,
+                         "Seconds to wait for CertificateSigned before the signing request is sent again, "
+                         "doubling each time; 0: never again."));
+  s.push_back(S::integer("cert_signing_repeat_times", 3, 0, 10,
+                         "Times a signing request without an answering CertificateSigned is sent again."));
+  // 1.6 Security Whitepaper: SecurityProfile is the link's (the 1.6 adapter owns it); only upward.
+  s.push_back(S::integer("security_profile", 0, 0, 3,
+                         "The security profile of the link to the CSMS (0-3); it only goes up."));
+  s.push_back(S::integer("security_profile_floor", 0, 0, 3,
+                         "The highest security profile the pile has connected with after an upgrade: "
+                         "the configuration file's lower one is not used any more."));
   return s;
 }
 

@@ -20,6 +20,7 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
       offline_(loop, settings, "v16"),
       alive_(std::make_shared<bool>(true)) {
   options.version = ProtocolVersion::v16;
+  apply_security_floor(options);
   encrypted_ = options.security_profile >= 2;
   options.ping_interval = std::chrono::seconds(settings_.get_int("websocket_ping_interval_s"));
   options.backoff = transport::BackoffPolicy{std::chrono::seconds(settings_.get_int("retry_backoff_wait_minimum_s")),
@@ -40,6 +41,8 @@ Adapter::Adapter(transport::LwsLoop& loop, transport::ClientOptions options, Ide
   };
   rpc.log_name = "v16";
   rpc.secret_frame = ocpp::offline_code::carries_pile_key;  // OfflineCodeKey is never logged (DESIGN.md)
+  link_options_ = options;
+  register_security_profile();
   client_ = std::make_unique<transport::OcppClient>(loop, std::move(options), std::move(cb), rpc);
   settings_.on_change([this](std::string_view name, const std::string&) {
     if (name == "heartbeat_interval_s" && registration_ == Registration::Accepted) schedule_heartbeat();
@@ -72,6 +75,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_smart_charging_handlers();
   register_reservation_handlers();
   register_diagnostics_handlers();
+  register_certificate_handlers();
 }
 
 void Adapter::start() {
@@ -83,6 +87,7 @@ void Adapter::stop() { client_->stop(); }
 bool Adapter::online() const { return client_->connected() && registration_ == Registration::Accepted; }
 
 void Adapter::on_connected() {
+  upgrade_connected();
   // 1.6 §4.2: BootNotification after (re)start; a reconnect of an already accepted charge point
   // does not need a new one.
   if (registration_ == Registration::Accepted) {
@@ -94,6 +99,7 @@ void Adapter::on_connected() {
 
 void Adapter::on_disconnected() {
   offline_.link_lost();
+  upgrade_failed();
   // booting_ and the outbox's sending are not cleared here: every CALL not answered on the lost connection
   // (in flight or queued) has already completed with Disconnected (OcppClient), and its callback
   // cleared its flag and scheduled the retry. Clearing them here as well let a message be sent

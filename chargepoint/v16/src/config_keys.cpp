@@ -69,6 +69,13 @@ const std::vector<ConfigKey> kKeys = {
      Source::RateUnits},
     {"ChargingScheduleMaxPeriods", "smart_charging_max_periods", R, true, "SmartCharging", ""},
     {"MaxChargingProfilesInstalled", "smart_charging_max_profiles", R, true, "SmartCharging", ""},
+    // Security Whitepaper edition 3 §6 configuration keys.
+    {"CpoName", "organization_name", RW, false, "Security", ""},
+    {"CertificateSignedMaxChainSize", "certificate_signed_max_chain_size", R, false, "Security", ""},
+    {"CertificateStoreMaxLength", "certificate_store_max_entries", R, false, "Security", ""},
+    {"SecurityProfile", "security_profile", RW, false, "Security", ""},
+    {"CertSigningWaitMinimum", "cert_signing_wait_minimum_s", RW, false, "Security", "s"},
+    {"CertSigningRepeatTimes", "cert_signing_repeat_times", RW, false, "Security", "times"},
     // Vendor keys of the offline charging code (DESIGN.md, docs/offline-code.md).
     {"OfflineCodeEnabled", "offline_code_enabled", RW, false, "OfflineCode", ""},
     {"OfflineCodeKey", "offline_code_key", W, false, "OfflineCode", ""},

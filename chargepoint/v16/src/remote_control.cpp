@@ -80,12 +80,28 @@ void Adapter::register_trigger_handlers() {
     m::TriggerMessageResponse res;
     const std::optional<ConnectorId> connector =
         req.connectorId ? std::optional<ConnectorId>(*req.connectorId) : std::nullopt;
-    if (connector && *connector != 0 && !core_->valid_connector(*connector)) {
+    auto send = triggered_message(m::to_string(req.requestedMessage), connector);
+    if (!send) {
       res.status = m::TriggerMessageStatus::Rejected;
       return res;
     }
-    std::function<void()> send;
-    switch (req.requestedMessage) {
+    res.status = m::TriggerMessageStatus::Accepted;
+    auto alive = alive_;
+    loop_.post([alive, send] {
+      if (*alive) send();
+    });
+    return res;
+  });
+}
+
+// What sends the message TriggerMessage (or the Security Whitepaper's ExtendedTriggerMessage) names;
+// empty for a connector that does not exist or a message this block does not send.
+std::function<void()> Adapter::triggered_message(std::string_view name, std::optional<ConnectorId> connector) {
+  m::RequestedMessage requested{};
+  if (!m::from_string(name, requested)) return {};
+  if (connector && *connector != 0 && !core_->valid_connector(*connector)) return {};
+  std::function<void()> send;
+  switch (requested) {
       case m::RequestedMessage::BootNotification:
         send = [this] {
           registration_ = Registration::None;
@@ -116,14 +132,8 @@ void Adapter::register_trigger_handlers() {
       case m::RequestedMessage::FirmwareStatusNotification:
         send = [this] { send_idle<m::FirmwareStatusNotificationRequest>(client_->rpc()); };
         break;
-    }
-    res.status = m::TriggerMessageStatus::Accepted;
-    auto alive = alive_;
-    loop_.post([alive, send] {
-      if (*alive) send();
-    });
-    return res;
-  });
+  }
+  return send;
 }
 
 }  // namespace ocpp::cp::v16

@@ -98,6 +98,7 @@ void Adapter::bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cach
   register_smart_charging_handlers();
   register_reservation_handlers();
   register_diagnostics_handlers();
+  register_certificate_handlers();
   core.limits().on_external_limit(
       [this](int evse, const std::optional<ChargingProfile>& profile) { external_limit_changed(evse, profile); });
 }

@@ -3,6 +3,7 @@
 #include "conversions.hpp"
 #include "ocpp/cp/charging_limits.hpp"
 #include "ocpp/cp/local_auth_list.hpp"
+#include "ocpp/cp/certificate_store.hpp"
 #include "ocpp/cp/v201/adapter.hpp"
 #include "ocpp/cp/v201/live_values.hpp"
 
@@ -51,7 +52,10 @@ class Adapter::Live final : public LiveValues {
     return static_cast<int>(a_.core_->limits().installed(ProfileCriteria{}).size());
   }
   int security_profile() const override { return a_.security_profile_; }
-  int certificate_entries() const override { return 0; }  // certificate management is not built yet
+  // M03-M05: the root certificates installed (certificate_store.hpp).
+  int certificate_entries() const override {
+    return a_.certificates_ != nullptr ? static_cast<int>(a_.certificates_->count()) : 0;
+  }
   std::string identity() const override { return a_.charge_point_id_; }
 
  private:

@@ -5,6 +5,7 @@
 // gives way to the next (B10.FR.03), and when none does, to the last one that worked (B10.FR.07).
 // The rules are in network_profile_rules.cpp; this file applies them to the connection.
 #include "ocpp/common/log.hpp"
+#include "ocpp/cp/certificate_store.hpp"
 #include "ocpp/cp/v201/adapter.hpp"
 #include "ocpp/cp/v201/network_profiles.hpp"
 #include "ocpp/rpc/typed.hpp"
@@ -49,6 +50,13 @@ std::optional<transport::ClientOptions> Adapter::link_options(int slot) const {
     o.security_profile = found->second.securityProfile;
   } else if (slot != 1) {
     return std::nullopt;
+  }
+  // M05, A02/A03: the CSMS roots installed and the pile's certificate, whichever the profile.
+  if (certificates_ != nullptr) {
+    const auto files = certificates_->tls_files();
+    o.ca_file = files.ca_file;
+    o.cert_file = files.cert_file;
+    o.key_file = files.key_file;
   }
   if (const auto why = transport::WsClient::problem(o)) {
     log::warn("v201", "network profile in slot " + std::to_string(slot) + " cannot be used: " + *why);
@@ -142,7 +150,10 @@ void Adapter::register_network_profile_handlers() {
     context.active_security_profile = security_profile_;
     const auto current = link_options(link_slot_);
     context.has_password = !(current ? current->basic_auth_password : base_options_.basic_auth_password).empty();
-    context.has_client_certificate = !base_options_.cert_file.empty() && !base_options_.key_file.empty();
+    // A05 / B09: profile 3 only with a client certificate (the file's or one from CertificateSigned).
+    const auto tls = certificates_ != nullptr ? certificates_->tls_files()
+                                              : TlsFiles{"", base_options_.cert_file, base_options_.key_file};
+    context.has_client_certificate = !tls.cert_file.empty() && !tls.key_file.empty();
     if (const auto refused = check_profile(req, context)) {
       log::warn("v201", "SetNetworkProfile for slot " + slot + " rejected: " + refused->info);
       return answer(S::Rejected, refused->reason_code, refused->info);

@@ -130,6 +130,14 @@ void Adapter::register_remote_control_handlers() {
       case m::MessageTriggerEnumType::LogStatusNotification:
         send = [this] { send_triggered_log_status(); };
         break;
+      case m::MessageTriggerEnumType::SignChargingStationCertificate:
+        // A02 (certificates.cpp): a new key pair and SignCertificate.
+        if (certificates_ == nullptr) {
+          res.status = m::TriggerMessageStatusEnumType::Rejected;
+          return res;
+        }
+        send = [this] { send_sign_certificate(); };
+        break;
       default:
         res.status = m::TriggerMessageStatusEnumType::NotImplemented;
         return res;

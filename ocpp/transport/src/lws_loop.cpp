@@ -269,7 +269,16 @@ void LwsLoop::on_readable(int fd) {
   }
 }
 
-int LwsLoop::loop_callback(lws* wsi, lws_callback_reasons reason, void*, void*, size_t) {
+int LwsLoop::loop_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
+  if (reason == LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION) {
+    // libwebsockets 4.1 gives the client's TLS verdict to the context's first protocol, which is
+    // this one: hand it to the connection's own protocol (WsClient keeps the reason of a refusal).
+    const lws_protocols* own = lws_get_protocol(wsi);
+    if (own != nullptr && own->callback != nullptr && own->callback != &LwsLoop::loop_callback) {
+      return own->callback(wsi, reason, user, in, len);
+    }
+    return 0;
+  }
   if (reason != LWS_CALLBACK_EVENT_WAIT_CANCELLED && reason != LWS_CALLBACK_RAW_RX_FILE) return 0;
   auto* self = static_cast<LwsLoop*>(lws_context_user(lws_get_context(wsi)));
   if (self == nullptr) return 0;

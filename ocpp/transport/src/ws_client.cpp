@@ -15,6 +15,7 @@ namespace ocpp::transport {
 namespace {
 
 constexpr const char* kLocalProtocol = "ocpp-client";
+constexpr const char* kServerCertificateRefused = "the CSMS's certificate did not verify: ";
 
 // One protocol table for every client: lws keeps the pointer for the vhost's lifetime, which can
 // outlast a client object, and the per-connection client is found through opaque user data.
@@ -102,6 +103,10 @@ lws_vhost* WsClient::vhost_for(const ClientOptions& options) {
   lws_vhost* vhost = lws_create_vhost(loop_.context(), &info);
   if (vhost != nullptr) vhosts_.emplace(key, vhost);
   return vhost;
+}
+
+bool WsClient::server_certificate_refused(std::string_view reason) {
+  return reason.rfind(kServerCertificateRefused, 0) == 0;
 }
 
 void WsClient::retarget(ClientOptions options) {
@@ -304,11 +309,20 @@ void WsClient::schedule_ping() {
   });
 }
 
-int WsClient::callback(lws* wsi, lws_callback_reasons reason, void*, void* in, size_t len) {
+int WsClient::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
   auto* self = static_cast<WsClient*>(lws_get_opaque_user_data(wsi));
   if (self == nullptr) return 0;
   // What the connection's events lead to (the RPC, the adapter, the core) is this charge point's.
   const log::Subject scope(self->options_.charge_point_id);
+  if (reason == LWS_CALLBACK_OPENSSL_PERFORM_SERVER_CERT_VERIFICATION) {
+    // OpenSSL's verdict on the CSMS's certificate (len: preverify_ok, user: the X509_STORE_CTX).
+    // The refusal stays OpenSSL's; its reason is kept so that the failed attempt says it.
+    if (len == 0 && user != nullptr && self->close_reason_.empty()) {
+      const int error = X509_STORE_CTX_get_error(static_cast<X509_STORE_CTX*>(user));
+      self->close_reason_ = std::string(kServerCertificateRefused) + X509_verify_cert_error_string(error);
+    }
+    return 0;
+  }
   try {
     return self->on_event(wsi, reason, in, len);
   } catch (const std::exception& e) {

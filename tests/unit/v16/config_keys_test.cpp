@@ -92,7 +92,10 @@ TEST_F(V16ConfigKeys, TableHasEveryKeyOfItsProfilesWithItsAccess) {
       {"ChargeProfileMaxStackLevel", true},   {"ChargingScheduleAllowedChargingRateUnit", true},
       {"ChargingScheduleMaxPeriods", true},   {"MaxChargingProfilesInstalled", true},
       // §9.3 Reservation.
-      {"ReserveConnectorZeroSupported", false}};
+      {"ReserveConnectorZeroSupported", false},
+      // Security Whitepaper edition 3.
+      {"CpoName", false}, {"CertificateSignedMaxChainSize", true}, {"CertificateStoreMaxLength", true},
+      {"SecurityProfile", false}, {"CertSigningWaitMinimum", false}, {"CertSigningRepeatTimes", false}};
   auto b = boot();
   const auto all = get_configuration(b->settings, std::nullopt, kConnectors);
   EXPECT_TRUE(all.unknown.empty());

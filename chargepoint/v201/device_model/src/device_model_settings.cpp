@@ -103,9 +103,7 @@ void add_clock_and_link_specs(std::vector<SettingSpec>& s) {
 
 void add_security_specs(std::vector<SettingSpec>& s) {
   using S = SettingSpec;
-  // X.520 ub-organization-name: the O= of the certificate signing requests (A02, A03).
-  s.push_back(S::string("organization_name", "", 64,
-                        "The organization name put in the pile's certificate signing requests."));
+  // organization_name (SecurityCtrlr.OrganizationName) is the core's: 1.6 CpoName is the same value.
   s.push_back(S::string("basic_auth_password", "", kMaxBasicAuthPassword,
                         "The password of HTTP Basic authentication (security profiles 1 and 2), 16 to 40 "
                         "characters; the pile reconnects with it when it changes (A01). Empty: the "

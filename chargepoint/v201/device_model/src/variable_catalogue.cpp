@@ -146,6 +146,8 @@ void add_sampling_security_transactions(std::vector<VariableDef>& v) {
   v.push_back(computed(Scope::Station, "SecurityCtrlr", "CertificateEntries", T::integer, Source::CertificateEntries));
   v.push_back(computed(Scope::Station, "SecurityCtrlr", "Identity", T::string, Source::Identity));
   v.push_back(mapped(M::ReadWrite, "SecurityCtrlr", "OrganizationName", T::string, "organization_name"));
+  v.push_back(mapped(M::ReadWrite, "SecurityCtrlr", "CertSigningWaitMinimum", T::integer, "cert_signing_wait_minimum_s"));
+  v.push_back(mapped(M::ReadWrite, "SecurityCtrlr", "CertSigningRepeatTimes", T::integer, "cert_signing_repeat_times"));
   v.push_back(computed(Scope::Station, "SecurityCtrlr", "SecurityProfile", T::integer, Source::SecurityProfile));
   v.push_back(mapped(M::ReadWrite, "TxCtrlr", "EVConnectionTimeOut", T::integer, "connection_timeout_s", "s"));
   v.push_back(

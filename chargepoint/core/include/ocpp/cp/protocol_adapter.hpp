@@ -16,6 +16,7 @@ class AuthCache;
 class SecurityEvents;
 class LogUpload;
 class SecurityMonitor;
+class CertificateStore;
 
 // Where the charge point stands with its CSMS (1.6 §4.2 and 2.0.1 B01-B03 RegistrationStatus).
 enum class Registration { None, Pending, Accepted, Rejected };
@@ -35,6 +36,11 @@ class ProtocolAdapter : public CsmsLink, public CsmsAuthorize {
   void bind_security_monitor(SecurityMonitor& monitor) { security_monitor_ = &monitor; }
   // Write-only secrets (the offline-code key) may be set over a link without TLS: only for a lab.
   virtual void allow_plaintext_secrets(bool allow) = 0;
+  // The certificate store (InstallCertificate, CertificateSigned, ...; the TLS client's files).
+  virtual void bind_certificates(CertificateStore& store) = 0;
+  // Certificates may be installed over a link without TLS (security.allow_plaintext_management):
+  // only for a lab.
+  virtual void allow_plaintext_management(bool allow) = 0;
   virtual void start() = 0;
   virtual void stop() = 0;
   virtual Registration registration() const = 0;

@@ -89,6 +89,10 @@ class WsClient final : public rpc::FrameSink {
   // starts again, so the new target is tried after the shortest wait.
   void retarget(ClientOptions options);
   const std::string& url() const { return url_text_; }
+  // True when a failed attempt's reason (Callbacks::on_close) says that the CSMS's certificate did
+  // not verify against the trusted roots (1.6 Security Whitepaper / 2.0.1 A04: security event
+  // InvalidCsmsCertificate).
+  static bool server_certificate_refused(std::string_view reason);
   int reconnect_attempts() const { return backoff_.attempts(); }
 
  private:

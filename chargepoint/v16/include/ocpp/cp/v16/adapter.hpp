@@ -19,6 +19,10 @@
 //   security_event_sender.cpp SecurityEventNotification (security extension)
 //   diagnostics.cpp           §5.9 GetDiagnostics, §4.4 DiagnosticsStatusNotification; Security
 //                             Whitepaper GetLog, LogStatusNotification
+//   certificates.cpp          Security Whitepaper §4.1 Install/DeleteCertificate,
+//                             GetInstalledCertificateIds; §3.2 ExtendedTriggerMessage,
+//                             SignCertificate, CertificateSigned
+//   security_profile.cpp      Security Whitepaper: SecurityProfile upgrade with fallback
 #include <functional>
 #include <map>
 #include <memory>
@@ -27,6 +31,7 @@
 #include <vector>
 
 #include "ocpp/common/datetime.hpp"
+#include "ocpp/cp/certificate_renewal.hpp"
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/offline_threshold.hpp"
 #include "ocpp/cp/outbox_retry.hpp"
@@ -89,6 +94,8 @@ class Adapter final : public ProtocolAdapter {
   rpc::Endpoint& rpc() { return client_->rpc(); }
   // Write-only secrets (OfflineCodeKey) may be set over a link without TLS: only for a lab.
   void allow_plaintext_secrets(bool allow) override { allow_plaintext_secrets_ = allow; }
+  void bind_certificates(CertificateStore& store) override;
+  void allow_plaintext_management(bool allow) override { allow_plaintext_management_ = allow; }
 
  private:
   void on_connected();
@@ -127,6 +134,21 @@ class Adapter final : public ProtocolAdapter {
   // remote_control.cpp
   void register_remote_control_handlers();
   void register_trigger_handlers();
+  std::function<void()> triggered_message(std::string_view name, std::optional<ConnectorId> connector);
+  // certificates.cpp
+  void register_certificate_handlers();
+  void register_signing_handlers();
+  void use_tls_files();
+  bool management_refused(const char* action) const;
+  void send_sign_certificate();
+  void send_csr(const std::string& csr);
+  // security_profile.cpp
+  void apply_security_floor(transport::ClientOptions& options);
+  void register_security_profile();
+  std::optional<std::string> upgrade_security_profile(int to);
+  void switch_link(const transport::ClientOptions& options);
+  void upgrade_connected();
+  void upgrade_failed();
   // configuration.cpp
   void register_configuration_handlers();
   // local_list.cpp
@@ -179,6 +201,18 @@ class Adapter final : public ProtocolAdapter {
   std::function<void(bool)> on_reset_;
   bool encrypted_ = false;  // security profile 2 or 3
   bool allow_plaintext_secrets_ = false;
+  bool allow_plaintext_management_ = false;
+  // certificates.cpp: the store, the link as configured (its TLS files follow the store), renewal.
+  CertificateStore* certificates_ = nullptr;
+  transport::ClientOptions link_options_;
+  std::optional<CertificateRenewal> renewal_;
+  // security_profile.cpp: an upgrade whose new profile has not connected yet.
+  struct ProfileUpgrade {
+    transport::ClientOptions previous;
+    int to = 0;
+    int failures = 0;
+  };
+  std::optional<ProfileUpgrade> upgrade_;
   SecurityEvents* security_events_ = nullptr;
   LogUpload* log_upload_ = nullptr;
   // OfflineThreshold: since when the link is down, and the Authorize requests waiting for it.

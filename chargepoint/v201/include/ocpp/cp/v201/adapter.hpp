@@ -14,6 +14,9 @@
 //   reservations.cpp     H01-H04 ReserveNow, CancelReservation, ReservationStatusUpdate
 //   network_profiles.cpp B09 SetNetworkProfile, B10 migration to another CSMS with fallback (the
 //                        rules are network_profile_rules.cpp)
+//   certificates.cpp     A02/A03 SignCertificate, CertificateSigned (and TriggerMessage
+//                        SignChargingStationCertificate), M03 GetInstalledCertificateIds,
+//                        M04 DeleteCertificate, M05 InstallCertificate
 //   smart_charging.cpp   K01 SetChargingProfile, K08 GetCompositeSchedule, K09 GetChargingProfiles,
 //                        K10 ClearChargingProfile (the rules are the core's ChargingLimits)
 #include <functional>
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "ocpp/common/datetime.hpp"
+#include "ocpp/cp/certificate_renewal.hpp"
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/offline_threshold.hpp"
 #include "ocpp/cp/outbox_retry.hpp"
@@ -63,6 +67,8 @@ class Adapter final : public ProtocolAdapter {
   // N01 GetLog uploads through it (diagnostics.cpp).
   void bind_log_upload(LogUpload& upload) override;
   void allow_plaintext_secrets(bool allow) override { allow_plaintext_secrets_ = allow; }
+  void bind_certificates(CertificateStore& store) override;
+  void allow_plaintext_management(bool allow) override { allow_plaintext_management_ = allow; }
   void start() override;
   void stop() override;
   Registration registration() const override { return registration_; }
@@ -137,6 +143,13 @@ class Adapter final : public ProtocolAdapter {
   void profile_connected();
   void profile_disconnected();
   void switch_link(int slot);
+  // certificates.cpp
+  void register_certificate_handlers();
+  void register_signing_handlers();
+  void use_tls_files();
+  bool management_refused(const char* action) const;
+  void send_sign_certificate();
+  void send_csr(const std::string& csr);
   // smart_charging.cpp
   void register_smart_charging_handlers();
   void register_charging_profile_reports();
@@ -169,6 +182,10 @@ class Adapter final : public ProtocolAdapter {
   OutboxRetry retry_;
   bool sending_security_event_ = false;
   bool allow_plaintext_secrets_ = false;
+  bool allow_plaintext_management_ = false;
+  // certificates.cpp: the store (the TLS files of every link come from it) and renewal.
+  CertificateStore* certificates_ = nullptr;
+  std::optional<CertificateRenewal> renewal_;
   // Statuses that could not be sent while offline: the latest of each connector, sent on return
   // (B04.FR.01: after a longer absence every connector's status is sent anyway).
   // Only the time is kept: the availability is read when the message goes.
