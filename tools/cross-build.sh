@@ -58,6 +58,7 @@ builddir="$here/build/cross-$arch"
 packages=(
   libc6-dev libstdc++-12-dev
   libwebsockets-dev rapidjson-dev libsqlite3-dev libssl-dev libboost-dev libmodbus-dev
+  libpq-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev
 )
 sources="deb $mirror bookworm main

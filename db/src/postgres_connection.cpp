@@ -21,13 +21,21 @@ constexpr int kConnectionAttempts = 4;
 constexpr long kMigrationLock = 4202612;
 
 std::string without_password(const std::string& uri) {
-  // postgresql://user:secret@host/db -> postgresql://user@host/db
-  const auto scheme = uri.find("://");
-  const auto at = uri.find('@', scheme == std::string::npos ? 0 : scheme + 3);
-  if (scheme == std::string::npos || at == std::string::npos) return uri;
-  const auto colon = uri.find(':', scheme + 3);
-  if (colon == std::string::npos || colon > at) return uri;
-  return uri.substr(0, colon) + uri.substr(at);
+  // postgresql://user:secret@host/db?password=secret -> postgresql://user@host/db?password=...
+  std::string out = uri;
+  const auto scheme = out.find("://");
+  const auto at = out.find('@', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme != std::string::npos && at != std::string::npos) {
+    const auto colon = out.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) out = out.substr(0, colon) + out.substr(at);
+  }
+  const auto query = out.find('?');
+  for (auto p = out.find("password=", query == std::string::npos ? out.size() : query); p != std::string::npos;
+       p = out.find("password=", p + 12)) {
+    const auto end = out.find('&', p);
+    out.replace(p, (end == std::string::npos ? out.size() : end) - p, "password=...");
+  }
+  return out;
 }
 
 std::string trimmed(const char* message) {

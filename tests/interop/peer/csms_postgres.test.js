@@ -87,6 +87,7 @@ test('two CSMS instances on one PostgreSQL database', async (t) => {
   const a = await startCsms(database, keyFile);
   const b = await startCsms(database, keyFile);
   const piles = [];
+  const exits = [];
   try {
     const pile = await connectPile(a.ocpp, 0);
     piles.push(pile);
@@ -159,8 +160,9 @@ test('two CSMS instances on one PostgreSQL database', async (t) => {
     });
   } finally {
     for (const p of piles) await p.client.close({ force: true }).catch(() => {});
-    await stop(a.csms);
-    await stop(b.csms);
+    exits.push(await stop(a.csms), await stop(b.csms));
     cluster.destroy();
   }
+  // A clean exit (under the sanitizers: no leak, no error report).
+  assert.deepEqual(exits, [0, 0], `${a.csms.err}\n${b.csms.err}`.slice(-3000));
 });

@@ -118,6 +118,19 @@ TEST_F(PostgresStoreTest, AnUnreachableServerIsReportedAsUnavailable) {
                db::DatabaseUnavailable);
 }
 
+TEST_F(PostgresStoreTest, ThePasswordOfTheUriIsNeverInAMessage) {
+  for (const std::string uri : {"postgresql://postgres:s3cret@/nowhere?host=/nonexistent-socket-dir",
+                                "postgres:///nowhere?host=/nonexistent-socket-dir&password=s3cret&user=postgres"}) {
+    try {
+      db::open_sql(uri);
+      ADD_FAILURE() << "connected to nowhere";
+    } catch (const db::DatabaseUnavailable& e) {
+      EXPECT_EQ(std::string(e.what()).find("s3cret"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("nowhere"), std::string::npos) << "names the database: " << e.what();
+    }
+  }
+}
+
 TEST_F(PostgresStoreTest, QuestionMarksInTextAreNotParameters) {
   auto st = db->prepare("SELECT '?1 is text', ?1");
   st.bind(1, "a value");

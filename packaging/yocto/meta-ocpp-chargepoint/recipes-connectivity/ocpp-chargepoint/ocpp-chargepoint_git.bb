@@ -23,10 +23,11 @@ S = "${WORKDIR}/git"
 # (tools/codegen), which run on the build machine.
 inherit cmake pkgconfig systemd ptest useradd python3native
 
-# Recipe names (openembedded-core: sqlite3, openssl, boost, googletest; meta-oe: libwebsockets,
-# rapidjson, libmodbus). Boost is used for its headers only (MSM). googletest is needed by the
-# unit tests, which the build always configures.
-DEPENDS = "libwebsockets rapidjson sqlite3 openssl boost libmodbus googletest"
+# Recipe names (openembedded-core: sqlite3, openssl, boost, googletest, curl; meta-oe: libwebsockets,
+# rapidjson, libmodbus, postgresql for libpq). Boost is used for its headers only (MSM). googletest
+# is needed by the unit tests, which the build always configures. libpq and libcurl: the reference
+# CSMS's PostgreSQL backend and its forwarding of calls between instances.
+DEPENDS = "libwebsockets rapidjson sqlite3 openssl boost libmodbus googletest postgresql curl"
 
 # Release build at -O2 (as the project's release preset). Warnings stay warnings here: a newer GCC than the project's CI (Debian 12, GCC 12)
 # may warn about new things and must not stop an image build. Benchmarks are not built. The tests
