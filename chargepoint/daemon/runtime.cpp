@@ -91,6 +91,10 @@ struct Pile::Parts final : ControlHandler {
   std::string driver_page_url;  // base of the QR code URLs; empty: none
   std::unique_ptr<ControlSocket> control;
   bool resume_open_transactions = false;
+  // Restarts the pile (the owner's: the daemon re-executes itself, a fleet makes a new Pile): for
+  // a Reset, and for any block that needs a restart (e.g. after installing firmware). Never
+  // loop.stop(): the loop may carry other piles.
+  std::function<void(bool hard)> request_restart;
 
   static transport::ClientOptions client_options(const Config& c) {
     transport::ClientOptions o;
@@ -554,9 +558,10 @@ Pile::Pile(transport::LwsLoop& loop, const Clock& base_clock, const Config& conf
     throw ConfigError("", e.what());
   }
   // The reset is the owner's to carry out: stopping the loop here would stop every pile on it.
-  parts_->adapter->on_reset([p = parts_.get(), on_reset = std::move(on_reset)](bool hard) {
-    p->security_monitor.rebooting(std::string(hard ? "Hard" : "Soft") + " Reset from the CSMS");
-    on_reset(hard);
+  parts_->request_restart = std::move(on_reset);
+  parts_->adapter->on_reset([parts = parts_.get()](bool hard) {
+    parts->security_monitor.rebooting(std::string(hard ? "Hard" : "Soft") + " Reset from the CSMS");
+    parts->request_restart(hard);
   });
 }
 

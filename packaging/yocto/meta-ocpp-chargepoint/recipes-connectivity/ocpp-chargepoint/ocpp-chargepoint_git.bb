@@ -82,6 +82,7 @@ FILES:${PN} = " \
 FILES:${PN}-tools = " \
     ${bindir}/ocpp-csms-sim \
     ${bindir}/ocpp-demo-client \
+    ${bindir}/ocpp-fleet \
 "
 FILES:${PN}-dev += "${libdir}/cmake/ocpp"
 CONFFILES:${PN} = "${sysconfdir}/ocpp-chargepoint/chargepoint.json"
