@@ -4,6 +4,7 @@
 #include "ocpp/cp/v201/smart_charging.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/charging_limits.hpp"
+#include "ocpp/cp/firmware_update.hpp"
 #include "ocpp/cp/v201/adapter.hpp"
 #include "ocpp/rpc/typed.hpp"
 
@@ -126,6 +127,14 @@ void Adapter::register_remote_control_handlers() {
         // F06.FR.07: a triggered reading of a transaction goes in order with its events, as a
         // TransactionEvent Updated with triggerReason Trigger; outside one it is MeterValues.
         send = [this, connector] { core_->trigger_meter_values(connector); };
+        break;
+      case m::MessageTriggerEnumType::FirmwareStatusNotification:
+        if (firmware_ == nullptr) {
+          res.status = m::TriggerMessageStatusEnumType::NotImplemented;
+          return res;
+        }
+        // L01.FR.25 (F06): the update in progress, else Idle without a requestId.
+        send = [this] { send_firmware_status(firmware_->current()); };
         break;
       default:
         res.status = m::TriggerMessageStatusEnumType::NotImplemented;

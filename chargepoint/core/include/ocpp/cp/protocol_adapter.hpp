@@ -14,6 +14,7 @@ class ChargePoint;
 class LocalAuthList;
 class AuthCache;
 class SecurityEvents;
+class FirmwareUpdate;
 
 // Where the charge point stands with its CSMS (1.6 §4.2 and 2.0.1 B01-B03 RegistrationStatus).
 enum class Registration { None, Pending, Accepted, Rejected };
@@ -28,6 +29,11 @@ class ProtocolAdapter : public CsmsLink, public CsmsAuthorize {
   virtual void bind_security_events(SecurityEvents& events) = 0;
   // Write-only secrets (the offline-code key) may be set over a link without TLS: only for a lab.
   virtual void allow_plaintext_secrets(bool allow) = 0;
+  // Firmware updates (firmware_update.hpp): the adapter answers UpdateFirmware with it. Optional.
+  virtual void bind_firmware(FirmwareUpdate& firmware) { (void)firmware; }
+  // Signed firmware (and certificate management) over security profile 0 or 1, plain text on the
+  // wire: refused unless a lab allows it (`security.allow_plaintext_management`).
+  virtual void allow_plaintext_management(bool allow) { (void)allow; }
   virtual void start() = 0;
   virtual void stop() = 0;
   virtual Registration registration() const = 0;

@@ -17,6 +17,8 @@
 //   reset.cpp                 §5.14 Reset, and the restart once its messages are delivered
 //   reservations.cpp          §5.13 ReserveNow, §5.1 CancelReservation
 //   security_event_sender.cpp SecurityEventNotification (security extension)
+//   firmware.cpp              §5.19 UpdateFirmware, §4.5 FirmwareStatusNotification; Security
+//                             Whitepaper SignedUpdateFirmware, SignedFirmwareStatusNotification
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,6 +40,7 @@ namespace ocpp::cp {
 class AuthCache;
 class LocalAuthList;
 class SecurityEvents;
+class FirmwareUpdate;
 }  // namespace ocpp::cp
 
 namespace ocpp::cp::v16 {
@@ -83,6 +86,10 @@ class Adapter final : public ProtocolAdapter {
   rpc::Endpoint& rpc() { return client_->rpc(); }
   // Write-only secrets (OfflineCodeKey) may be set over a link without TLS: only for a lab.
   void allow_plaintext_secrets(bool allow) override { allow_plaintext_secrets_ = allow; }
+  // firmware.cpp
+  void bind_firmware(FirmwareUpdate& firmware) override;
+  void allow_plaintext_management(bool allow) override { allow_plaintext_management_ = allow; }
+  void firmware_status(const FirmwareProgress& progress) override;
 
  private:
   void on_connected();
@@ -130,6 +137,9 @@ class Adapter final : public ProtocolAdapter {
   // smart_charging.cpp: §5.16 SetChargingProfile, §5.5 ClearChargingProfile, §5.7
   // GetCompositeSchedule.
   void register_smart_charging_handlers();
+  // firmware.cpp
+  void register_firmware_handlers();
+  void send_firmware_status(const FirmwareProgress& progress, bool triggered);
   void restart_when_delivered(bool hard);
   void reset_progress();
   void finish_reset();
@@ -169,6 +179,9 @@ class Adapter final : public ProtocolAdapter {
   std::function<void(bool)> on_reset_;
   bool encrypted_ = false;  // security profile 2 or 3
   bool allow_plaintext_secrets_ = false;
+  bool allow_plaintext_management_ = false;
+  FirmwareUpdate* firmware_ = nullptr;
+  std::optional<FirmwareProgress> pending_firmware_;  // the latest status while offline
   SecurityEvents* security_events_ = nullptr;
   // OfflineThreshold: since when the link is down, and the Authorize requests waiting for it.
   OfflineThreshold offline_;

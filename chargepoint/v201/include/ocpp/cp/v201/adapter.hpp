@@ -15,6 +15,8 @@
 //                        rules are network_profile_rules.cpp)
 //   smart_charging.cpp   K01 SetChargingProfile, K08 GetCompositeSchedule, K09 GetChargingProfiles,
 //                        K10 ClearChargingProfile (the rules are the core's ChargingLimits)
+//   firmware.cpp         L01-L04 UpdateFirmware, FirmwareStatusNotification (the update is the
+//                        core's FirmwareUpdate)
 #include <functional>
 #include <deque>
 #include <map>
@@ -56,6 +58,10 @@ class Adapter final : public ProtocolAdapter {
   void bind(ChargePoint& core, LocalAuthList& local_list, AuthCache& cache) override;
   void bind_security_events(SecurityEvents& events) override;
   void allow_plaintext_secrets(bool allow) override { allow_plaintext_secrets_ = allow; }
+  // firmware.cpp
+  void bind_firmware(FirmwareUpdate& firmware) override;
+  void allow_plaintext_management(bool allow) override { allow_plaintext_management_ = allow; }
+  void firmware_status(const FirmwareProgress& progress) override;
   void start() override;
   void stop() override;
   Registration registration() const override { return registration_; }
@@ -158,6 +164,12 @@ class Adapter final : public ProtocolAdapter {
   OutboxRetry retry_;
   bool sending_security_event_ = false;
   bool allow_plaintext_secrets_ = false;
+  bool allow_plaintext_management_ = false;
+  // firmware.cpp: the update block, and its latest status while offline.
+  FirmwareUpdate* firmware_ = nullptr;
+  std::optional<FirmwareProgress> pending_firmware_;
+  void register_firmware_handlers();
+  void send_firmware_status(const FirmwareProgress& progress);
   // Statuses that could not be sent while offline: the latest of each connector, sent on return
   // (B04.FR.01: after a longer absence every connector's status is sent anyway).
   // Only the time is kept: the availability is read when the message goes.
