@@ -10,8 +10,11 @@
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/authorization.hpp"
+#include "ocpp/cp/background_work.hpp"
 #include "ocpp/cp/chain_authorization.hpp"
 #include "ocpp/cp/charge_point.hpp"
+#include "ocpp/cp/curl_transfer.hpp"
+#include "ocpp/cp/firmware_update.hpp"
 #include "ocpp/cp/offline_code/code_store.hpp"
 #include "ocpp/cp/offline_code/key_ring.hpp"
 #include "ocpp/cp/offline_code/pile_clocks.hpp"
@@ -69,6 +72,13 @@ struct Runtime::Parts final : ControlHandler {
   offline_code::KeyRing key_ring{code_store, clock};
   offline_code::PileCodeVerifier code_verifier;
   std::string driver_page_url;  // base of the QR code URLs; empty: none
+  // Firmware updates (issue 13, docs/integration.md "Firmware updates"): transfers and the
+  // install run off the loop; destroyed before the loop, they join their threads.
+  struct PileSite;
+  CurlTransfer transfer{loop};
+  ThreadWork background{loop};
+  std::unique_ptr<PileSite> firmware_site;
+  std::unique_ptr<FirmwareUpdate> firmware;
   std::unique_ptr<ControlSocket> control;
   RunResult result = RunResult::Stopped;
   bool resume_open_transactions = false;
@@ -152,6 +162,7 @@ struct Runtime::Parts final : ControlHandler {
     adapter->bind_security_events(security_events);
     wire_offline_code(c);
     adapter->allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
+    wire_firmware(c);
     resume_open_transactions = c.resume_transactions_after_power_loss;
     core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
     adapter->on_reset([this](bool hard) {
@@ -201,6 +212,8 @@ struct Runtime::Parts final : ControlHandler {
     driver_page_url = c.offline_code.driver_page_url;
     for (int n = 1; n <= c.connectors && !driver_page_url.empty(); ++n) hal->display().show_qr(n, qr_url(n, c.charge_point_id));
   }
+
+  void wire_firmware(const Config& c);
 
   std::string qr_url(int connector, const std::string& charge_point_id) const {
     if (driver_page_url.empty()) return {};
@@ -466,6 +479,49 @@ struct Runtime::Parts final : ControlHandler {
   bool is_v201_ = false;
 };
 
+// What the firmware block needs of the pile: whether a transaction runs, the connectors held
+// Unavailable during an install (2.0.1 L01.FR.07), and the restart an install program asks for.
+struct Runtime::Parts::PileSite final : FirmwareSite {
+  explicit PileSite(Parts& p) : parts(p) {}
+  bool transaction_running() override {
+    for (const auto& v : parts.core.view()) {
+      if (v.transaction) return true;
+    }
+    return false;
+  }
+  std::vector<ConnectorId> hold_connectors() override {
+    std::vector<ConnectorId> held;
+    for (ConnectorId id = 1; id <= parts.core.connector_count(); ++id) {
+      if (parts.core.availability(id) == Availability::Unavailable) continue;  // the CSMS's own choice stays
+      if (parts.core.change_availability(id, false) != AvailabilityAnswer::Rejected) held.push_back(id);
+    }
+    return held;
+  }
+  void release_connectors(const std::vector<ConnectorId>& held) override {
+    for (const auto id : held) parts.core.change_availability(id, true);
+  }
+  void restart() override {
+    log::info("daemon", "firmware installed: restarting as the install program asked");
+    parts.result = RunResult::ResetRequested;
+    parts.loop.stop();
+  }
+  Parts& parts;
+};
+
+void Runtime::Parts::wire_firmware(const Config& c) {
+  FirmwareOptions o;
+  o.state_dir = c.state_dir;
+  o.install_command = c.firmware.install_command;
+  o.max_image_bytes = c.firmware.max_image_bytes;
+  // A pile that pins its CSMS's roots (tls.ca_file) runs a private PKI: its image server too.
+  o.ca_file = c.tls.ca_file;
+  firmware_site = std::make_unique<PileSite>(*this);
+  firmware = std::make_unique<FirmwareUpdate>(loop, store.db(), transfer, background, *firmware_site, *adapter,
+                                              security_events, o);
+  adapter->bind_firmware(*firmware);
+  adapter->allow_plaintext_management(c.security.allow_plaintext_management);
+}
+
 Runtime::Runtime(const Config& config) {
   try {
     parts_ = std::make_unique<Parts>(config);
@@ -486,6 +542,7 @@ RunResult Runtime::run() {
   std::signal(SIGPIPE, SIG_IGN);
   p.core.start(p.resume_open_transactions);
   p.adapter->start();
+  p.firmware->resume();  // an update cut by the restart goes on, or says how it ended
   // Under systemd (packaging/systemd): READY, watchdog pings, STATUS, STOPPING. Inert elsewhere.
   ServiceNotifier service(p.loop, read_notify_environment(), [&p] {
     return p.adapter_id + ": registration " + std::string(to_string(p.adapter->registration())) +
