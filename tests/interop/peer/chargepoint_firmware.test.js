@@ -186,7 +186,8 @@ for (const version of ['1.6', '2.0.1']) {
       fs.mkdirSync(roots, { recursive: true });
       fs.writeFileSync(path.join(roots, 'root.pem'), pki.pem('root'));
       fs.writeFileSync(path.join(dir, 'install.sh'),
-        `#!/bin/sh\necho "$1" >> "${dir}/installed.log"\ncp "$1" "${dir}/installed.bin"\nexit 0\n`, { mode: 0o755 });
+        `#!/bin/sh\necho "$1" >> "${dir}/installed.log"\ncp "$1" "${dir}/installed.bin"\n` +
+        `exit "$(cat "${dir}/exit-status" 2>/dev/null || echo 0)"\n`, { mode: 0o755 });
       fs.writeFileSync(path.join(dir, 'good.bin'), Buffer.alloc(300000, 7));
       images.files.set('/good.bin', fs.readFileSync(path.join(dir, 'good.bin')));
       images.files.set('/tampered.bin', Buffer.concat([fs.readFileSync(path.join(dir, 'good.bin')), Buffer.from('x')]));
@@ -274,6 +275,24 @@ for (const version of ['1.6', '2.0.1']) {
         assert.equal(fs.readFileSync(path.join(dir, 'installed.log'), 'utf8').trim().split('\n').length, 2);
       });
     }
+
+    test('an install program that exits 10 gets a restart, then Installed', async () => {
+      fs.writeFileSync(path.join(dir, 'exit-status'), '10');
+      const from = csms.mark();
+      const boots = csms.calls.filter((c) => c.method === 'BootNotification').length;
+      const { id, answer } = update(`${images.base}/good.bin`, { signedFile: path.join(dir, 'good.bin') });
+      assert.equal((await answer).status, 'Accepted');
+      await statusesUntil(from, 'InstallRebooting');
+      // The same process runs again (the daemon restarts itself) and registers anew.
+      const seen = await statusesUntil(from, 'Installed');
+      assert.deepEqual(seen.slice(-2), ['InstallRebooting', 'Installed']);
+      assert.ok(csms.calls.filter((c) => c.method === 'BootNotification').length > boots, 'a new BootNotification');
+      assert.equal(daemon.exitCode, null, 'still running');
+      const last = csms.calls.slice(from).filter((c) => /FirmwareStatusNotification/.test(c.method)).pop();
+      assert.equal(last.params.requestId, id);
+      await waitFor(() => csms.securityEvents(from).includes('FirmwareUpdated'), 'the FirmwareUpdated event');
+      fs.rmSync(path.join(dir, 'exit-status'));
+    });
 
     test('over security profile 0 without allow_plaintext_management, signed firmware is refused', async () => {
       await stop(daemon);
