@@ -16,7 +16,15 @@ namespace ocpp::cp {
 int run_install_program(const std::string& program, const std::string& image, std::string& why) {
   std::vector<char*> argv{const_cast<char*>(program.c_str()), const_cast<char*>(image.c_str()), nullptr};
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, program.c_str(), nullptr, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  // The program gets stdin, stdout and stderr only: not the CSMS's socket, the database or the
+  // control socket, whatever it does.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+#endif
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     why = "cannot start " + program + ": " + std::strerror(rc);
     return -1;

@@ -4,6 +4,7 @@
 #include "ocpp/cp/firmware_update.hpp"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -294,6 +295,22 @@ TEST_F(FirmwareUpdateTest, FailingInstallProgramIsReported) {
   loop_.run_pending();
   EXPECT_EQ(link_.statuses().back(), S::InstallationFailed);
   EXPECT_TRUE(event_types().empty());
+}
+
+TEST_F(FirmwareUpdateTest, InstallProgramInheritsNoOpenFileOfTheDaemon) {
+  const int fd = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC, like a socket a library opened
+  ASSERT_GE(fd, 3);
+  const auto path = dir_ / "install.sh";
+  write_file(path, "#!/bin/sh\n[ -e /proc/$$/fd/" + std::to_string(fd) + " ] && exit 3\nexit 0\n");
+  ::chmod(path.c_str(), 0755);
+  options_.install_command = path.string();
+  start();
+  firmware_->update(unsigned_request());
+  loop_.run_pending();
+  transfer_.complete("image");
+  loop_.run_pending();
+  ::close(fd);
+  EXPECT_EQ(link_.statuses().back(), S::Installed);
 }
 
 TEST_F(FirmwareUpdateTest, MissingInstallProgramIsReported) {
