@@ -197,7 +197,9 @@ for (const version of ['1.6', '2.0.1']) {
     });
 
     after(async () => {
-      if (daemon) await stop(daemon);
+      // A clean stop: status 0, and nothing from the sanitizers when the build has them.
+      if (daemon) assert.equal(await stop(daemon), 0, tail(daemon));
+      assert.doesNotMatch(daemon.err, /Sanitizer|runtime error/, tail(daemon));
       await csms.close();
       images.server.closeAllConnections();
       images.server.close();
@@ -295,7 +297,8 @@ for (const version of ['1.6', '2.0.1']) {
     });
 
     test('over security profile 0 without allow_plaintext_management, signed firmware is refused', async () => {
-      await stop(daemon);
+      assert.equal(await stop(daemon), 0, tail(daemon));
+      assert.doesNotMatch(daemon.err, /Sanitizer|runtime error/, tail(daemon));
       csms.client = null;
       csms.calls = [];
       await startDaemon(false);
