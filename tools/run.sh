@@ -33,15 +33,34 @@ mkdir -p "$state"
 if [ -n "$story" ]; then exec tools/story/story.sh "$bin" "$state" "$once" "$ocpp"; fi
 cpctl() { "$bin/ocpp-cpctl" --socket "$state/chargepoint.sock" "$@"; }
 
+# A lab PKI for the firmware and certificate demo, made once (docs/reference-csms.md "Firmware, logs
+# and certificates"): a manufacturer's firmware signer and a CA for the piles' certificates, and a
+# demo image the CSMS serves at http://127.0.0.1:8080/firmware/demo-firmware.bin.
+pki="$state/pki"
+if [ ! -f "$pki/ca.pem" ]; then
+  mkdir -p "$pki"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=Demo Firmware Signer" \
+    -keyout "$pki/fw.key" -out "$pki/fw.pem" 2>/dev/null
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 -subj "/CN=Demo Charge Point CA" \
+    -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
+    -keyout "$pki/ca.key" -out "$pki/ca.pem" 2>/dev/null
+  chmod 600 "$pki/fw.key" "$pki/ca.key"
+fi
+mkdir -p "$state/csms-files"
+[ -f "$state/csms-files/demo-firmware.bin" ] || head -c 1048576 /dev/urandom > "$state/csms-files/demo-firmware.bin"
+
 "$bin/ocpp-csms-sim" --ocpp-listen 127.0.0.1:9000 --http-listen 127.0.0.1:8080 --database "$state/csms.db" \
-  --user demo:demo --log-level warn > "$state/csms.out" 2> "$state/csms.log" &
+  --user demo:demo --files-dir "$state/csms-files" \
+  --firmware-signing-key "$pki/fw.key" --firmware-signing-cert "$pki/fw.pem" --ca-cert "$pki/ca.pem" --ca-key "$pki/ca.key" \
+  --log-level warn > "$state/csms.out" 2> "$state/csms.log" &
 csms=$!
 pile=""
 trap 'kill $pile $csms 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q listening "$state/csms.out" 2>/dev/null && break; sleep 0.1; done
 grep -q listening "$state/csms.out" || { cat "$state/csms.log"; exit 1; }
 
-# The embedded default: simulated hardware, the reference CSMS on loopback.
+# The embedded default: simulated hardware, the reference CSMS on loopback. The link is plain ws://
+# on loopback, so the demo pile accepts certificates and signed firmware over it (a lab setting).
 # The same settings by each version's own names (1.6 configuration keys, 2.0.1 device-model variables).
 if [ "$ocpp" = "2.0.1" ]; then
   ocpp_config='{"SampledDataCtrlr.TxUpdatedInterval": "10", "SampledDataCtrlr.TxUpdatedMeasurands": "Energy.Active.Import.Register,Power.Active.Import"}'
@@ -61,6 +80,7 @@ cat > "$state/chargepoint.json" <<JSON
   "connectors": 2,
   "hal": {"driver": "sim", "state_file": "$state/sim-pile.json"},
   "ocpp_config": $ocpp_config,
+  "security": {"allow_plaintext_management": true},
   "log": {"level": "info"}
 }
 JSON
@@ -101,6 +121,16 @@ cat <<TXT
    cpctl fault 1 GroundFailure; cpctl clear-fault 1
    curl -u demo:demo -X POST http://127.0.0.1:8080/api/charge-points/DEMO-PILE-1/call \\
         -d '$remote_start'
+   Firmware, logs and certificates (docs/reference-csms.md); the pile trusts the demo signer (and
+   the demo CA) first:
+   api=http://127.0.0.1:8080/api/charge-points/DEMO-PILE-1
+   python3 -c 'import json; print(json.dumps({"use": "ManufacturerRootCertificate", "pem": open("$pki/fw.pem").read()}))' \\
+     | curl -u demo:demo -X POST \$api/install-certificate -d @-
+   curl -u demo:demo -X POST \$api/update-firmware -d '{"file": "demo-firmware.bin"}'
+   curl -u demo:demo -X POST \$api/get-log -d '{"log_type": "DiagnosticsLog"}'; curl -u demo:demo \$api/uploads
+   python3 -c 'import json; print(json.dumps({"use": "CSMSRootCertificate", "pem": open("$pki/ca.pem").read()}))' \\
+     | curl -u demo:demo -X POST \$api/install-certificate -d @-; curl -u demo:demo -X POST \$api/sign-certificate
+   curl -u demo:demo \$api     # "operations": what the pile reported
    Logs: $state/chargepoint.log, $state/csms.log
 TXT
 wait $pile

@@ -6,6 +6,7 @@
 #include <csignal>
 
 #include "control_socket.hpp"
+#include "ocpp/common/clocked_loop.hpp"
 #include "sd_notify.hpp"
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
@@ -50,10 +51,12 @@ bool parse_connector(const std::string& text, int& out) {
 
 }  // namespace
 
-struct Runtime::Parts final : ControlHandler {
-  SystemClock system_clock;
-  SyncedClock clock{system_clock};
-  transport::LwsLoop loop{clock};
+struct Pile::Parts final : ControlHandler {
+  // The loop is shared (ocpp-fleet); the clock is the pile's own: the core and the hardware see the
+  // loop through it, so that this pile's time sync moves this pile's time only.
+  transport::LwsLoop& loop;
+  SyncedClock clock;
+  ClockedLoop pile_loop{loop, clock};
   Store store;
   Settings settings;
   // The hardware, by interface; `sim` is the same object when it is the simulated pile, for the
@@ -75,12 +78,12 @@ struct Runtime::Parts final : ControlHandler {
   // Firmware updates (issue 13, docs/integration.md "Firmware updates"): transfers and the
   // install run off the loop; destroyed before the loop, they join their threads.
   struct PileSite;
-  CurlTransfer transfer{loop};
-  ThreadWork background{loop};
+  CurlTransfer transfer{pile_loop};
+  ThreadWork background{pile_loop};
   std::unique_ptr<PileSite> firmware_site;
   std::unique_ptr<FirmwareUpdate> firmware;
+  std::function<void(bool hard)> restart;  // the owner's restart (Pile's on_reset)
   std::unique_ptr<ControlSocket> control;
-  RunResult result = RunResult::Stopped;
   bool resume_open_transactions = false;
 
   static transport::ClientOptions client_options(const Config& c) {
@@ -103,7 +106,7 @@ struct Runtime::Parts final : ControlHandler {
     return o;
   }
 
-  static std::unique_ptr<hal::Hal> make_hal(transport::LwsLoop& loop, const Config& c) {
+  static std::unique_ptr<hal::Hal> make_hal(EventLoop& loop, const Config& c) {
     if (c.hal.driver == HalDriver::modbus) return std::make_unique<hal::modbus::ModbusPile>(loop, c.hal.modbus);
     return std::make_unique<hal::sim::SimPile>(loop, c.connectors, sim_options(c));
   }
@@ -142,10 +145,12 @@ struct Runtime::Parts final : ControlHandler {
     }
   }
 
-  explicit Parts(const Config& c)
-      : store(c.database),
+  Parts(transport::LwsLoop& shared_loop, const Clock& base_clock, const Config& c)
+      : loop(shared_loop),
+        clock(base_clock),
+        store(c.database),
         settings(make_settings(store, c)),
-        hal(make_hal(loop, c)),
+        hal(make_hal(pile_loop, c)),
         sim(dynamic_cast<hal::sim::SimPile*>(hal.get())),
         cache(store.db(), AuthCacheOptions{static_cast<std::size_t>(settings.get_int("authorization_cache_max_entries"))}),
         local_list(store.db(),
@@ -154,7 +159,7 @@ struct Runtime::Parts final : ControlHandler {
         adapter(make_adapter(c)),
         authorizer(local_list, cache, *adapter, clock),
         chain(authorizer, local_list, cache, settings, clock, *adapter),
-        core(loop, store, *hal, settings, chain, *adapter),
+        core(pile_loop, store, *hal, settings, chain, *adapter),
         code_verifier(code_store, key_ring, security_events, settings, clock, c.charge_point_id, {}, pile_clocks(c)) {
     hal->set_listener(&core);
     core.set_topology(c.topology());
@@ -165,14 +170,12 @@ struct Runtime::Parts final : ControlHandler {
     wire_firmware(c);
     resume_open_transactions = c.resume_transactions_after_power_loss;
     core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
-    adapter->on_reset([this](bool hard) {
-      log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
-      result = RunResult::ResetRequested;
-      loop.stop();
-    });
-    ControlSocketOptions so;
-    so.path = c.control_socket;
-    control = std::make_unique<ControlSocket>(loop, so, *this);
+    // Without a control socket path (ocpp-fleet's piles) the pile is driven through Pile.
+    if (!c.control_socket.empty()) {
+      ControlSocketOptions so;
+      so.path = c.control_socket;
+      control = std::make_unique<ControlSocket>(loop, so, *this);
+    }
   }
 
   // The offline charging code (docs/offline-code.md): the key lives in the key ring, not in the
@@ -481,7 +484,7 @@ struct Runtime::Parts final : ControlHandler {
 
 // What the firmware block needs of the pile: whether a transaction runs, the connectors held
 // Unavailable during an install (2.0.1 L01.FR.07), and the restart an install program asks for.
-struct Runtime::Parts::PileSite final : FirmwareSite {
+struct Pile::Parts::PileSite final : FirmwareSite {
   explicit PileSite(Parts& p) : parts(p) {}
   bool transaction_running() override {
     for (const auto& v : parts.core.view()) {
@@ -502,13 +505,12 @@ struct Runtime::Parts::PileSite final : FirmwareSite {
   }
   void restart() override {
     log::info("daemon", "firmware installed: restarting as the install program asked");
-    parts.result = RunResult::ResetRequested;
-    parts.loop.stop();
+    if (parts.restart) parts.restart(false);  // the owner's, as for a Reset
   }
   Parts& parts;
 };
 
-void Runtime::Parts::wire_firmware(const Config& c) {
+void Pile::Parts::wire_firmware(const Config& c) {
   FirmwareOptions o;
   o.state_dir = c.state_dir;
   o.install_command = c.firmware.install_command;
@@ -516,15 +518,16 @@ void Runtime::Parts::wire_firmware(const Config& c) {
   // A pile that pins its CSMS's roots (tls.ca_file) runs a private PKI: its image server too.
   o.ca_file = c.tls.ca_file;
   firmware_site = std::make_unique<PileSite>(*this);
-  firmware = std::make_unique<FirmwareUpdate>(loop, store.db(), transfer, background, *firmware_site, *adapter,
+  firmware = std::make_unique<FirmwareUpdate>(pile_loop, store.db(), transfer, background, *firmware_site, *adapter,
                                               security_events, o);
   adapter->bind_firmware(*firmware);
   adapter->allow_plaintext_management(c.security.allow_plaintext_management);
 }
 
-Runtime::Runtime(const Config& config) {
+Pile::Pile(transport::LwsLoop& loop, const Clock& base_clock, const Config& config,
+           std::function<void(bool hard)> on_reset) {
   try {
-    parts_ = std::make_unique<Parts>(config);
+    parts_ = std::make_unique<Parts>(loop, base_clock, config);
     parts_->adapter_id = config.charge_point_id;
     parts_->is_v201_ = is_v201(config);
   } catch (const ConfigError&) {
@@ -533,33 +536,70 @@ Runtime::Runtime(const Config& config) {
     // The transport refuses options that cannot work, naming the option.
     throw ConfigError("", e.what());
   }
+  // The reset is the owner's to carry out: stopping the loop here would stop every pile on it.
+  // A firmware install that asks for a restart goes the same way.
+  parts_->restart = on_reset;
+  parts_->adapter->on_reset(std::move(on_reset));
 }
 
-Runtime::~Runtime() = default;
+Pile::~Pile() = default;
+
+void Pile::start() {
+  parts_->core.start(parts_->resume_open_transactions);
+  parts_->adapter->start();
+  parts_->firmware->resume();  // an update cut by the restart goes on, or says how it ended
+}
+
+void Pile::shut_down() { parts_->core.stop_all(StopReason::Reboot); }
+
+const std::string& Pile::id() const { return parts_->adapter_id; }
+ChargePoint& Pile::core() { return parts_->core; }
+ProtocolAdapter& Pile::adapter() { return *parts_->adapter; }
+hal::sim::SimPile* Pile::sim() { return parts_->sim; }
+std::string Pile::status_json() { return parts_->status_json(); }
+unsigned Pile::offline_code_key_version() { return parts_->key_ring.newest_version(); }
+
+rpc::Endpoint& Pile::rpc() {
+  if (parts_->is_v201_) return static_cast<v201::Adapter&>(*parts_->adapter).rpc();
+  return static_cast<v16::Adapter&>(*parts_->adapter).rpc();
+}
+
+std::string Pile::service_status() const {
+  const auto& a = *parts_->adapter;
+  return parts_->adapter_id + ": registration " + std::string(to_string(a.registration())) +
+         (a.connected() ? ", connected to the CSMS" : ", not connected to the CSMS");
+}
+
+Runtime::Runtime(const Config& config) : loop_(std::make_unique<transport::LwsLoop>(clock_)) {
+  pile_ = std::make_unique<Pile>(*loop_, clock_, config, [this](bool hard) {
+    log::info("daemon", std::string(hard ? "hard" : "soft") + " reset: restarting");
+    result_ = RunResult::ResetRequested;
+    loop_->stop();
+  });
+}
+
+Runtime::~Runtime() {
+  // The pile goes before the loop it runs on.
+  pile_.reset();
+}
 
 RunResult Runtime::run() {
-  auto& p = *parts_;
   std::signal(SIGPIPE, SIG_IGN);
-  p.core.start(p.resume_open_transactions);
-  p.adapter->start();
-  p.firmware->resume();  // an update cut by the restart goes on, or says how it ended
+  pile_->start();
   // Under systemd (packaging/systemd): READY, watchdog pings, STATUS, STOPPING. Inert elsewhere.
-  ServiceNotifier service(p.loop, read_notify_environment(), [&p] {
-    return p.adapter_id + ": registration " + std::string(to_string(p.adapter->registration())) +
-           (p.adapter->connected() ? ", connected to the CSMS" : ", not connected to the CSMS");
-  });
+  ServiceNotifier service(*loop_, read_notify_environment(), [this] { return pile_->service_status(); });
   service.start();
-  p.loop.stop_on_signals([&service] {
+  loop_->stop_on_signals([&service] {
     log::info("daemon", "stopping on signal");
     service.stopping();
   });
-  p.loop.run();
-  if (p.result == RunResult::Stopped) {
+  loop_->run();
+  if (result_ == RunResult::Stopped) {
     // A clean shutdown ends running transactions (1.6 Reason Reboot); the stops are durable now
     // and reach the CSMS after the next start.
-    p.core.stop_all(StopReason::Reboot);
+    pile_->shut_down();
   }
-  return p.result;
+  return result_;
 }
 
 }  // namespace ocpp::cp::daemon

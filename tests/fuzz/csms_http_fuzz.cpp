@@ -21,6 +21,7 @@
 //   only from the two driver routes (POST/GET /api/offline-codes, GET /api/settlements).
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
@@ -58,6 +59,9 @@ struct World {
     loop = std::make_unique<ocpp::transport::LwsLoop>(clock);
     ocpp::csms::CsmsOptions options;
     options.database = ":memory:";
+    // Firmware and uploads in a folder of its own, not the working directory.
+    char files_dir[] = "/tmp/csms-http-fuzz-XXXXXX";
+    if (::mkdtemp(files_dir) != nullptr) options.transfers.files_dir = files_dir;
     ocpp::offline_code::MasterSecret master{};
     for (std::size_t i = 0; i < master.size(); ++i) master[i] = static_cast<std::uint8_t>(i);
     options.offline_codes.master = master;

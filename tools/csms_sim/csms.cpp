@@ -9,6 +9,16 @@ Csms::Csms(transport::LwsLoop& loop, CsmsOptions options)
     : loop_(loop), options_(std::move(options)), store_(options_.database) {
   offline_codes_ = std::make_unique<server::OfflineCodeService>(store_.database(), loop_.clock(), *this, *this,
                                                                 options_.offline_codes);
+  transfers_ = std::make_unique<Transfers>(options_.transfers);
+  if (!options_.firmware_signing_key.empty()) {
+    signer_ = std::make_unique<FirmwareSigner>(options_.firmware_signing_key, options_.firmware_signing_cert);
+  }
+  if (!options_.ca_cert.empty()) ca_ = std::make_unique<CertificateAuthority>(options_.ca_cert, options_.ca_key);
+  // Request ids of one run are unique; seeded from the clock so that a restarted CSMS does not
+  // reuse the ids of the run before, whose status notifications may still arrive.
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(loop_.clock().system_now().time_since_epoch()).count();
+  next_request_id_ = static_cast<int>(seconds % 1000000000);
   transport::ServerOptions server = options_.server;
   if (!options_.charge_point_passwords.empty()) {
     server.check_password = [this](const std::string& id, const std::string& password) {
@@ -20,8 +30,10 @@ Csms::Csms(transport::LwsLoop& loop, CsmsOptions options)
   callbacks.on_open = [this](transport::Session& s) {
     if (s.rpc.version() == ProtocolVersion::v16) {
       register_v16(s);
+      register_transfers_v16(s);
     } else {
       register_v201(s);
+      register_transfers_v201(s);
     }
   };
   rpc::EndpointOptions rpc;

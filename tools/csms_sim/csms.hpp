@@ -12,7 +12,10 @@
 #include "ocpp/server/offline_code_service.hpp"
 #include "ocpp/server/pile_directory.hpp"
 #include "ocpp/transport/ocpp_server.hpp"
+#include "operations.hpp"
 #include "store.hpp"
+#include "test_pki.hpp"
+#include "transfers.hpp"
 
 namespace ocpp::csms {
 
@@ -29,6 +32,11 @@ struct CsmsOptions {
   std::map<std::string, std::string> charge_point_passwords;
   // Offline codes: the master secret (none: codes are disabled), tariff, validity, rate limit.
   server::OfflineCodeOptions offline_codes;
+  // Firmware and log files over the HTTP listener (transfers.hpp).
+  TransferOptions transfers;
+  // The test PKI (test_pki.hpp); empty: firmware is sent unsigned only, and CSRs are refused.
+  std::string firmware_signing_key, firmware_signing_cert;
+  std::string ca_cert, ca_key;
 };
 
 // PileDirectory and PileLink: what the offline code's server side needs from a CSMS.
@@ -55,8 +63,21 @@ class Csms final : public server::PileDirectory, public server::PileLink {
   int heartbeat_interval() const { return options_.heartbeat_interval_s; }
   // Once the BootNotification answer is on its way: the offline-code key check of that pile.
   void after_boot(const std::string& id, ProtocolVersion version);
+  // Whitepaper §2.2 / A02-A03: a CSR of `id` checked and signed; the chain goes out in
+  // CertificateSigned once the answer has left. False (answer Rejected) without a CA or when the
+  // CSR is refused.
+  bool on_csr(const std::string& id, const std::string& csr, ProtocolVersion version);
   // A transaction ended: settles it if its id tag is an offline code.
   void settle_if_offline_code(const std::string& id, const std::string& transaction_id);
+
+  // Firmware, logs and certificates (handlers_transfers.cpp, issue 13).
+  Transfers& transfers() { return *transfers_; }
+  OperationBoard& operations() { return operations_; }
+  const FirmwareSigner* firmware_signer() const { return signer_.get(); }
+  // A requestId for SignedUpdateFirmware, GetLog and 2.0.1 UpdateFirmware, unique in this run.
+  int next_request_id() { return next_request_id_++; }
+  void register_transfers_v16(transport::Session& session);
+  void register_transfers_v201(transport::Session& session);
 
  private:
   transport::LwsLoop& loop_;
@@ -65,6 +86,11 @@ class Csms final : public server::PileDirectory, public server::PileLink {
   // Declared after the store it uses and before the server, so that CALLs still in flight when the
   // server goes (and complete as Disconnected) find it alive.
   std::unique_ptr<server::OfflineCodeService> offline_codes_;
+  std::unique_ptr<Transfers> transfers_;
+  std::unique_ptr<FirmwareSigner> signer_;
+  std::unique_ptr<CertificateAuthority> ca_;
+  OperationBoard operations_;
+  int next_request_id_ = 1;
   std::unique_ptr<transport::OcppServer> server_;
 };
 

@@ -111,20 +111,12 @@ void Csms::register_v16(transport::Session& session) {
     res.status = v16::DataTransferStatus::UnknownVendorId;
     return res;
   });
-  rpc::handle<v16::DiagnosticsStatusNotificationRequest>(
-      ep, [](const v16::DiagnosticsStatusNotificationRequest&) { return v16::DiagnosticsStatusNotificationResponse{}; });
-  rpc::handle<v16::FirmwareStatusNotificationRequest>(
-      ep, [](const v16::FirmwareStatusNotificationRequest&) { return v16::FirmwareStatusNotificationResponse{}; });
   // Security extension §2.8; the pile reports offline-code lockouts and replayed codes this way.
   rpc::handle<v16::SecurityEventNotificationRequest>(ep, [this, cp](const v16::SecurityEventNotificationRequest& req) {
     offline_codes_->on_security_event(cp, req.type.str(), req.timestamp.str(), req.techInfo ? req.techInfo->str() : "");
     return v16::SecurityEventNotificationResponse{};
   });
-  rpc::handle<v16::LogStatusNotificationRequest>(
-      ep, [](const v16::LogStatusNotificationRequest&) { return v16::LogStatusNotificationResponse{}; });
-  rpc::handle<v16::SignedFirmwareStatusNotificationRequest>(ep, [](const v16::SignedFirmwareStatusNotificationRequest&) {
-    return v16::SignedFirmwareStatusNotificationResponse{};
-  });
+  // Firmware, diagnostics and certificate messages: handlers_transfers.cpp.
 }
 
 }  // namespace ocpp::csms

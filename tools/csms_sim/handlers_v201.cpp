@@ -156,8 +156,7 @@ void Csms::register_v201(transport::Session& session) {
     offline_codes_->on_security_event(cp, req.type.str(), req.timestamp.str(), req.techInfo ? req.techInfo->str() : "");
     return v201::SecurityEventNotificationResponse{};
   });
-  acknowledge<v201::FirmwareStatusNotificationRequest>(ep);
-  acknowledge<v201::LogStatusNotificationRequest>(ep);
+  // FirmwareStatusNotification, LogStatusNotification, SignCertificate: handlers_transfers.cpp.
   acknowledge<v201::NotifyChargingLimitRequest>(ep);
   acknowledge<v201::ClearedChargingLimitRequest>(ep);
   acknowledge<v201::ReservationStatusUpdateRequest>(ep);

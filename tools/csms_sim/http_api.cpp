@@ -43,7 +43,8 @@ HttpApi::HttpApi(transport::LwsLoop& loop, Csms& csms, const std::string& host, 
 #ifdef OCPP_CSMS_HAS_DRIVER_PAGES
       pages_(std::make_unique<server::web::DriverPages>(driver_backend_, csms.clock(), login_throttle_)),
 #endif
-      server_(loop, host, port, [this](const HttpRequest& r, Responder respond) { handle(r, respond); }) {
+      server_(loop, host, port, [this](const HttpRequest& r, Responder respond) { handle(r, respond); },
+              [this](const HttpRequest& r) { return csms_.transfers().upload_sink(r); }) {
 }
 
 HttpApi::~HttpApi() = default;
@@ -61,6 +62,10 @@ void HttpApi::page(const HttpRequest& request, const Responder& respond) {
 }
 
 void HttpApi::handle(const HttpRequest& request, const Responder& respond) {
+  if (request.path.rfind("/firmware/", 0) == 0 || request.path.rfind("/uploads/", 0) == 0) {
+    public_file(request, respond);
+    return;
+  }
   if (request.path.rfind("/api/", 0) != 0) {
     page(request, respond);
     return;
@@ -127,6 +132,7 @@ void HttpApi::operator_route(const HttpRequest& request, const Responder& respon
   if (path.rfind(prefix + "/", 0) == 0) {
     // The id as lws decoded it, once (a charge point "CP 7" is /api/charge-points/CP%207).
     std::string rest = path.substr(prefix.size() + 1);
+    if (transfer_route(rest, request, respond)) return;
     const std::string call_suffix = "/call";
     if (rest.size() > call_suffix.size() && rest.compare(rest.size() - call_suffix.size(), call_suffix.size(), call_suffix) == 0) {
       if (request.method != "POST") {
@@ -137,6 +143,10 @@ void HttpApi::operator_route(const HttpRequest& request, const Responder& respon
       return;
     }
     charge_point(rest, respond);
+    return;
+  }
+  if (path == "/api/firmware" && request.method == "GET") {
+    list_firmware(respond);
     return;
   }
   if (path == "/api/transactions" && request.method == "GET") {
@@ -223,6 +233,7 @@ void HttpApi::charge_point(const std::string& id, const Responder& respond) {
   if (keys.supported) w.Bool(*keys.supported); else w.Null();
   http::write_string(w, "status", keys.status);
   w.EndObject();
+  write_operations(w, id);
   w.EndObject();
   respond(json_response(200, b.GetString()));
 }
@@ -276,40 +287,38 @@ void HttpApi::call(const std::string& id, const HttpRequest& request, const Resp
   rapidjson::Document payload;
   payload.CopyFrom(body["payload"], payload.GetAllocator());
   log::info("http", "operator calls " + action + " on " + id);
-  const bool sent = csms_.call(id, action, std::move(payload), [respond, action](rpc::CallOutcome& o) {
-    switch (o.status) {
-      case rpc::CallOutcome::Status::Result:
-        respond(json_response(200, ocpp::to_string(o.payload)));
-        return;
-      case rpc::CallOutcome::Status::Error: {
-        rapidjson::StringBuffer b;
-        Writer w(b);
-        w.StartObject();
-        w.Key("error");
-        w.String("the charge point answered with a CALLERROR");
-        w.Key("error_code");
-        w.String(o.error_code.c_str());
-        w.Key("error_description");
-        w.String(o.error_description.c_str());
-        w.EndObject();
-        respond(json_response(502, b.GetString()));
-        return;
-      }
-      case rpc::CallOutcome::Status::NotSent:
-        respond(error(400, action + " payload is not valid: " + o.error_description));
-        return;
-      case rpc::CallOutcome::Status::InvalidResponse:
-        respond(error(502, "the charge point's response is not valid: " + o.error_description));
-        return;
-      case rpc::CallOutcome::Status::Timeout:
-        respond(error(504, "the charge point did not answer in time"));
-        return;
-      case rpc::CallOutcome::Status::Disconnected:
-        respond(error(503, "the charge point disconnected before answering"));
-        return;
-    }
-  });
+  const bool sent = csms_.call(id, action, std::move(payload),
+                               [respond, action](rpc::CallOutcome& o) { respond(outcome_response(action, o)); });
   if (!sent) respond(error(404, "charge point " + id + " is not connected"));
+}
+
+HttpResponse HttpApi::outcome_response(const std::string& action, rpc::CallOutcome& o, const ResultShaper& on_result) {
+  switch (o.status) {
+    case rpc::CallOutcome::Status::Result:
+      return on_result ? on_result(o.payload) : json_response(200, ocpp::to_string(o.payload));
+    case rpc::CallOutcome::Status::Error: {
+      rapidjson::StringBuffer b;
+      Writer w(b);
+      w.StartObject();
+      w.Key("error");
+      w.String("the charge point answered with a CALLERROR");
+      w.Key("error_code");
+      w.String(o.error_code.c_str());
+      w.Key("error_description");
+      w.String(o.error_description.c_str());
+      w.EndObject();
+      return json_response(502, b.GetString());
+    }
+    case rpc::CallOutcome::Status::NotSent:
+      return error(400, action + " payload is not valid: " + o.error_description);
+    case rpc::CallOutcome::Status::InvalidResponse:
+      return error(502, "the charge point's response is not valid: " + o.error_description);
+    case rpc::CallOutcome::Status::Timeout:
+      return error(504, "the charge point did not answer in time");
+    case rpc::CallOutcome::Status::Disconnected:
+      break;
+  }
+  return error(503, "the charge point disconnected before answering");
 }
 
 }  // namespace ocpp::csms

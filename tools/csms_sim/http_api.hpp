@@ -13,6 +13,9 @@
 //   GET  /api/settlements               (D) the user's settlements; ?all=1 (operators): everyone's, with
 //                                           anomalies; ?anomalies=1 (operators): the flagged ones
 //   GET  /api/security-events[?charge_point_id=ID]
+//   POST /api/charge-points/ID/update-firmware, /get-log, /install-certificate, /sign-certificate;
+//   GET  /api/charge-points/ID/uploads[/TOKEN/NAME], GET /api/firmware   (http_api_transfers.cpp, issue 13)
+// /firmware/NAME and /uploads/TOKEN/NAME take no login (transfers.hpp says why).
 // Every other path goes to the driver's pages (server/web), which keep their own login. Wrong
 // passwords are throttled per user name, together with the pages' log-in form.
 #include <map>
@@ -21,6 +24,7 @@
 #include <string>
 
 #include "csms.hpp"
+#include "http_json.hpp"
 #include "http_server.hpp"
 #include "ocpp/server/driver_backend.hpp"
 #include "ocpp/server/user_accounts.hpp"
@@ -32,6 +36,9 @@
 #endif
 
 namespace ocpp::csms {
+
+// Turns a charge point's response payload into the API's answer.
+using ResultShaper = std::function<HttpResponse(const rapidjson::Value& payload)>;
 
 class HttpApi {
  public:
@@ -64,6 +71,24 @@ class HttpApi {
   void list_codes(const std::string& user, const Responder& respond);
   void list_settlements(const Caller& caller, const HttpRequest& request, const Responder& respond);
   void list_security_events(const HttpRequest& request, const Responder& respond);
+  // The answer to an API request that made a CALL, from its outcome (`/call`'s status codes);
+  // `on_result` shapes the answer to a response.
+  static HttpResponse outcome_response(const std::string& action, rpc::CallOutcome& outcome,
+                                       const ResultShaper& on_result = {});
+
+  // http_api_transfers.cpp: firmware, logs and certificates (docs/reference-csms.md).
+  void public_file(const HttpRequest& request, const Responder& respond);
+  bool transfer_route(const std::string& rest, const HttpRequest& request, const Responder& respond);
+  void update_firmware(const std::string& id, const HttpRequest& request, const Responder& respond);
+  void get_log(const std::string& id, const HttpRequest& request, const Responder& respond);
+  void list_uploads(const std::string& id, const Responder& respond);
+  void list_firmware(const Responder& respond);
+  void install_certificate(const std::string& id, const HttpRequest& request, const Responder& respond);
+  void sign_certificate(const std::string& id, const Responder& respond);
+  // Sends `action` to a connected charge point and answers with `on_result` or the failure.
+  void send(const std::string& id, const std::string& action, rapidjson::Document payload, const Responder& respond,
+            ResultShaper on_result, std::function<void()> on_failure = {});
+  void write_operations(http::Writer& w, const std::string& id);
 
   Csms& csms_;
   server::UserAccounts users_;

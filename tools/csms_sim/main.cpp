@@ -1,5 +1,6 @@
 // ocpp-csms-sim: the reference CSMS (DESIGN.md, "Interfaces that outside tests rely on").
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -50,6 +51,17 @@ Offline charging codes (docs/offline-code.md, docs/reference-csms.md):
   --offline-code-valid-hours H how long an issued code stays valid, 1..168 (default 24)
   --offline-code-rate-limit N  codes a user may get per hour (default 10)
 
+Firmware, logs and certificates (docs/reference-csms.md):
+  --files-dir DIR              firmware served at /firmware/NAME from DIR; log uploads kept in
+                               DIR/uploads (default: csms-files beside the database)
+  --http-public-url URL        the HTTP listener as piles reach it, in the URLs sent to them
+                               (default http://HOST:PORT of --http-listen)
+  --max-upload-bytes N         larger log uploads are refused with 413 (default 67108864)
+  --firmware-signing-key FILE --firmware-signing-cert FILE
+                               sign firmware (SHA-256, base64) for SignedUpdateFirmware and 2.0.1
+  --ca-cert FILE --ca-key FILE sign the charge points' CSRs (SignCertificate); without them CSRs
+                               are answered Rejected
+
 Prints "listening ocpp=PORT http=PORT" on standard output once both listeners are up.
 )";
 
@@ -93,6 +105,24 @@ int positive_int(const std::string& option, const std::string& text) {
   usage_error(option + ": \"" + text + "\" is not a positive whole number");
 }
 
+std::uint64_t positive_size(const std::string& option, const std::string& text) {
+  try {
+    std::size_t used = 0;
+    const auto v = std::stoull(text, &used);
+    if (used == text.size() && v > 0 && text.front() != '-') return v;
+  } catch (const std::exception&) {
+  }
+  usage_error(option + ": \"" + text + "\" is not a positive whole number");
+}
+
+// Where firmware and uploads live when --files-dir is not given: beside a database file, in the
+// working directory for a database server.
+std::string default_files_dir(const std::string& database) {
+  if (database.find("://") != std::string::npos) return "csms-files";
+  const auto slash = database.rfind('/');
+  return slash == std::string::npos ? "csms-files" : database.substr(0, slash + 1) + "csms-files";
+}
+
 bool valid_status(const std::string& s) {
   return s == "Accepted" || s == "Blocked" || s == "Expired" || s == "Invalid";
 }
@@ -106,6 +136,7 @@ int main(int argc, char** argv) {
   int ocpp_port = 9000, http_port = 8080;
   std::map<std::string, server::Account> users;
   std::string master_key_file, tariff_per_kwh = "0.30", currency = "EUR";
+  std::string files_dir, public_url;
 
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -176,6 +207,24 @@ int main(int argc, char** argv) {
       }
     } else if (arg == "--offline-code-rate-limit") {
       options.offline_codes.rate_limit_per_hour = static_cast<unsigned>(positive_int(arg, value()));
+    } else if (arg == "--files-dir") {
+      files_dir = value();
+    } else if (arg == "--http-public-url") {
+      public_url = value();
+      if (public_url.rfind("http://", 0) != 0 && public_url.rfind("https://", 0) != 0) {
+        usage_error("--http-public-url: must start with http:// or https://");
+      }
+      while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+    } else if (arg == "--max-upload-bytes") {
+      options.transfers.max_upload_bytes = positive_size(arg, value());
+    } else if (arg == "--firmware-signing-key") {
+      options.firmware_signing_key = value();
+    } else if (arg == "--firmware-signing-cert") {
+      options.firmware_signing_cert = value();
+    } else if (arg == "--ca-cert") {
+      options.ca_cert = value();
+    } else if (arg == "--ca-key") {
+      options.ca_key = value();
     } else if (arg == "--log-level") {
       log::Level level;
       if (!log::parse_level(value(), level)) usage_error("--log-level: must be debug, info, warn or error");
@@ -190,6 +239,11 @@ int main(int argc, char** argv) {
   if (options.server.require_client_cert && (options.server.cert_file.empty() || options.server.ca_file.empty())) {
     usage_error("--require-client-cert needs --tls-cert, --tls-key and --tls-ca");
   }
+  if (options.firmware_signing_key.empty() != options.firmware_signing_cert.empty()) {
+    usage_error("--firmware-signing-key and --firmware-signing-cert go together");
+  }
+  if (options.ca_cert.empty() != options.ca_key.empty()) usage_error("--ca-cert and --ca-key go together");
+  options.transfers.files_dir = files_dir.empty() ? default_files_dir(options.database) : files_dir;
   options.server.host = ocpp_host;
   options.server.port = ocpp_port;
   std::string tariff_error;
@@ -213,6 +267,10 @@ int main(int argc, char** argv) {
     transport::LwsLoop loop;
     csms::Csms csms(loop, options);
     csms::HttpApi api(loop, csms, http_host, http_port, server::UserAccounts(users));
+    const std::string url_host = http_host.find(':') != std::string::npos ? "[" + http_host + "]" : http_host;
+    csms.transfers().set_base_url(public_url.empty() ? "http://" + url_host + ":" + std::to_string(api.port())
+                                                     : public_url);
+    if (options.ca_cert.empty()) log::info("csms", "no --ca-cert given: SignCertificate is answered Rejected");
     std::cout << "listening ocpp=" << csms.ocpp_port() << " http=" << api.port() << std::endl;
     if (users.empty()) log::warn("http", "no --user given: every API request will be refused");
 

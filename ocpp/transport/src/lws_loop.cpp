@@ -112,10 +112,12 @@ const Clock& LwsLoop::default_clock() {
 
 LwsLoop::LwsLoop(const Clock& clock) : clock_(clock) {
   lws_set_log_level(LLL_ERR | LLL_WARN, lws_log_to_ours);
-  static lws_protocols protocols[2];
-  protocols[0] = kLoopProtocols[0];
-  protocols[0].callback = &LwsLoop::loop_callback;
-  protocols[1] = kLoopProtocols[1];
+  // The loop's own protocol table (lws keeps the pointer as long as the context): once a static
+  // table that every loop's constructor wrote again, a data race between loops made on two threads.
+  protocols_[0] = kLoopProtocols[0];
+  protocols_[0].callback = &LwsLoop::loop_callback;
+  protocols_[1] = kLoopProtocols[1];
+  lws_protocols* protocols = protocols_;
 
   lws_context_creation_info info{};
   info.port = CONTEXT_PORT_NO_LISTEN;

@@ -1,5 +1,8 @@
 #include "ocpp/transport/ws_server.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
@@ -11,6 +14,24 @@
 
 namespace ocpp::transport {
 namespace {
+
+// The CN of the client certificate, read from its subject with OpenSSL: lws's own COMMON_NAME
+// info returns everything after "/CN=" of the one-line subject, so a certificate whose subject
+// goes on after the CN ("/CN=CP-1/O=Operator", as piles' CSRs often read) would never match.
+std::string peer_common_name(lws* wsi) {
+  SSL* ssl = lws_get_ssl(wsi);
+  X509* cert = ssl != nullptr ? SSL_get1_peer_certificate(ssl) : nullptr;
+  if (cert == nullptr) return {};
+  std::string cn;
+  X509_NAME* name = X509_get_subject_name(cert);
+  const int at = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+  unsigned char* utf8 = nullptr;
+  const int len = at < 0 ? -1 : ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at)));
+  if (len >= 0) cn.assign(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
+  OPENSSL_free(utf8);
+  X509_free(cert);
+  return cn;
+}
 
 constexpr const char* kHttpProtocol = "ocpp-http";
 
@@ -171,12 +192,7 @@ int WsServer::confirm_upgrade(lws* wsi) {
   }
   if (options_.require_client_cert) {
     // Security profile 3 (2.0.1 A00.FR.404-405): the certificate must belong to this charge point.
-    union {
-      lws_tls_cert_info_results info;
-      char space[sizeof(lws_tls_cert_info_results) + 128];
-    } cn{};
-    if (lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_COMMON_NAME, &cn.info, 128) != 0 ||
-        id != std::string(cn.info.ns.name, strnlen(cn.info.ns.name, static_cast<std::size_t>(cn.info.ns.len)))) {
+    if (id != peer_common_name(wsi)) {
       log::warn("csms", "refused " + id + ": the client certificate is issued to another charge point");
       lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "client certificate does not match the charge point id");
       return 1;

@@ -67,6 +67,7 @@ class LwsLoop final : public EventLoop {
   void arm_wakeup();
 
   const Clock& clock_;
+  lws_protocols protocols_[2]{};
   lws_context* context_ = nullptr;
   lws_vhost* loop_vhost_ = nullptr;
   TimerQueue timers_;
