@@ -12,10 +12,12 @@
 #include "ocpp/common/datetime.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/authorization.hpp"
+#include "ocpp/cp/background_work.hpp"
 #include "ocpp/cp/certificate_store.hpp"
 #include "ocpp/cp/chain_authorization.hpp"
 #include "ocpp/cp/charge_point.hpp"
 #include "ocpp/cp/curl_transfer.hpp"
+#include "ocpp/cp/firmware_update.hpp"
 #include "ocpp/cp/log_upload.hpp"
 #include "ocpp/cp/offline_code/code_store.hpp"
 #include "ocpp/cp/offline_code/key_ring.hpp"
@@ -82,13 +84,19 @@ struct Pile::Parts final : ControlHandler {
   // GetDiagnostics / GetLog through libcurl off the loop.
   SecurityLog security_log{store.db()};
   SecurityMonitor security_monitor{security_events, clock};
-  CurlTransfer transfer{loop};
+  CurlTransfer transfer{pile_loop};
   LogUpload log_upload;
   const RecentLogFile* recent_log = nullptr;  // the process's (Runtime), none in a fleet
   // Issue 13: certificates under state_dir (CSMS roots for the TLS client, manufacturer roots for
   // firmware, the pile's own certificate and key).
   CertificateStore certificates;
   std::string driver_page_url;  // base of the QR code URLs; empty: none
+  // Firmware updates (issue 13, docs/integration.md "Firmware updates"): transfers and the
+  // install run off the loop; destroyed before the loop, they join their threads.
+  struct PileSite;
+  ThreadWork background{pile_loop};
+  std::unique_ptr<PileSite> firmware_site;
+  std::unique_ptr<FirmwareUpdate> firmware;
   std::unique_ptr<ControlSocket> control;
   bool resume_open_transactions = false;
   // Restarts the pile (the owner's: the daemon re-executes itself, a fleet makes a new Pile): for
@@ -212,6 +220,7 @@ struct Pile::Parts final : ControlHandler {
     adapter->allow_plaintext_secrets(c.offline_code.allow_plaintext_key_provisioning);
     adapter->allow_plaintext_management(c.security.allow_plaintext_management);
     adapter->bind_certificates(certificates);
+    wire_firmware(c);
     resume_open_transactions = c.resume_transactions_after_power_loss;
     core.outbox().set_limit(static_cast<std::size_t>(c.outbox_max_events));
     // Without a control socket path (ocpp-fleet's piles) the pile is driven through Pile.
@@ -272,6 +281,8 @@ struct Pile::Parts final : ControlHandler {
     driver_page_url = c.offline_code.driver_page_url;
     for (int n = 1; n <= c.connectors && !driver_page_url.empty(); ++n) hal->display().show_qr(n, qr_url(n, c.charge_point_id));
   }
+
+  void wire_firmware(const Config& c);
 
   std::string qr_url(int connector, const std::string& charge_point_id) const {
     if (driver_page_url.empty()) return {};
@@ -545,6 +556,47 @@ struct Pile::Parts final : ControlHandler {
   bool is_v201_ = false;
 };
 
+// What the firmware block needs of the pile: whether a transaction runs, the connectors held
+// Unavailable during an install (2.0.1 L01.FR.07), and the restart an install program asks for.
+struct Pile::Parts::PileSite final : FirmwareSite {
+  explicit PileSite(Parts& p) : parts(p) {}
+  bool transaction_running() override {
+    for (const auto& v : parts.core.view()) {
+      if (v.transaction) return true;
+    }
+    return false;
+  }
+  std::vector<ConnectorId> hold_connectors() override {
+    std::vector<ConnectorId> held;
+    for (ConnectorId id = 1; id <= parts.core.connector_count(); ++id) {
+      if (parts.core.availability(id) == Availability::Unavailable) continue;  // the CSMS's own choice stays
+      if (parts.core.change_availability(id, false) != AvailabilityAnswer::Rejected) held.push_back(id);
+    }
+    return held;
+  }
+  void release_connectors(const std::vector<ConnectorId>& held) override {
+    for (const auto id : held) parts.core.change_availability(id, true);
+  }
+  void restart() override {
+    log::info("daemon", "firmware installed: restarting as the install program asked");
+    if (parts.request_restart) parts.request_restart(false);  // the owner's, as for a Reset
+  }
+  Parts& parts;
+};
+
+void Pile::Parts::wire_firmware(const Config& c) {
+  FirmwareOptions o;
+  o.state_dir = c.state_dir;
+  o.install_command = c.firmware.install_command;
+  o.max_image_bytes = c.firmware.max_image_bytes;
+  // A pile that pins its CSMS's roots (tls.ca_file) runs a private PKI: its image server too.
+  o.ca_file = c.tls.ca_file;
+  firmware_site = std::make_unique<PileSite>(*this);
+  firmware = std::make_unique<FirmwareUpdate>(pile_loop, store.db(), transfer, background, *firmware_site, *adapter,
+                                              security_events, o);
+  adapter->bind_firmware(*firmware);
+}
+
 Pile::Pile(transport::LwsLoop& loop, const Clock& base_clock, const Config& config,
            std::function<void(bool hard)> on_reset) {
   try {
@@ -572,6 +624,7 @@ void Pile::start() {
   parts_->security_monitor.started(OCPP_VERSION);
   parts_->watch_store();
   parts_->adapter->start();
+  parts_->firmware->resume();  // an update cut by the restart goes on, or says how it ended
 }
 
 void Pile::shut_down() {

@@ -133,6 +133,23 @@ CREATE TABLE security_log(
   tech_info TEXT,
   at TEXT NOT NULL);                -- RFC 3339
 )sql",
+    // 9: the firmware update in progress (firmware_update.hpp), one at a time, so that a restart
+    // resumes its download or install, or reports how it ended (issue 13).
+    R"sql(
+CREATE TABLE firmware_update(
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  request_id INTEGER,               -- 2.0.1 / Whitepaper requestId; NULL for 1.6 UpdateFirmware
+  location TEXT NOT NULL,           -- the image's URL
+  retrieve_at TEXT NOT NULL,        -- RFC 3339
+  install_at TEXT,                  -- RFC 3339, or NULL: as soon as it is ready
+  attempts_left INTEGER NOT NULL,   -- download attempts still allowed
+  retry_interval_s INTEGER NOT NULL,
+  signing_certificate TEXT NOT NULL,  -- PEM; empty: unsigned
+  signature TEXT NOT NULL,          -- base64
+  step TEXT NOT NULL,               -- Download, Verify, Install, Installing, Rebooting
+  image TEXT NOT NULL,              -- where the image is downloaded to
+  held_connectors TEXT NOT NULL DEFAULT '');  -- made Unavailable for the install (2.0.1 L01.FR.07)
+)sql",
 };
 
 }  // namespace

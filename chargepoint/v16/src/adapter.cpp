@@ -177,6 +177,11 @@ void Adapter::went_online() {
   for (const auto& [connector, s] : pending) send_status(connector, s.state, s.error, s.info, s.at);
   pump();
   send_security_events();
+  if (pending_firmware_) {
+    const auto firmware = *pending_firmware_;
+    pending_firmware_.reset();
+    firmware_status(firmware);
+  }
 }
 
 void Adapter::schedule_heartbeat() {

@@ -139,7 +139,7 @@ const ConfigKey* find_key(std::string_view name) {
 }
 
 std::string_view supported_feature_profiles() {
-  return "Core,LocalAuthListManagement,RemoteTrigger,SmartCharging,Reservation";
+  return "Core,FirmwareManagement,LocalAuthListManagement,RemoteTrigger,SmartCharging,Reservation";
 }
 
 GetResult get_configuration(const Settings& settings, const std::optional<std::vector<std::string>>& keys,

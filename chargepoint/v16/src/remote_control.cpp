@@ -1,6 +1,7 @@
 // What the CSMS asks of a running charge point (1.6 §3 feature profiles Core and Remote Trigger):
 // §5.11 RemoteStartTransaction, §5.12 RemoteStopTransaction, §5.18 UnlockConnector and §5.17
 // TriggerMessage.
+#include "ocpp/cp/firmware_update.hpp"
 #include "ocpp/cp/v16/adapter.hpp"
 #include "ocpp/cp/v16/smart_charging.hpp"
 #include "ocpp/rpc/typed.hpp"
@@ -130,7 +131,8 @@ std::function<void()> Adapter::triggered_message(std::string_view name, std::opt
         send = [this] { send_triggered_log_status(true); };
         break;
       case m::RequestedMessage::FirmwareStatusNotification:
-        send = [this] { send_idle<m::FirmwareStatusNotificationRequest>(client_->rpc()); };
+        // §4.5: the update in progress, else Idle (firmware.cpp).
+        send = [this] { send_firmware_status(firmware_ != nullptr ? firmware_->current() : FirmwareProgress{}, true); };
         break;
   }
   return send;

@@ -216,6 +216,11 @@ void Adapter::went_online() {
   send_security_events();
   send_reservation_updates();
   send_limit_notices();
+  if (pending_firmware_) {
+    const auto firmware = *pending_firmware_;
+    pending_firmware_.reset();
+    firmware_status(firmware);
+  }
 }
 
 void Adapter::schedule_heartbeat() {

@@ -4,6 +4,7 @@
 #include "ocpp/cp/v201/smart_charging.hpp"
 #include "ocpp/common/log.hpp"
 #include "ocpp/cp/charging_limits.hpp"
+#include "ocpp/cp/firmware_update.hpp"
 #include "ocpp/cp/v201/adapter.hpp"
 #include "ocpp/rpc/typed.hpp"
 
@@ -137,6 +138,14 @@ void Adapter::register_remote_control_handlers() {
           return res;
         }
         send = [this] { send_sign_certificate(); };
+        break;
+      case m::MessageTriggerEnumType::FirmwareStatusNotification:
+        if (firmware_ == nullptr) {
+          res.status = m::TriggerMessageStatusEnumType::NotImplemented;
+          return res;
+        }
+        // L01.FR.25 (F06): the update in progress, else Idle without a requestId.
+        send = [this] { send_firmware_status(firmware_->current()); };
         break;
       default:
         res.status = m::TriggerMessageStatusEnumType::NotImplemented;

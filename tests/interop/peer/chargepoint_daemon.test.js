@@ -465,8 +465,8 @@ test('malformed and unsupported frames get the CALLERROR that OCPP-J 1.6 names',
       '[{"idTag":"X","idTagInfo":{"status":"Accepted","expiryDate":"next tuesday"}}]}]', 'bad-7', 'PropertyConstraintViolation'],
     ['[2,"bad-8","RemoteStartTransaction",{"idTag":"ABCDEFGHIJKLMNOPQRSTUVWXYZ"}]', 'bad-8', 'PropertyConstraintViolation'],
     ['[2,"bad-9","Reset",[]]', 'bad-9', 'FormationViolation'],
-    ['[2,"bad-10","UpdateFirmware",{"location":"ftp://example.invalid/fw","retrieveDate":"2099-01-01T00:00:00Z"}]',
-      'bad-10', 'NotSupported'],
+    ['[2,"bad-10","UpdateFirmware",{"location":"http://example.invalid/fw","retrieveDate":"after lunch"}]',
+      'bad-10', 'PropertyConstraintViolation'],
   ];
   for (const [frame, id, code] of cases) {
     rawIds.add(id);

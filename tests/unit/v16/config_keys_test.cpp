@@ -126,7 +126,7 @@ TEST_F(V16ConfigKeys, GetConfigurationReportsCurrentValuesAndRuntimeFacts) {
   EXPECT_EQ(find(all, "StopTxnSampledData")->value, "");
   EXPECT_EQ(find(all, "NumberOfConnectors")->value, "2");
   EXPECT_EQ(find(all, "SupportedFeatureProfiles")->value,
-            "Core,LocalAuthListManagement,RemoteTrigger,SmartCharging,Reservation");
+            "Core,FirmwareManagement,LocalAuthListManagement,RemoteTrigger,SmartCharging,Reservation");
   EXPECT_EQ(find(all, "SupportedFeatureProfilesMaxLength")->value, "6");
   EXPECT_EQ(find(all, "MeterValuesSampledDataMaxLength")->value, "5");
   EXPECT_EQ(find(all, "ConnectorPhaseRotationMaxLength")->value, "16");

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "ocpp/cp/firmware_status.hpp"
 #include "ocpp/cp/reservations.hpp"
 #include "ocpp/cp/types.hpp"
 
@@ -67,6 +68,10 @@ class CsmsLink {
     (void)reservation_id;
     (void)why;
   }
+  // A firmware update's status changed (firmware_update.hpp): FirmwareStatusNotification, or 1.6's
+  // SignedFirmwareStatusNotification for a signed update. Not transaction data: the adapter keeps
+  // the latest while offline.
+  virtual void firmware_status(const FirmwareProgress& progress) { (void)progress; }
 };
 
 }  // namespace ocpp::cp

@@ -17,6 +17,7 @@ class SecurityEvents;
 class LogUpload;
 class SecurityMonitor;
 class CertificateStore;
+class FirmwareUpdate;
 
 // Where the charge point stands with its CSMS (1.6 §4.2 and 2.0.1 B01-B03 RegistrationStatus).
 enum class Registration { None, Pending, Accepted, Rejected };
@@ -41,6 +42,8 @@ class ProtocolAdapter : public CsmsLink, public CsmsAuthorize {
   // Certificates may be installed over a link without TLS (security.allow_plaintext_management):
   // only for a lab.
   virtual void allow_plaintext_management(bool allow) = 0;
+  // Firmware updates (firmware_update.hpp): the adapter answers UpdateFirmware with it. Optional.
+  virtual void bind_firmware(FirmwareUpdate& firmware) { (void)firmware; }
   virtual void start() = 0;
   virtual void stop() = 0;
   virtual Registration registration() const = 0;

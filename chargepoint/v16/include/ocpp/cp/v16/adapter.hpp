@@ -23,6 +23,8 @@
 //                             GetInstalledCertificateIds; §3.2 ExtendedTriggerMessage,
 //                             SignCertificate, CertificateSigned
 //   security_profile.cpp      Security Whitepaper: SecurityProfile upgrade with fallback
+//   firmware.cpp              §5.19 UpdateFirmware, §4.5 FirmwareStatusNotification; Security
+//                             Whitepaper SignedUpdateFirmware, SignedFirmwareStatusNotification
 #include <functional>
 #include <map>
 #include <memory>
@@ -47,6 +49,7 @@ class LocalAuthList;
 class SecurityEvents;
 class LogUpload;
 enum class LogUploadStatus;
+class FirmwareUpdate;
 }  // namespace ocpp::cp
 
 namespace ocpp::cp::v16 {
@@ -96,6 +99,9 @@ class Adapter final : public ProtocolAdapter {
   void allow_plaintext_secrets(bool allow) override { allow_plaintext_secrets_ = allow; }
   void bind_certificates(CertificateStore& store) override;
   void allow_plaintext_management(bool allow) override { allow_plaintext_management_ = allow; }
+  // firmware.cpp
+  void bind_firmware(FirmwareUpdate& firmware) override;
+  void firmware_status(const FirmwareProgress& progress) override;
 
  private:
   void on_connected();
@@ -162,6 +168,9 @@ class Adapter final : public ProtocolAdapter {
   // smart_charging.cpp: §5.16 SetChargingProfile, §5.5 ClearChargingProfile, §5.7
   // GetCompositeSchedule.
   void register_smart_charging_handlers();
+  // firmware.cpp
+  void register_firmware_handlers();
+  void send_firmware_status(const FirmwareProgress& progress, bool triggered);
   void restart_when_delivered(bool hard);
   void reset_progress();
   void finish_reset();
@@ -213,6 +222,8 @@ class Adapter final : public ProtocolAdapter {
     int failures = 0;
   };
   std::optional<ProfileUpgrade> upgrade_;
+  FirmwareUpdate* firmware_ = nullptr;
+  std::optional<FirmwareProgress> pending_firmware_;  // the latest status while offline
   SecurityEvents* security_events_ = nullptr;
   LogUpload* log_upload_ = nullptr;
   // OfflineThreshold: since when the link is down, and the Authorize requests waiting for it.

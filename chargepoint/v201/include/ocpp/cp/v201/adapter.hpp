@@ -19,6 +19,8 @@
 //                        M04 DeleteCertificate, M05 InstallCertificate
 //   smart_charging.cpp   K01 SetChargingProfile, K08 GetCompositeSchedule, K09 GetChargingProfiles,
 //                        K10 ClearChargingProfile (the rules are the core's ChargingLimits)
+//   firmware.cpp         L01-L04 UpdateFirmware, FirmwareStatusNotification (the update is the
+//                        core's FirmwareUpdate)
 #include <functional>
 #include <deque>
 #include <map>
@@ -69,6 +71,9 @@ class Adapter final : public ProtocolAdapter {
   void allow_plaintext_secrets(bool allow) override { allow_plaintext_secrets_ = allow; }
   void bind_certificates(CertificateStore& store) override;
   void allow_plaintext_management(bool allow) override { allow_plaintext_management_ = allow; }
+  // firmware.cpp
+  void bind_firmware(FirmwareUpdate& firmware) override;
+  void firmware_status(const FirmwareProgress& progress) override;
   void start() override;
   void stop() override;
   Registration registration() const override { return registration_; }
@@ -186,6 +191,11 @@ class Adapter final : public ProtocolAdapter {
   // certificates.cpp: the store (the TLS files of every link come from it) and renewal.
   CertificateStore* certificates_ = nullptr;
   std::optional<CertificateRenewal> renewal_;
+  // firmware.cpp: the update block, and its latest status while offline.
+  FirmwareUpdate* firmware_ = nullptr;
+  std::optional<FirmwareProgress> pending_firmware_;
+  void register_firmware_handlers();
+  void send_firmware_status(const FirmwareProgress& progress);
   // Statuses that could not be sent while offline: the latest of each connector, sent on return
   // (B04.FR.01: after a longer absence every connector's status is sent anyway).
   // Only the time is kept: the availability is read when the message goes.
