@@ -8,10 +8,11 @@ const { start, stop, waitFor } = require('./support');
 const DRIVER = 'driver:driver-password';
 const OPERATOR = 'operator:operator-password';
 
-async function startCsms(dir) {
+// `database`: an SQLite file in `dir` unless given (a postgresql:// URI: instances share it).
+async function startCsms(dir, { database = path.join(dir, 'csms.db') } = {}) {
   const csms = start('ocpp-csms-sim', [
     '--ocpp-listen', '127.0.0.1:0', '--http-listen', '127.0.0.1:0',
-    '--database', path.join(dir, 'csms.db'), '--master-key-file', path.join(dir, 'master.key'),
+    '--database', database, '--master-key-file', path.join(dir, 'master.key'),
     '--user', `${DRIVER}:driver`, '--user', `${OPERATOR}:operator`,
     // One driver account gets every pile's code here; the default (10 an hour) is for people.
     '--offline-code-rate-limit', '100000', '--log-level', 'warn']);
@@ -29,11 +30,13 @@ async function api(csms, urlPath, user = OPERATOR) {
 }
 
 // Runs ocpp-fleet to its end: {code, report, out, err}.
-function runFleet(csms, dir, args, timeoutMs) {
+// `codes`: the instance whose HTTP API the drivers get their codes from (default: `csms`, which the
+// piles connect to).
+function runFleet(csms, dir, args, timeoutMs, codes = csms) {
   const reportFile = path.join(dir, `report-${Date.now()}.json`);
   const fleet = start('ocpp-fleet', [
     '--csms-url', `ws://127.0.0.1:${csms.ocppPort}/ocpp`, '--database-dir', path.join(dir, 'piles'),
-    '--http-url', `http://127.0.0.1:${csms.httpPort}`, '--user', DRIVER, '--report', reportFile, ...args]);
+    '--http-url', `http://127.0.0.1:${codes.httpPort}`, '--user', DRIVER, '--report', reportFile, ...args]);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       fleet.kill('SIGKILL');
