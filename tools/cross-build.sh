@@ -10,7 +10,9 @@
 #
 # Host packages come from `tools/setup.sh --cross`. The build runs under its own lock
 # (/tmp/ocpp-cross.lock, not the host builds' /tmp/ocpp-build.lock), at nice 10, with
-# OCPP_CROSS_JOBS (default 2) jobs. OCPP_CROSS_MIRROR overrides the Debian mirror.
+# OCPP_CROSS_JOBS (default 2) jobs. OCPP_CROSS_MIRROR overrides the Debian mirror. It is a unity
+# build (CMake combines each target's sources by eight), as the dev and asan presets are: less than
+# half the compile time from nothing; OCPP_UNITY_BUILD=OFF compiles every file alone.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -88,6 +90,11 @@ if [ ! -f "$sysroot/.ocpp-sysroot" ] || [ "$(cat "$sysroot/.ocpp-sysroot")" != "
   printf '%s' "$want" > "$sysroot.new/.ocpp-sysroot"
   mv "$sysroot.new" "$sysroot"
 fi
+# qemu-user looks a path up under its -L prefix (the sysroot) before the host's: the device nodes
+# mmdebstrap makes there would shadow the host's, and its /dev/ptmx, outside any devpts mount,
+# fails with ENODEV, so every test on a pseudo-terminal (Modbus RTU) failed under emulation. The
+# sysroot is only compiled against and loaded from: it needs no /dev.
+rm -rf "$sysroot/dev"
 
 # Warnings are errors, except two flow-analysis warnings that GCC 12 gives at -O2 for library code
 # inlined into ours, differently per target: -Wnull-dereference inside RapidJSON's AddMember
@@ -103,6 +110,7 @@ cmake -G Ninja -S "$here" -B "$builddir" \
   -DCMAKE_CXX_FLAGS="$no_error" \
   -DCMAKE_CXX_FLAGS_RELEASE="-O2 -DNDEBUG" -DCMAKE_C_FLAGS_RELEASE="-O2 -DNDEBUG" \
   -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+  -DCMAKE_UNITY_BUILD="${OCPP_UNITY_BUILD:-ON}" \
   -DOCPP_WARNINGS_AS_ERRORS=ON -DOCPP_BUILD_TESTS=ON -DOCPP_BUILD_BENCH=OFF >/dev/null
 if [ "$configure_only" = 1 ]; then
   echo "cross-build: configured $builddir (--configure-only: not built)"

@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 done
 ./tools/setup.sh
 cmake --preset release >/dev/null
-cmake --build --preset release --target ocpp-csms-sim ocpp-chargepoint ocpp-cpctl
+cmake --build --preset release --target ocpp-csms-sim ocpp-chargepoint ocpp-cpctl ocpp-offline-code
 bin="$PWD/build/release/bin"
 state="$PWD/build/run"
 mkdir -p "$state"

@@ -10,10 +10,9 @@
 namespace ocpp::csms {
 namespace {
 
-std::string now() { return DateTime(std::chrono::system_clock::now()).str(); }
 
 OperationStatus status_of(std::string_view status, const std::optional<std::int32_t>& request_id) {
-  return OperationStatus{std::string(status), request_id ? std::optional<int>(*request_id) : std::nullopt, now(), ""};
+  return OperationStatus{std::string(status), request_id ? std::optional<int>(*request_id) : std::nullopt, DateTime::now().str(), ""};
 }
 
 using Kind = OperationBoard::Kind;
@@ -23,18 +22,18 @@ using Kind = OperationBoard::Kind;
 bool Csms::on_csr(const std::string& id, const std::string& csr, ProtocolVersion version) {
   if (!ca_) {
     log::warn("csms", "SignCertificate of " + id + " rejected: no --ca-cert and --ca-key given");
-    operations_.record(id, Kind::Certificate, OperationStatus{"CsrRejected", std::nullopt, now(), "no CA configured"});
+    operations_.record(id, Kind::Certificate, OperationStatus{"CsrRejected", std::nullopt, DateTime::now().str(), "no CA configured"});
     return false;
   }
   std::string why;
   const auto issued = ca_->sign_csr(csr, id, &why);
   if (!issued) {
     log::warn("csms", "SignCertificate of " + id + " rejected: " + why);
-    operations_.record(id, Kind::Certificate, OperationStatus{"CsrRejected", std::nullopt, now(), why});
+    operations_.record(id, Kind::Certificate, OperationStatus{"CsrRejected", std::nullopt, DateTime::now().str(), why});
     return false;
   }
   log::info("csms", "signed a certificate for " + id + " (serial " + issued->serial_hex + ", one year)");
-  operations_.record(id, Kind::Certificate, OperationStatus{"CsrAccepted", std::nullopt, now(), issued->serial_hex});
+  operations_.record(id, Kind::Certificate, OperationStatus{"CsrAccepted", std::nullopt, DateTime::now().str(), issued->serial_hex});
   // Posted, so that the SignCertificate answer leaves first (Whitepaper §2.2: the CSMS answers,
   // then sends the signed chain; A02.FR.08).
   loop_.post([this, id, chain = issued->chain_pem, version] {
@@ -56,7 +55,7 @@ bool Csms::on_csr(const std::string& id, const std::string& csr, ProtocolVersion
         status = o.payload["status"].GetString();
       }
       log::info("csms", id + " answered CertificateSigned with " + status);
-      operations_.record(id, Kind::Certificate, OperationStatus{"CertificateSigned" + status, std::nullopt, now(), ""});
+      operations_.record(id, Kind::Certificate, OperationStatus{"CertificateSigned" + status, std::nullopt, DateTime::now().str(), ""});
     });
     if (!sent) log::warn("csms", id + " went away before its signed certificate could be sent");
   });
@@ -114,7 +113,7 @@ void Csms::register_transfers_v201(transport::Session& session) {
     if (req.certificateType && *req.certificateType != v201::CertificateSigningUseEnumType::ChargingStationCertificate) {
       log::warn("csms", "SignCertificate of " + cp + " rejected: only ChargingStationCertificate is signed here");
       operations_.record(cp, Kind::Certificate,
-                         OperationStatus{"CsrRejected", std::nullopt, now(), "V2GCertificate is not signed here"});
+                         OperationStatus{"CsrRejected", std::nullopt, DateTime::now().str(), "V2GCertificate is not signed here"});
       res.status = v201::GenericStatusEnumType::Rejected;
       return res;
     }

@@ -22,7 +22,6 @@ v16::IdTagInfo id_tag_info(const server::CodeAuthorization& code) {
   return info;
 }
 
-DateTime now() { return DateTime(std::chrono::system_clock::now()); }
 
 }  // namespace
 
@@ -39,7 +38,7 @@ void Csms::register_v16(transport::Session& session) {
     r.model = req.chargePointModel.str();
     r.serial = req.chargePointSerialNumber ? req.chargePointSerialNumber->str() : std::string();
     r.firmware = req.firmwareVersion ? req.firmwareVersion->str() : std::string();
-    const DateTime t = now();
+    const DateTime t = DateTime::now();
     store_.record_boot(r, t.str());
     after_boot(cp, ProtocolVersion::v16);
     v16::BootNotificationResponse res;
@@ -50,12 +49,12 @@ void Csms::register_v16(transport::Session& session) {
   });
   rpc::handle<v16::HeartbeatRequest>(ep, [](const v16::HeartbeatRequest&) {
     v16::HeartbeatResponse res;
-    res.currentTime = now();
+    res.currentTime = DateTime::now();
     return res;
   });
   rpc::handle<v16::StatusNotificationRequest>(ep, [this, cp](const v16::StatusNotificationRequest& req) {
     store_.record_status(cp, 0, req.connectorId, std::string(to_string(req.status)), std::string(to_string(req.errorCode)),
-                         req.timestamp ? req.timestamp->str() : now().str());
+                         req.timestamp ? req.timestamp->str() : DateTime::now().str());
     return v16::StatusNotificationResponse{};
   });
   // 1.6 §4.1; an offline code sent online is decided by the server side (server/).

@@ -28,7 +28,6 @@ v201::IdTokenInfoType id_token_info(const server::CodeAuthorization& code) {
 // DESIGN.md: a code travels as an idToken of type KeyCode.
 bool is_key_code(const v201::IdTokenType& token) { return token.type == v201::IdTokenEnumType::KeyCode; }
 
-DateTime now() { return DateTime(std::chrono::system_clock::now()); }
 
 // The energy register in a meter value, in Wh (2.0.1 default measurand and unit).
 std::optional<std::int64_t> energy_wh(const std::optional<std::vector<v201::MeterValueType>>& values) {
@@ -71,7 +70,7 @@ void Csms::register_v201(transport::Session& session) {
     r.model = req.chargingStation.model.str();
     r.serial = req.chargingStation.serialNumber ? req.chargingStation.serialNumber->str() : std::string();
     r.firmware = req.chargingStation.firmwareVersion ? req.chargingStation.firmwareVersion->str() : std::string();
-    const DateTime t = now();
+    const DateTime t = DateTime::now();
     store_.record_boot(r, t.str());
     after_boot(cp, ProtocolVersion::v201);
     v201::BootNotificationResponse res;
@@ -82,7 +81,7 @@ void Csms::register_v201(transport::Session& session) {
   });
   rpc::handle<v201::HeartbeatRequest>(ep, [](const v201::HeartbeatRequest&) {
     v201::HeartbeatResponse res;
-    res.currentTime = now();
+    res.currentTime = DateTime::now();
     return res;
   });
   rpc::handle<v201::StatusNotificationRequest>(ep, [this, cp](const v201::StatusNotificationRequest& req) {

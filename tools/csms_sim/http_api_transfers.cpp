@@ -74,7 +74,6 @@ std::string string_field(const rapidjson::Value& body, const char* key) {
   return body.HasMember(key) && body[key].IsString() ? body[key].GetString() : std::string();
 }
 
-DateTime now() { return DateTime(std::chrono::system_clock::now()); }
 
 // {"action", "request_id", ..., "response": the charge point's payload}.
 ResultShaper answer_with(std::string action, std::optional<int> request_id,
@@ -107,7 +106,7 @@ Firmware firmware_of(const std::string& location, const Common& c, const Firmwar
                      const std::string& signature) {
   Firmware f;
   f.location = location;
-  f.retrieveDateTime = c.retrieve_date.value_or(now());
+  f.retrieveDateTime = c.retrieve_date.value_or(DateTime::now());
   f.installDateTime = c.install_date;
   if (signer != nullptr) {
     f.signingCertificate = signer->certificate_pem();
@@ -200,7 +199,7 @@ void HttpApi::update_firmware(const std::string& id, const HttpRequest& request,
   if (version == "1.6" && !sign) {
     v16::UpdateFirmwareRequest req;
     req.location = location;
-    req.retrieveDate = common->retrieve_date.value_or(now());
+    req.retrieveDate = common->retrieve_date.value_or(DateTime::now());
     req.retries = common->retries;
     req.retryInterval = common->retry_interval;
     payload = to_document(req);

@@ -12,7 +12,7 @@
 namespace ocpp::cp {
 namespace {
 
-constexpr std::string_view kLog = "core";
+constexpr std::string_view kReservationsLog = "core";
 // The expiry timer looks again at least this often, so that a clock set forward by the CSMS
 // (a time sync) ends a reservation at most this late.
 constexpr std::chrono::seconds kLongestWait{60};
@@ -88,7 +88,7 @@ void Reservations::start() {
 
 ReserveAnswer Reservations::reserve(const Reservation& r) {
   const auto refuse = [&](ReserveAnswer a, const std::string& why) {
-    log::info(kLog, describe(r) + ": " + std::string(to_string(a)) + ", " + why);
+    log::info(kReservationsLog, describe(r) + ": " + std::string(to_string(a)) + ", " + why);
     return a;
   };
   // 1.6 §5.13: a charge point not configured to accept reservations answers Rejected (2.0.1
@@ -113,7 +113,7 @@ ReserveAnswer Reservations::reserve(const Reservation& r) {
   } else {
     list_.push_back(r);
   }
-  log::info(kLog, describe(r) + ": accepted" + (replaces ? " (replaces the one of that id)" : ""));
+  log::info(kReservationsLog, describe(r) + ": accepted" + (replaces ? " (replaces the one of that id)" : ""));
   schedule_expiry();
   refresh();
   return ReserveAnswer::Accepted;
@@ -165,7 +165,7 @@ ReserveAnswer Reservations::check_any(const Reservation& r) const {
 
 bool Reservations::cancel(std::int32_t id) {
   if (!exists(id)) {
-    log::info(kLog, "CancelReservation " + std::to_string(id) + ": no such reservation");
+    log::info(kReservationsLog, "CancelReservation " + std::to_string(id) + ": no such reservation");
     return false;
   }
   end(id, ReservationEnd::Cancelled);
@@ -296,14 +296,14 @@ void Reservations::refresh() {
 void Reservations::end(std::int32_t id, ReservationEnd why) {
   const auto it = std::find_if(list_.begin(), list_.end(), [&](const Reservation& r) { return r.id == id; });
   if (it == list_.end()) return;
-  log::info(kLog, describe(*it) + " ended: " + std::string(to_string(why)));
+  log::info(kReservationsLog, describe(*it) + " ended: " + std::string(to_string(why)));
   list_.erase(it);
   try {
     cp_.store().db().prepare("DELETE FROM reservations WHERE id=?1").bind(1, static_cast<std::int64_t>(id)).run();
   } catch (const db::DbError& e) {
     // Left in the table, it is read again at the next start and ends then (expired, or refused
     // by its connector's state): logged, not worth stopping anything for.
-    log::error(kLog, "reservation " + std::to_string(id) + " not removed from the store: " + e.what());
+    log::error(kReservationsLog, "reservation " + std::to_string(id) + " not removed from the store: " + e.what());
   }
   cp_.csms().reservation_ended(id, why);
   schedule_expiry();

@@ -10,7 +10,7 @@
 namespace ocpp::cp {
 namespace {
 
-constexpr std::string_view kLog = "settings";
+constexpr std::string_view kSettingsLog = "settings";
 constexpr std::int64_t kIntMax = std::numeric_limits<std::int32_t>::max();
 
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -22,7 +22,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string quoted(std::string_view s) {
+std::string quote_value(std::string_view s) {
   std::string out = "'";
   out.append(s.substr(0, 60));
   if (s.size() > 60) out += "...";
@@ -49,7 +49,7 @@ std::optional<std::string> canonical(const SettingSpec& spec, std::string_view v
       } else if (iequals(v, "false")) {
         out = "false";
       } else {
-        return quoted(value) + " is not a boolean (true or false)";
+        return quote_value(value) + " is not a boolean (true or false)";
       }
       return std::nullopt;
     }
@@ -59,9 +59,9 @@ std::optional<std::string> canonical(const SettingSpec& spec, std::string_view v
       std::int64_t n = 0;
       const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
       if (v.empty() || ec == std::errc::invalid_argument || end != v.data() + v.size()) {
-        return quoted(value) + " is not an integer";
+        return quote_value(value) + " is not an integer";
       }
-      if (ec == std::errc::result_out_of_range) return quoted(value) + " is out of range";
+      if (ec == std::errc::result_out_of_range) return quote_value(value) + " is out of range";
       if (n < spec.min) return std::to_string(n) + " is below the minimum " + std::to_string(spec.min);
       if (n > spec.max) return std::to_string(n) + " is above the maximum " + std::to_string(spec.max);
       out = std::to_string(n);
@@ -90,7 +90,7 @@ std::optional<std::string> canonical(const SettingSpec& spec, std::string_view v
             const auto it = std::find_if(spec.allowed.begin(), spec.allowed.end(),
                                          [&](const std::string& a) { return iequals(a, item); });
             if (it == spec.allowed.end()) {
-              return quoted(item) + " is not one of: " + join(spec.allowed, ", ");
+              return quote_value(item) + " is not one of: " + join(spec.allowed, ", ");
             }
             member = *it;
           }
@@ -98,7 +98,7 @@ std::optional<std::string> canonical(const SettingSpec& spec, std::string_view v
             if (auto why = spec.check(member)) return why;
           }
           if (std::find(items.begin(), items.end(), member) != items.end()) {
-            return quoted(member) + " is listed twice";
+            return quote_value(member) + " is listed twice";
           }
           items.push_back(std::move(member));
           if (comma == std::string_view::npos) break;
@@ -126,7 +126,7 @@ std::optional<std::string> check_phase_rotation(std::string_view item) {
                       std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (dot == std::string_view::npos || !digits ||
       std::find(kRotations.begin(), kRotations.end(), item.substr(dot + 1)) == kRotations.end()) {
-    return quoted(item) +
+    return quote_value(item) +
            " is not <connector>.<rotation> with rotation NotApplicable, Unknown, RST, RTS, SRT, STR, TRS or TSR";
   }
   return std::nullopt;
@@ -387,13 +387,13 @@ Settings::Settings(db::Database& db, std::vector<SettingSpec> specs) : db_(db), 
     const auto name = rows.text(0);
     const auto i = index_of(name);
     if (i == specs_.size()) {
-      log::info(kLog, "ignoring stored setting " + name + ": not known to this version");
+      log::info(kSettingsLog, "ignoring stored setting " + name + ": not known to this version");
       continue;
     }
     std::string value;
     if (auto why = canonical(specs_[i], rows.text(1), value)) {
-      log::warn(kLog, "ignoring stored value of " + name + ": " + *why + "; using " +
-                          (specs_[i].secret ? std::string("the default") : quoted(values_[i].value)));
+      log::warn(kSettingsLog, "ignoring stored value of " + name + ": " + *why + "; using " +
+                          (specs_[i].secret ? std::string("the default") : quote_value(values_[i].value)));
       continue;
     }
     values_[i] = Entry{std::move(value), true, std::nullopt};
@@ -453,24 +453,24 @@ SetResult Settings::set(std::string_view name, std::string_view value, std::stri
   const auto i = index_of(name);
   if (i == specs_.size()) {
     if (why) *why = "unknown setting";
-    log::warn(kLog, "cannot set " + std::string(name) + ": unknown setting");
+    log::warn(kSettingsLog, "cannot set " + std::string(name) + ": unknown setting");
     return SetResult::NotSupported;
   }
   const auto& spec = specs_[i];
   std::string canon;
   if (auto reason = canonical(spec, value, canon)) {
     if (why) *why = *reason;
-    log::warn(kLog, "rejected " + spec.name + (spec.secret ? std::string() : " = " + quoted(value)) + ": " +
+    log::warn(kSettingsLog, "rejected " + spec.name + (spec.secret ? std::string() : " = " + quote_value(value)) + ": " +
                         *reason);
     return SetResult::Rejected;
   }
   if (values_[i].delegate) {
     if (auto refused = values_[i].delegate->store(canon)) {
       if (why) *why = *refused;
-      log::warn(kLog, "rejected " + spec.name + (spec.secret ? std::string() : " = " + quoted(value)) + ": " + *refused);
+      log::warn(kSettingsLog, "rejected " + spec.name + (spec.secret ? std::string() : " = " + quote_value(value)) + ": " + *refused);
       return SetResult::Rejected;
     }
-    log::info(kLog, spec.secret ? spec.name + " changed (value hidden)" : spec.name + " = " + quoted(canon));
+    log::info(kSettingsLog, spec.secret ? spec.name + " changed (value hidden)" : spec.name + " = " + quote_value(canon));
     for (std::size_t k = 0; k < observers_.size(); ++k) {
       const auto observer = observers_[k];
       observer(spec.name, spec.secret ? std::string() : canon);
@@ -485,12 +485,12 @@ SetResult Settings::set(std::string_view name, std::string_view value, std::stri
     db_.prepare("INSERT OR REPLACE INTO settings(name, value) VALUES(?1, ?2)").bind(1, spec.name).bind(2, canon).run();
   } catch (const db::DbError& e) {
     if (why) *why = std::string("could not be stored: ") + e.what();
-    log::error(kLog, "could not store " + spec.name + ": " + e.what());
+    log::error(kSettingsLog, "could not store " + spec.name + ": " + e.what());
     return SetResult::Rejected;
   }
   values_[i] = Entry{canon, true, std::nullopt};
   if (!changed) return SetResult::Accepted;
-  log::info(kLog, spec.secret ? spec.name + " changed (value hidden)" : spec.name + " = " + quoted(canon));
+  log::info(kSettingsLog, spec.secret ? spec.name + " changed (value hidden)" : spec.name + " = " + quote_value(canon));
   // By index and by copy: an observer may register another one, which may move the vector.
   for (std::size_t k = 0; k < observers_.size(); ++k) {
     const auto observer = observers_[k];
@@ -510,7 +510,7 @@ std::optional<std::string> Settings::set_initial(std::string_view name, std::str
   std::string canon;
   if (auto reason = canonical(specs_[i], value, canon)) return reason;
   if (values_[i].persisted) {
-    log::info(kLog, specs_[i].name + ": keeping the value set over OCPP, not the configuration file's");
+    log::info(kSettingsLog, specs_[i].name + ": keeping the value set over OCPP, not the configuration file's");
   } else {
     values_[i].value = std::move(canon);
   }
@@ -524,7 +524,7 @@ void Settings::delegate(std::string_view name, Delegate delegate) {
   if (i == specs_.size()) throw std::out_of_range("no setting named " + std::string(name));
   if (values_[i].persisted) {
     // A value stored before the owner took it over (an earlier version) is the owner's to import.
-    log::info(kLog, specs_[i].name + ": the stored value is superseded by its owner's");
+    log::info(kSettingsLog, specs_[i].name + ": the stored value is superseded by its owner's");
   }
   values_[i] = Entry{{}, false, std::move(delegate)};
 }

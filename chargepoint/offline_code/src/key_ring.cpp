@@ -12,7 +12,7 @@ namespace oc = ocpp::offline_code;
 
 namespace {
 
-constexpr std::string_view kLog = "offline-code";
+constexpr std::string_view kKeyRingLog = "offline-code";
 const std::string kNewestEver = "newest_version_ever";
 
 std::int64_t unix_now(const Clock& clock) {
@@ -48,7 +48,7 @@ std::optional<std::string> KeyRing::install(const oc::PileKey& key) {
     // version with fresh windows: the loss is behind us.
     store_.delete_value(kReplayWindowsLost);
   });
-  log::info(kLog, "installed offline-code key version " + std::to_string(key.version));
+  log::info(kKeyRingLog, "installed offline-code key version " + std::to_string(key.version));
   return std::nullopt;
 }
 
@@ -57,11 +57,11 @@ std::optional<std::string> KeyRing::install_spec(std::string_view spec, std::str
   const auto key = oc::parse_key_spec_for(spec, charge_point_id, &error);
   if (!key) {
     // §3.3: said where an operator looks; the key itself is a secret and is not shown.
-    log::warn(kLog, "offline-code key refused: " + error);
+    log::warn(kKeyRingLog, "offline-code key refused: " + error);
     return error;
   }
   auto refused = install(*key);
-  if (refused) log::warn(kLog, "offline-code key refused: " + *refused);
+  if (refused) log::warn(kKeyRingLog, "offline-code key refused: " + *refused);
   return refused;
 }
 
@@ -78,7 +78,7 @@ std::vector<oc::PileKey> KeyRing::usable() {
       continue;
     }
     store_.delete_key(keys[i].key.version);
-    log::info(kLog, "retired offline-code key version " + std::to_string(keys[i].key.version));
+    log::info(kKeyRingLog, "retired offline-code key version " + std::to_string(keys[i].key.version));
   }
   return out;
 }

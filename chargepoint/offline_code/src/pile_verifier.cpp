@@ -14,7 +14,7 @@ namespace oc = ocpp::offline_code;
 
 namespace {
 
-constexpr std::string_view kLog = "offline-code";
+constexpr std::string_view kVerifierLog = "offline-code";
 const std::string kLockoutState = "lockout";    // on the elapsed timeline (§8.1)
 const std::string kTimeFloor = "time_floor";    // what accepted codes proved (§7)
 const std::string kTimeFloorAt = "time_floor_at";
@@ -95,7 +95,7 @@ std::optional<std::int64_t> PileCodeVerifier::stored_int(const std::string& name
   try {
     return std::stoll(*text);
   } catch (const std::exception&) {
-    log::error(kLog, "stored " + name + " is damaged (" + *text + "); ignoring it");
+    log::error(kVerifierLog, "stored " + name + " is damaged (" + *text + "); ignoring it");
     return std::nullopt;
   }
 }
@@ -119,7 +119,7 @@ oc::Lockout PileCodeVerifier::load_lockout() {
   }
   // Damaged outside the program: start over with an empty budget, which errs on the side of
   // refusing (docs/offline-code.md §8.1), rather than with a full one.
-  log::error(kLog, "the stored lockout state is damaged; code entry stays locked until the next refill");
+  log::error(kVerifierLog, "the stored lockout state is damaged; code entry stays locked until the next refill");
   oc::Lockout lockout(policy_);
   const auto now = elapsed_now();
   for (unsigned i = 0; i < policy_.pile_budget; ++i) lockout.record_failure(0, now);
@@ -159,7 +159,7 @@ void PileCodeVerifier::clock_synced() {
       store_.put_value(kElapsed, std::to_string(e));
     });
   } catch (const std::exception& e) {
-    log::error(kLog, std::string("cannot record the clock sync: ") + e.what());
+    log::error(kVerifierLog, std::string("cannot record the clock sync: ") + e.what());
   }
 }
 
@@ -183,12 +183,12 @@ void PileCodeVerifier::authorize_code(ConnectorId connector, const std::string& 
   } catch (const std::exception& e) {
     // Never accept what could not be recorded: a code used without its serial on disk could be
     // used again (principle 4).
-    log::error(kLog, "connector " + std::to_string(connector) + ": code " + masked(code) +
+    log::error(kVerifierLog, "connector " + std::to_string(connector) + ": code " + masked(code) +
                          " not evaluated, the store failed: " + e.what());
     verdict = refused("The charge point cannot record the code (storage error)");
   }
   if (verdict.result != CodeVerdict::Result::NotACode) {
-    log::info(kLog, "connector " + std::to_string(connector) + ": code " + masked(code) + " " +
+    log::info(kVerifierLog, "connector " + std::to_string(connector) + ": code " + masked(code) + " " +
                         (verdict.result == CodeVerdict::Result::Accepted ? "accepted" : "refused: " + verdict.reason) +
                         (online ? " (the CSMS did not answer)" : " (offline)"));
   }
@@ -304,10 +304,10 @@ void PileCodeVerifier::used_online(ConnectorId connector, const std::string& cod
     auto window = store_.window(verdict.fields->key_version);
     if (window.accept(verdict.fields->serial) != oc::ReplayWindow::Check::Fresh) return;
     store_.put_window(verdict.fields->key_version, window);
-    log::info(kLog, "connector " + std::to_string(connector) + ": code " + masked(code) +
+    log::info(kVerifierLog, "connector " + std::to_string(connector) + ": code " + masked(code) +
                         " accepted by the CSMS; its serial is used up here too");
   } catch (const std::exception& e) {
-    log::error(kLog, std::string("cannot record a code used online: ") + e.what());
+    log::error(kVerifierLog, std::string("cannot record a code used online: ") + e.what());
   }
 }
 
@@ -320,11 +320,11 @@ void PileCodeVerifier::release_unused(ConnectorId connector, const std::string& 
     auto window = store_.window(verdict.fields->key_version);
     if (!window.release(verdict.fields->serial)) return;
     store_.put_window(verdict.fields->key_version, window);
-    log::info(kLog, "connector " + std::to_string(connector) + ": code " + masked(code) +
+    log::info(kVerifierLog, "connector " + std::to_string(connector) + ": code " + masked(code) +
                         " started no session; it may be used again until it expires");
   } catch (const std::exception& e) {
     // Left used: the driver asks the server for a new code; a replay is never made possible.
-    log::error(kLog, std::string("cannot free a code that started no session: ") + e.what());
+    log::error(kVerifierLog, std::string("cannot free a code that started no session: ") + e.what());
   }
 }
 

@@ -7,7 +7,7 @@
 namespace ocpp::cp::v16 {
 namespace {
 
-constexpr std::string_view kLog = "v16.config";
+constexpr std::string_view kConfigKeysLog = "v16.config";
 
 constexpr Access R = Access::ReadOnly;
 constexpr Access RW = Access::ReadWrite;
@@ -158,7 +158,7 @@ GetResult get_configuration(const Settings& settings, const std::optional<std::v
     if (static_cast<std::int64_t>(keys->size()) > max_keys) {
       result.refused = "GetConfiguration names " + std::to_string(keys->size()) +
                        " keys, GetConfigurationMaxKeys is " + std::to_string(max_keys);
-      log::warn(kLog, *result.refused);
+      log::warn(kConfigKeysLog, *result.refused);
       return result;
     }
   }
@@ -182,7 +182,7 @@ GetResult get_configuration(const Settings& settings, const std::optional<std::v
 SetResult change_configuration(Settings& settings, std::string_view key, std::string_view value,
                                const ChangePolicy& policy, std::string* why) {
   const auto refuse = [&](SetResult r, const std::string& reason) {
-    log::warn(kLog, "ChangeConfiguration " + std::string(key) + ": " + std::string(to_string(r)) + ", " + reason);
+    log::warn(kConfigKeysLog, "ChangeConfiguration " + std::string(key) + ": " + std::string(to_string(r)) + ", " + reason);
     if (why) *why = reason;
     return r;
   };

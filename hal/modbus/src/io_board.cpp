@@ -6,6 +6,7 @@
 
 #include "ocpp/common/log.hpp"
 #include "ocpp/hal/modbus/io_board_map.hpp"
+#include "log_policy.hpp"
 
 namespace ocpp::hal::modbus {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 namespace in = io_board::input;
 namespace hold = io_board::holding;
 
-constexpr int kLoggedPerStreak = 3;
+using detail::kLoggedPerStreak;
 
 const IoBoardConfig& checked(const IoBoardConfig& c) {
   if (c.unit < 1 || c.unit > 247) throw std::invalid_argument(c.label + ": unit must be 1-247, got " + std::to_string(c.unit));

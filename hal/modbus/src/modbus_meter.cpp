@@ -5,11 +5,12 @@
 #include <stdexcept>
 
 #include "ocpp/common/log.hpp"
+#include "log_policy.hpp"
 
 namespace ocpp::hal::modbus {
 namespace {
 
-constexpr int kLoggedPerStreak = 3;  // refusals and failures logged in a row before going quiet
+using detail::kLoggedPerStreak;
 
 std::string wh(double v) {
   char text[40];

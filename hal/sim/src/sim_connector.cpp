@@ -6,13 +6,14 @@
 #include <utility>
 
 #include "ocpp/common/log.hpp"
+#include "names.hpp"
 
 namespace ocpp::hal::sim {
 namespace {
 
 constexpr double kMjPerWh = 3.6e6;  // 1 Wh = 3600 J = 3.6e6 mJ
 
-std::string name(ConnectorId id) { return "connector " + std::to_string(id); }
+using detail::connector_name;
 
 }  // namespace
 
@@ -68,18 +69,18 @@ std::optional<MeterReading> SimConnector::read_meter() {
 void SimConnector::set_contactor(bool closed) {
   if (closed == contactor_closed_) return;
   if (fault_ == ErrorCode::PowerSwitchFailure) {
-    log::warn("sim", name(id_) + ": contactor did not " + (closed ? "close" : "open") +
+    log::warn("sim", connector_name(id_) + ": contactor did not " + (closed ? "close" : "open") +
                          " (PowerSwitchFailure injected)");
     return;
   }
   if (closed && !locked_) {
     // IEC 61851-1, socket-outlets: the plug is locked before the socket is energised (issue 14).
-    log::warn("sim", name(id_) + ": contactor not closed: the connector is not locked");
+    log::warn("sim", connector_name(id_) + ": contactor not closed: the connector is not locked");
     return;
   }
   settle();
   contactor_closed_ = closed;
-  log::info("sim", name(id_) + ": contactor " + (closed ? "closed" : "opened"));
+  log::info("sim", connector_name(id_) + ": contactor " + (closed ? "closed" : "opened"));
   // The contactor is not persisted, but opening it ends a flow: the final register is saved now.
   changed(Change::physical);
   // The simulated auxiliary contact follows at once.
@@ -91,23 +92,23 @@ void SimConnector::set_current_limit(double amps) {
   if (amps == current_limit_a_) return;
   settle();
   current_limit_a_ = amps;
-  log::debug("sim", name(id_) + ": current limit " + std::to_string(amps) + " A");
+  log::debug("sim", connector_name(id_) + ": current limit " + std::to_string(amps) + " A");
   changed(Change::meter);
 }
 
 bool SimConnector::set_locked(bool locked) {
   if (fault_ == ErrorCode::ConnectorLockFailure) {
-    log::warn("sim", name(id_) + ": lock did not move (ConnectorLockFailure injected)");
+    log::warn("sim", connector_name(id_) + ": lock did not move (ConnectorLockFailure injected)");
     return false;
   }
   if (locked == locked_) return true;
   if (!locked && contactor_closed_) {
     // Issue 14: never unlocked while the socket is live (a welded contact stays closed).
-    log::warn("sim", name(id_) + ": not unlocked: the contactor is closed");
+    log::warn("sim", connector_name(id_) + ": not unlocked: the contactor is closed");
     return false;
   }
   locked_ = locked;
-  log::info("sim", name(id_) + (locked ? ": locked" : ": unlocked"));
+  log::info("sim", connector_name(id_) + (locked ? ": locked" : ": unlocked"));
   changed(Change::physical);
   return true;
 }

@@ -10,13 +10,14 @@
 
 #include "ocpp/common/log.hpp"
 #include "state_file.hpp"
+#include "names.hpp"
 
 namespace ocpp::hal::sim {
 namespace {
 
-std::string name(ConnectorId id) { return "connector " + std::to_string(id); }
+using detail::connector_name;
 // Faults may also concern the whole pile.
-std::string fault_target(ConnectorId id) { return id == 0 ? std::string("pile") : name(id); }
+std::string fault_target(ConnectorId id) { return id == 0 ? std::string("pile") : connector_name(id); }
 
 std::string number(double v) {
   char text[32];
@@ -42,7 +43,7 @@ void move_ev(SimConnector& k, EvState ev, HalListener* listener) {
   k.set_ev_state(ev);
   const PilotState after = k.pilot();
   if (after == before) return;
-  log::info("sim", name(k.id()) + ": pilot " + std::string(to_string(before)) + " -> " +
+  log::info("sim", connector_name(k.id()) + ": pilot " + std::string(to_string(before)) + " -> " +
                        std::string(to_string(after)) + " (EV " + std::string(to_string(ev)) + ")");
   if (listener) listener->on_pilot_changed(k.id(), after);
 }
@@ -102,7 +103,7 @@ void SimPile::load_state() {
   for (const auto& s : *saved) {
     if (s.id < 1 || s.id > connector_count()) {
       // The pile was reconfigured with fewer connectors.
-      log::warn("sim", "state file " + path + " has " + name(s.id) + ", which this pile (" +
+      log::warn("sim", "state file " + path + " has " + connector_name(s.id) + ", which this pile (" +
                            std::to_string(connector_count()) + " connectors) does not have: ignored");
       continue;
     }
@@ -143,7 +144,7 @@ std::string SimPile::check_connector(ConnectorId c) const {
     return "connector 0 is the whole pile; this command needs a connector " +
            (n == 1 ? std::string("1") : "1.." + std::to_string(n));
   }
-  if (c < 0 || c > n) return name(c) + " does not exist (this pile has " + std::to_string(n) + ")";
+  if (c < 0 || c > n) return connector_name(c) + " does not exist (this pile has " + std::to_string(n) + ")";
   return {};
 }
 
@@ -155,7 +156,7 @@ SimConnector& SimPile::sim_connector(ConnectorId id) {
 std::string SimPile::plug(ConnectorId c) {
   if (std::string error = check_connector(c); !error.empty()) return error;
   SimConnector& k = sim_connector(c);
-  if (k.cable_plugged()) return name(c) + " already has a cable plugged";
+  if (k.cable_plugged()) return connector_name(c) + " already has a cable plugged";
   move_ev(k, EvState::Connected, listener_);
   return {};
 }
@@ -163,8 +164,8 @@ std::string SimPile::plug(ConnectorId c) {
 std::string SimPile::unplug(ConnectorId c) {
   if (std::string error = check_connector(c); !error.empty()) return error;
   SimConnector& k = sim_connector(c);
-  if (!k.cable_plugged()) return name(c) + " has no cable plugged";
-  if (options_.lock_holds_cable && k.locked()) return name(c) + " is locked";
+  if (!k.cable_plugged()) return connector_name(c) + " has no cable plugged";
+  if (options_.lock_holds_cable && k.locked()) return connector_name(c) + " is locked";
   move_ev(k, EvState::Absent, listener_);
   return {};
 }
@@ -172,7 +173,7 @@ std::string SimPile::unplug(ConnectorId c) {
 std::string SimPile::ev_charge(ConnectorId c) {
   if (std::string error = check_connector(c); !error.empty()) return error;
   SimConnector& k = sim_connector(c);
-  if (!k.cable_plugged()) return name(c) + " has no cable plugged";
+  if (!k.cable_plugged()) return connector_name(c) + " has no cable plugged";
   move_ev(k, EvState::Ready, listener_);
   return {};
 }
@@ -180,7 +181,7 @@ std::string SimPile::ev_charge(ConnectorId c) {
 std::string SimPile::ev_suspend(ConnectorId c) {
   if (std::string error = check_connector(c); !error.empty()) return error;
   SimConnector& k = sim_connector(c);
-  if (!k.cable_plugged()) return name(c) + " has no cable plugged";
+  if (!k.cable_plugged()) return connector_name(c) + " has no cable plugged";
   move_ev(k, EvState::Connected, listener_);
   return {};
 }
@@ -190,7 +191,7 @@ std::string SimPile::set_power(ConnectorId c, double watts) {
   if (!std::isfinite(watts) || watts < 0) return "power must be a number of watts >= 0 (got " + number(watts) + ")";
   SimConnector& k = sim_connector(c);
   k.set_wanted_power(watts);
-  log::info("sim", name(c) + ": the EV wants " + number(watts) + " W");
+  log::info("sim", connector_name(c) + ": the EV wants " + number(watts) + " W");
   return {};
 }
 
@@ -240,7 +241,7 @@ std::string SimPile::clear_fault(ConnectorId c) {
 std::string SimPile::present_id(ConnectorId c, const std::string& id_tag) {
   if (std::string error = check_connector(c); !error.empty()) return error;
   if (id_tag.empty()) return "the id tag is empty";
-  log::info("sim", name(c) + ": id presented: " + id_tag);
+  log::info("sim", connector_name(c) + ": id presented: " + id_tag);
   if (listener_) listener_->on_id_presented(c, id_tag);
   return {};
 }
@@ -252,14 +253,14 @@ std::string SimPile::enter_code(ConnectorId c, const std::string& code) {
     return "the code must be digits only (a keypad has nothing else)";
   }
   // An unused offline code is as good as a payment: its digits stay out of the log.
-  log::info("sim", name(c) + ": code entered (" + std::to_string(code.size()) + " digits)");
+  log::info("sim", connector_name(c) + ": code entered (" + std::to_string(code.size()) + " digits)");
   if (listener_) listener_->on_code_entered(c, code);
   return {};
 }
 
 std::string SimPile::press_stop(ConnectorId c) {
   if (std::string error = check_connector(c); !error.empty()) return error;
-  log::info("sim", name(c) + ": stop button pressed");
+  log::info("sim", connector_name(c) + ": stop button pressed");
   if (listener_) listener_->on_stop_pressed(c);
   return {};
 }

@@ -22,7 +22,7 @@ namespace {
 
 using namespace std::chrono_literals;
 using namespace firmware_test;
-using S = FirmwareStatus;
+using FS = FirmwareStatus;
 
 inline void PrintTo(FirmwareStatus s, std::ostream* os) { *os << to_string(s); }
 
@@ -119,20 +119,20 @@ class FirmwareUpdateTest : public ::testing::Test {
 std::unique_ptr<Pki> FirmwareUpdateTest::pki_;
 
 TEST_F(FirmwareUpdateTest, UnsignedImageIsKeptAndInstalledOnTheSimulatedPile) {
-  EXPECT_EQ(firmware_->current().status, S::Idle);
+  EXPECT_EQ(firmware_->current().status, FS::Idle);
   EXPECT_EQ(firmware_->update(unsigned_request()), FirmwareAnswer::Accepted);
   EXPECT_TRUE(link_.progress.empty());  // nothing before the answer has gone out
   loop_.run_pending();
   ASSERT_EQ(transfer_.requests.size(), 1u);
   EXPECT_EQ(transfer_.requests[0].url, "http://files.example/fw.bin");
-  EXPECT_EQ(firmware_->current().status, S::Downloading);
+  EXPECT_EQ(firmware_->current().status, FS::Downloading);
   transfer_.complete("image v2");
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses(), (std::vector<S>{S::Downloading, S::Downloaded, S::Installing, S::Installed}));
+  EXPECT_EQ(link_.statuses(), (std::vector<FS>{FS::Downloading, FS::Downloaded, FS::Installing, FS::Installed}));
   EXPECT_EQ(read_file(transfer_.requests[0].destination), "image v2");
   EXPECT_EQ(fs::path(transfer_.requests[0].destination).parent_path(), dir_ / "firmware");
   EXPECT_EQ(event_types(), std::vector<std::string>{"FirmwareUpdated"});
-  EXPECT_EQ(firmware_->current().status, S::Idle);
+  EXPECT_EQ(firmware_->current().status, FS::Idle);
   EXPECT_FALSE(link_.progress[0].signed_update);
 }
 
@@ -144,7 +144,7 @@ TEST_F(FirmwareUpdateTest, SignedImageIsVerifiedAndGivenToTheInstallProgram) {
   transfer_.complete("image v2");
   loop_.run_pending();
   EXPECT_EQ(link_.statuses(),
-            (std::vector<S>{S::Downloading, S::Downloaded, S::SignatureVerified, S::Installing, S::Installed}));
+            (std::vector<FS>{FS::Downloading, FS::Downloaded, FS::SignatureVerified, FS::Installing, FS::Installed}));
   EXPECT_EQ(link_.progress.back().request_id, 7);
   EXPECT_TRUE(link_.progress.back().signed_update);
   EXPECT_EQ(read_file(dir_ / "installed-arg"), transfer_.requests[0].destination + "\n");
@@ -158,7 +158,7 @@ TEST_F(FirmwareUpdateTest, TamperedImageIsRefusedAndNeverInstalled) {
   loop_.run_pending();
   transfer_.complete("image v2 with a backdoor");
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses(), (std::vector<S>{S::Downloading, S::Downloaded, S::InvalidSignature}));
+  EXPECT_EQ(link_.statuses(), (std::vector<FS>{FS::Downloading, FS::Downloaded, FS::InvalidSignature}));
   EXPECT_FALSE(fs::exists(dir_ / "installed-arg"));
   EXPECT_FALSE(fs::exists(transfer_.requests[0].destination));
   EXPECT_EQ(event_types(), std::vector<std::string>{"InvalidFirmwareSignature"});
@@ -193,13 +193,13 @@ TEST_F(FirmwareUpdateTest, FailedDownloadIsRetriedThenReportedOnce) {
   transfer_.complete(std::nullopt);
   loop_.advance(30s);
   ASSERT_EQ(transfer_.requests.size(), 3u);
-  EXPECT_EQ(link_.statuses().back(), S::Downloading);
+  EXPECT_EQ(link_.statuses().back(), FS::Downloading);
   transfer_.complete(std::nullopt);
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses().back(), S::DownloadFailed);
+  EXPECT_EQ(link_.statuses().back(), FS::DownloadFailed);
   loop_.advance(120s);
   EXPECT_EQ(transfer_.requests.size(), 3u);
-  EXPECT_EQ(firmware_->current().status, S::Idle);
+  EXPECT_EQ(firmware_->current().status, FS::Idle);
 }
 
 TEST_F(FirmwareUpdateTest, DownloadWaitsForTheRetrieveDate) {
@@ -207,7 +207,7 @@ TEST_F(FirmwareUpdateTest, DownloadWaitsForTheRetrieveDate) {
   r.retrieve_at = clock_.system_now() + 1h;
   firmware_->update(r);
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses(), std::vector<S>{S::DownloadScheduled});
+  EXPECT_EQ(link_.statuses(), std::vector<FS>{FS::DownloadScheduled});
   loop_.advance(59min);
   EXPECT_TRUE(transfer_.requests.empty());
   loop_.advance(1min);
@@ -235,16 +235,16 @@ TEST_F(FirmwareUpdateTest, InstallWaitsForTheInstallDateAndTheRunningTransaction
   loop_.run_pending();
   transfer_.complete("image");
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses().back(), S::InstallScheduled);
+  EXPECT_EQ(link_.statuses().back(), FS::InstallScheduled);
   site_.running = true;
   loop_.advance(10min);
-  EXPECT_EQ(link_.statuses().back(), S::InstallScheduled);
+  EXPECT_EQ(link_.statuses().back(), FS::InstallScheduled);
   EXPECT_EQ(site_.held, (std::vector<ConnectorId>{1, 2}));  // Unavailable while it waits
   loop_.advance(1min);
-  EXPECT_EQ(link_.statuses().back(), S::InstallScheduled);
+  EXPECT_EQ(link_.statuses().back(), FS::InstallScheduled);
   site_.running = false;
   loop_.advance(5s);
-  EXPECT_EQ(link_.statuses().back(), S::Installed);
+  EXPECT_EQ(link_.statuses().back(), FS::Installed);
   EXPECT_EQ(site_.released, (std::vector<ConnectorId>{1, 2}));
 }
 
@@ -260,7 +260,7 @@ TEST_F(FirmwareUpdateTest, SecondUpdateCancelsTheFirst) {
   EXPECT_EQ(transfer_.requests[1].url, "http://files.example/fw-newer.bin");
   transfer_.complete("newer");
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses().back(), S::Installed);
+  EXPECT_EQ(link_.statuses().back(), FS::Installed);
 }
 
 TEST_F(FirmwareUpdateTest, DownloadCutByARestartStartsAgain) {
@@ -268,10 +268,10 @@ TEST_F(FirmwareUpdateTest, DownloadCutByARestartStartsAgain) {
   loop_.run_pending();
   restart();
   ASSERT_EQ(transfer_.requests.size(), 2u);
-  EXPECT_EQ(link_.statuses(), std::vector<S>{S::Downloading});
+  EXPECT_EQ(link_.statuses(), std::vector<FS>{FS::Downloading});
   transfer_.complete("image");
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses().back(), S::Installed);
+  EXPECT_EQ(link_.statuses().back(), FS::Installed);
 }
 
 TEST_F(FirmwareUpdateTest, ImageCheckedAgainWhenARestartFindsItWaitingToInstall) {
@@ -283,7 +283,7 @@ TEST_F(FirmwareUpdateTest, ImageCheckedAgainWhenARestartFindsItWaitingToInstall)
   loop_.run_pending();
   write_file(transfer_.requests[0].destination, "changed while the daemon was down");
   restart();
-  EXPECT_EQ(link_.statuses(), std::vector<S>{S::InvalidSignature});
+  EXPECT_EQ(link_.statuses(), std::vector<FS>{FS::InvalidSignature});
 }
 
 TEST_F(FirmwareUpdateTest, FailingInstallProgramIsReported) {
@@ -293,7 +293,7 @@ TEST_F(FirmwareUpdateTest, FailingInstallProgramIsReported) {
   loop_.run_pending();
   transfer_.complete("image");
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses().back(), S::InstallationFailed);
+  EXPECT_EQ(link_.statuses().back(), FS::InstallationFailed);
   EXPECT_TRUE(event_types().empty());
 }
 
@@ -310,7 +310,7 @@ TEST_F(FirmwareUpdateTest, InstallProgramInheritsNoOpenFileOfTheDaemon) {
   transfer_.complete("image");
   loop_.run_pending();
   ::close(fd);
-  EXPECT_EQ(link_.statuses().back(), S::Installed);
+  EXPECT_EQ(link_.statuses().back(), FS::Installed);
 }
 
 TEST_F(FirmwareUpdateTest, MissingInstallProgramIsReported) {
@@ -320,7 +320,7 @@ TEST_F(FirmwareUpdateTest, MissingInstallProgramIsReported) {
   loop_.run_pending();
   transfer_.complete("image");
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses().back(), S::InstallationFailed);
+  EXPECT_EQ(link_.statuses().back(), FS::InstallationFailed);
 }
 
 TEST_F(FirmwareUpdateTest, InstallAskingForARestartIsReportedInstalledAfterIt) {
@@ -330,13 +330,13 @@ TEST_F(FirmwareUpdateTest, InstallAskingForARestartIsReportedInstalledAfterIt) {
   loop_.run_pending();
   transfer_.complete("image v2");
   loop_.run_pending();
-  EXPECT_EQ(link_.statuses().back(), S::InstallRebooting);
+  EXPECT_EQ(link_.statuses().back(), FS::InstallRebooting);
   EXPECT_EQ(site_.restarts, 0);  // the status has time to reach the CSMS first
   loop_.advance(options_.restart_delay);
   EXPECT_EQ(site_.restarts, 1);
   EXPECT_TRUE(event_types().empty());
   restart();
-  EXPECT_EQ(link_.statuses(), std::vector<S>{S::Installed});
+  EXPECT_EQ(link_.statuses(), std::vector<FS>{FS::Installed});
   EXPECT_EQ(link_.progress[0].request_id, 7);
   EXPECT_EQ(event_types(), std::vector<std::string>{"FirmwareUpdated"});
   restart();
@@ -351,7 +351,7 @@ TEST_F(FirmwareUpdateTest, InstallCutByARestartIsReportedFailed) {
   // The daemon dies while the program runs: the row says Installing.
   store_->db().exec("UPDATE firmware_update SET step = 'Installing'");
   restart();
-  EXPECT_EQ(link_.statuses(), std::vector<S>{S::InstallationFailed});
+  EXPECT_EQ(link_.statuses(), std::vector<FS>{FS::InstallationFailed});
 }
 
 TEST_F(FirmwareUpdateTest, SecondUpdateDuringAnInstallIsRejected) {

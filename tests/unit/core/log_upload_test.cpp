@@ -197,10 +197,10 @@ TEST_F(LogUploadTest, StatusesInOrderAndTheArchiveIsRemovedAfterwards) {
   EXPECT_EQ(upload->current(), LogUploadStatus::Uploading);
   EXPECT_EQ(upload->current_request_id(), 11);
   transfer.answer(true);
-  using S = LogUploadStatus;
-  const std::vector<std::pair<S, std::optional<std::int32_t>>> want{{S::Uploading, 11}, {S::Uploaded, 11}};
+  using LS = LogUploadStatus;
+  const std::vector<std::pair<LS, std::optional<std::int32_t>>> want{{LS::Uploading, 11}, {LS::Uploaded, 11}};
   EXPECT_EQ(statuses, want);
-  EXPECT_EQ(upload->current(), S::Idle);
+  EXPECT_EQ(upload->current(), LS::Idle);
   EXPECT_TRUE(fs::is_empty(dir / "upload")) << "no archive is left behind";
 }
 
@@ -255,9 +255,9 @@ TEST_F(LogUploadTest, ANewRequestCancelsTheRunningOne) {
   EXPECT_EQ(transfer.canceled, std::vector<FileTransfer::Id>{1});
   loop.run_pending();
   transfer.answer(true);
-  using S = LogUploadStatus;
-  const std::vector<std::pair<S, std::optional<std::int32_t>>> want{
-      {S::Uploading, 1}, {S::Canceled, 1}, {S::Uploading, 2}, {S::Uploaded, 2}};
+  using LS = LogUploadStatus;
+  const std::vector<std::pair<LS, std::optional<std::int32_t>>> want{
+      {LS::Uploading, 1}, {LS::Canceled, 1}, {LS::Uploading, 2}, {LS::Uploaded, 2}};
   EXPECT_EQ(statuses, want);
 }
 

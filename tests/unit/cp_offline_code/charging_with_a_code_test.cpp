@@ -19,7 +19,7 @@ namespace oc = ocpp::offline_code;
 using namespace std::chrono_literals;
 using core_test::CoreFixture;
 
-constexpr const char* kPile = "PILE-7";
+constexpr const char* kChargingPile = "PILE-7";
 
 class ChargingWithACode : public CoreFixture {
  protected:
@@ -39,7 +39,7 @@ class ChargingWithACode : public CoreFixture {
     codes_ = std::make_unique<CodeStore>(store_->db());
     events_ = std::make_unique<SecurityEvents>(store_->db());
     ring_ = std::make_unique<KeyRing>(*codes_, clock_);
-    verifier_ = std::make_unique<PileCodeVerifier>(*codes_, *ring_, *events_, *settings_, clock_, kPile);
+    verifier_ = std::make_unique<PileCodeVerifier>(*codes_, *ring_, *events_, *settings_, clock_, kChargingPile);
     authorizer_->set_offline_code_verifier(verifier_.get());
     verifier_->clock_synced();
   }
@@ -59,7 +59,7 @@ class ChargingWithACode : public CoreFixture {
   static oc::PileKey key() {
     oc::MasterSecret m{};
     m.fill(0x42);
-    return oc::derive_pile_key(m, kPile, 1);
+    return oc::derive_pile_key(m, kChargingPile, 1);
   }
   std::string code(std::uint16_t serial, std::uint8_t connector, std::uint8_t cap_step = 0) {
     oc::Fields f;
@@ -68,7 +68,7 @@ class ChargingWithACode : public CoreFixture {
     f.cap_step = cap_step;
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.system_now().time_since_epoch()).count();
     f.expiry_hours = oc::expiry_hours_for(now, 24);
-    return oc::encode(f, key(), kPile);
+    return oc::encode(f, key(), kChargingPile);
   }
 
   // What `ocpp-cpctl enter-code` gets back.

@@ -21,10 +21,11 @@ using namespace std::chrono_literals;
 using ocpp::test::run_until;
 using test::Misbehaviour;
 using test::ModbusTestServer;
+using test::transport_name;
 using test::Pilot;
 using test::SimulatedBoard;
 
-constexpr int kUnit = 3;
+constexpr int kIoBoardUnit = 3;
 
 class Recorder : public IoBoardListener {
  public:
@@ -60,8 +61,8 @@ class IoBoardTest : public ::testing::TestWithParam<bool> {
 
   void make(IoBoardConfig config = defaults()) {
     const bool rtu = GetParam();
-    server = rtu ? ModbusTestServer::rtu(kUnit) : ModbusTestServer::tcp();
-    sim = std::make_unique<SimulatedBoard>(*server, kUnit, config.connectors);
+    server = rtu ? ModbusTestServer::rtu(kIoBoardUnit) : ModbusTestServer::tcp();
+    sim = std::make_unique<SimulatedBoard>(*server, kIoBoardUnit, config.connectors);
     BusConfig b;
     b.name = "io";
     if (rtu) {
@@ -78,7 +79,7 @@ class IoBoardTest : public ::testing::TestWithParam<bool> {
 
   static IoBoardConfig defaults() {
     IoBoardConfig c;
-    c.unit = kUnit;
+    c.unit = kIoBoardUnit;
     c.connectors = 2;
     c.poll_interval = 100ms;
     c.heartbeat_timeout = 1000ms;
@@ -268,9 +269,9 @@ TEST_P(IoBoardTest, AWeldedContactKeepsTheCableLocked) {
 TEST_P(IoBoardTest, ARestartedControllerReadsBeforeItWrites) {
   board.reset();
   sim->set_firmware_interlock(false);
-  server->set_holding(kUnit, SimulatedBoard::command(1) + 2, {1});  // the lock the old controller commanded
+  server->set_holding(kIoBoardUnit, SimulatedBoard::command(1) + 2, {1});  // the lock the old controller commanded
   sim->weld(1, true);
-  ASSERT_EQ(server->input(kUnit, SimulatedBoard::block(1) + 2, 1)[0], 1) << "the lock holds the cable";
+  ASSERT_EQ(server->input(kIoBoardUnit, SimulatedBoard::block(1) + 2, 1)[0], 1) << "the lock holds the cable";
   board = std::make_unique<IoBoard>(loop, *bus, defaults(), recorder);
   board->read_now();
   board->start();
@@ -311,7 +312,7 @@ TEST_P(IoBoardTest, EveryReasonFitsOcpp16Info) {
   ASSERT_TRUE(wait_event("fault 2 contactor PowerSwitchFailure"));
   sim->freeze_heartbeat(true);
   ASSERT_TRUE(wait_event("fault 0 board_silent OtherError"));
-  server->misbehave(kUnit, Misbehaviour::silent);
+  server->misbehave(kIoBoardUnit, Misbehaviour::silent);
   ASSERT_TRUE(wait([&] { return !board->answering() && recorder.last_info == "I/O board does not answer"; }) ||
               recorder.last_info == "I/O board heartbeat stuck");
   for (const auto& [info, detail] : recorder.reasons) {
@@ -334,7 +335,7 @@ TEST_P(IoBoardTest, BeyondFourConnectorsNoConnectorsBlockIsSplit) {
   sim->present_card(8, {0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x0F, 0x10, 0x11, 0x12, 0x13});
   ASSERT_TRUE(wait_event("code 5 1234567890123456"));
   ASSERT_TRUE(wait_event("id 8 0A0B0C0D0E0F10111213"));
-  const auto reads = server->input_reads(kUnit);
+  const auto reads = server->input_reads(kIoBoardUnit);
   ASSERT_FALSE(reads.empty());
   for (const auto& [address, count] : reads) {
     EXPECT_TRUE((address == 0 && count == 104) || (address == 104 && count == 96)) << address << "+" << count;
@@ -401,7 +402,7 @@ TEST_P(IoBoardTest, MalformedCardsAndCodesAreIgnored) {
 }
 
 TEST_P(IoBoardTest, ABoardThatStopsAnsweringFaultsThePileAndRecovers) {
-  server->misbehave(kUnit, Misbehaviour::silent);
+  server->misbehave(kIoBoardUnit, Misbehaviour::silent);
   ASSERT_TRUE(wait_event("fault 0 board_silent OtherError"));
   EXPECT_EQ(recorder.last_info, "I/O board does not answer");
   EXPECT_NE(recorder.last_detail.find("I/O board (unit 3 on "), std::string::npos) << recorder.last_detail;
@@ -410,7 +411,7 @@ TEST_P(IoBoardTest, ABoardThatStopsAnsweringFaultsThePileAndRecovers) {
   // it answers again (it may have restarted), and the pilot is the state it reports.
   sim->press_stop(1);
   sim->set_pilot(1, Pilot::B);
-  server->misbehave(kUnit, Misbehaviour::none);
+  server->misbehave(kIoBoardUnit, Misbehaviour::none);
   ASSERT_TRUE(wait_event("fault 0 board_silent NoError"));
   ASSERT_TRUE(wait_event("pilot 1 B"));
   EXPECT_FALSE(recorder.saw("stop 1"));
@@ -428,9 +429,9 @@ TEST_P(IoBoardTest, EveryMalformedAnswerIsNoAnswer) {
   }
   for (const auto m : cases) {
     recorder.events.clear();
-    server->misbehave(kUnit, m);
+    server->misbehave(kIoBoardUnit, m);
     ASSERT_TRUE(wait_event("fault 0 board_silent OtherError")) << "misbehaviour " << static_cast<int>(m);
-    server->misbehave(kUnit, Misbehaviour::none);
+    server->misbehave(kIoBoardUnit, Misbehaviour::none);
     ASSERT_TRUE(wait_event("fault 0 board_silent NoError")) << "misbehaviour " << static_cast<int>(m);
   }
 }
@@ -490,7 +491,6 @@ TEST_P(IoBoardTest, TheWatchdogChangesAtEveryPoll) {
   ASSERT_GE(seen.size(), 4u);
 }
 
-std::string transport_name(const ::testing::TestParamInfo<bool>& p) { return p.param ? "rtu" : "tcp"; }
 INSTANTIATE_TEST_SUITE_P(Transports, IoBoardTest, ::testing::Values(false, true), transport_name);
 
 TEST(PwmDuty, IEC61851AnnexA) {

@@ -18,7 +18,7 @@ using ocpp::test::run_until;
 using test::Misbehaviour;
 using test::ModbusTestServer;
 
-constexpr int kUnit = 7;
+constexpr int kMeterUnit = 7;
 
 struct MeterCase {
   std::string model;
@@ -50,10 +50,10 @@ struct SeenFault {
 class MeterFixture {
  protected:
   void make(const std::string& model, bool rtu, MeterConfig config = {}) {
-    server = rtu ? ModbusTestServer::rtu(kUnit) : ModbusTestServer::tcp();
+    server = rtu ? ModbusTestServer::rtu(kMeterUnit) : ModbusTestServer::tcp();
     player = find_player(model);
     values = sample_values();
-    player.play(*server, kUnit, values);
+    player.play(*server, kMeterUnit, values);
     BusConfig bus_config;
     bus_config.name = "test";
     if (rtu) {
@@ -63,7 +63,7 @@ class MeterFixture {
     }
     bus_config.response_timeout = 150ms;
     bus = std::make_unique<ModbusBus>(loop, bus_config);
-    config.unit = kUnit;
+    config.unit = kMeterUnit;
     config.poll_interval = 100ms;
     if (config.max_power_w == MeterConfig{}.max_power_w) config.max_power_w = 1e7;  // values jump in tests
     meter = std::make_unique<ModbusMeter>(loop, *bus, load_meter_model(find_meter_model(model, {kDir})), config,
@@ -127,7 +127,7 @@ TEST_P(MeterOverModbus, ReadsWhatTheMeterServesAndFollowsItWhileCharging) {
     values.energy_wh += 500;  // a multiple of every model's resolution, exact as a float of kWh
     values.power_w = 11040;
     values.current_a[0] = 16;
-    player.play(*server, kUnit, values);
+    player.play(*server, kMeterUnit, values);
     const double expected = values.energy_wh;
     ASSERT_TRUE(run_until(loop, [&] { return meter->reading() && meter->reading()->energy_wh == expected; }, 5s))
         << "step " << step;
@@ -140,7 +140,7 @@ TEST_P(MeterOverModbus, ReadsWhatTheMeterServesAndFollowsItWhileCharging) {
 TEST_P(MeterOverModbus, AMeterThatStopsAnsweringFaultsTheConnectorAndRecovers) {
   meter->read_now();
   meter->start();
-  server->misbehave(kUnit, Misbehaviour::silent);
+  server->misbehave(kMeterUnit, Misbehaviour::silent);
   ASSERT_TRUE(wait_fault(ErrorCode::PowerMeterFailure));
   EXPECT_EQ(faults.back().source, FaultSource::meter_silent);
   EXPECT_NE(faults.back().info.find("does not answer"), std::string::npos) << faults.back().info;
@@ -152,8 +152,8 @@ TEST_P(MeterOverModbus, AMeterThatStopsAnsweringFaultsTheConnectorAndRecovers) {
   EXPECT_TRUE(meter->failed());
 
   values.energy_wh += 500;  // it counted on while unreachable (1235.0 kWh)
-  player.play(*server, kUnit, values);
-  server->misbehave(kUnit, Misbehaviour::none);
+  player.play(*server, kMeterUnit, values);
+  server->misbehave(kMeterUnit, Misbehaviour::none);
   ASSERT_TRUE(wait_fault(ErrorCode::NoError));
   ASSERT_TRUE(meter->reading().has_value());
   EXPECT_EQ(meter->reading()->energy_wh, values.energy_wh);
@@ -173,11 +173,11 @@ TEST_P(MeterOverModbus, EveryMalformedAnswerIsNoAnswer) {
   }
   for (const auto m : cases) {
     faults.clear();
-    server->misbehave(kUnit, m);
+    server->misbehave(kMeterUnit, m);
     ASSERT_TRUE(wait_fault(ErrorCode::PowerMeterFailure)) << "misbehaviour " << static_cast<int>(m);
     EXPECT_EQ(faults.back().source, FaultSource::meter_silent);
     EXPECT_EQ(faults.back().reading_meanwhile->energy_wh, values.energy_wh) << "a bad answer never becomes a reading";
-    server->misbehave(kUnit, Misbehaviour::none);
+    server->misbehave(kMeterUnit, Misbehaviour::none);
     ASSERT_TRUE(wait_fault(ErrorCode::NoError)) << "misbehaviour " << static_cast<int>(m);
     ASSERT_TRUE(meter->reading());
     EXPECT_EQ(meter->reading()->energy_wh, values.energy_wh);
@@ -207,7 +207,7 @@ TEST_P(MeterPlausibility, AnEnergyRegisterThatGoesBackwardsIsRefusedLoggedAndFau
   const double good = values.energy_wh;
   test::MeterValues back = values;
   back.energy_wh -= 1000;
-  player.play(*server, kUnit, back);
+  player.play(*server, kMeterUnit, back);
   ASSERT_TRUE(run_until(loop, [&] { return meter->stats().refusals >= 1; }, 5s));
   ASSERT_TRUE(meter->reading());
   EXPECT_EQ(meter->reading()->energy_wh, good) << "the refused value never shows";
@@ -217,7 +217,7 @@ TEST_P(MeterPlausibility, AnEnergyRegisterThatGoesBackwardsIsRefusedLoggedAndFau
   EXPECT_EQ(faults.back().reading_meanwhile->energy_wh, good);
   EXPECT_GE(meter->stats().refusals, 3u);
   // It reads sense again (a glitch of its own): accepted, fault cleared.
-  player.play(*server, kUnit, values);
+  player.play(*server, kMeterUnit, values);
   ASSERT_TRUE(wait_fault(ErrorCode::NoError));
   EXPECT_EQ(meter->reading()->energy_wh, good);
 }
@@ -231,12 +231,12 @@ TEST_P(MeterPlausibility, AJumpNoChargerCouldDeliverIsRefused) {
   meter->start();
   test::MeterValues jump = values;
   jump.energy_wh += 5000000;  // 5 MWh within a poll
-  player.play(*server, kUnit, jump);
+  player.play(*server, kMeterUnit, jump);
   ASSERT_TRUE(wait_fault(ErrorCode::PowerMeterFailure));
   EXPECT_NE(faults.back().info.find("jumped"), std::string::npos) << faults.back().info;
   EXPECT_EQ(faults.back().reading_meanwhile->energy_wh, values.energy_wh);
   // The register reads what it read before the glitch: accepted again.
-  player.play(*server, kUnit, values);
+  player.play(*server, kMeterUnit, values);
   ASSERT_TRUE(wait_fault(ErrorCode::NoError));
   EXPECT_EQ(meter->reading()->energy_wh, values.energy_wh);
 }
@@ -255,7 +255,7 @@ class MeterValuesOfOneModel : public MeterFixture, public ::testing::Test {
 TEST_F(MeterValuesOfOneModel, AFloatEnergyRegisterThatIsNotANumberIsRefused) {
   make("eastron_sdm630", false);
   meter->read_now();
-  player.play_raw_energy(*server, kUnit, std::nan(""));
+  player.play_raw_energy(*server, kMeterUnit, std::nan(""));
   meter->read_now();
   EXPECT_EQ(meter->stats().refusals, 1u);
   EXPECT_EQ(meter->reading()->energy_wh, values.energy_wh);
@@ -263,7 +263,7 @@ TEST_F(MeterValuesOfOneModel, AFloatEnergyRegisterThatIsNotANumberIsRefused) {
 
 TEST_F(MeterValuesOfOneModel, ANaNVoltageIsLeftOutOfTheReading) {
   make("eastron_sdm630", false);
-  server->set_input(kUnit, 2, test::float_high_first(std::nan("")));  // L2 voltage
+  server->set_input(kMeterUnit, 2, test::float_high_first(std::nan("")));  // L2 voltage
   meter->read_now();
   ASSERT_TRUE(meter->reading());
   EXPECT_TRUE(meter->reading()->voltage_v[0].has_value());
@@ -272,12 +272,12 @@ TEST_F(MeterValuesOfOneModel, ANaNVoltageIsLeftOutOfTheReading) {
 
 TEST_F(MeterValuesOfOneModel, AbbNotAvailableValuesAreLeftOutAndAnUnavailableEnergyIsRefused) {
   make("abb_b23", false);
-  server->set_holding(kUnit, 0x5B0E, {0xFFFF, 0xFFFF});  // current L2: not available (a B21 has one phase)
+  server->set_holding(kMeterUnit, 0x5B0E, {0xFFFF, 0xFFFF});  // current L2: not available (a B21 has one phase)
   meter->read_now();
   ASSERT_TRUE(meter->reading());
   EXPECT_TRUE(meter->reading()->current_a[0].has_value());
   EXPECT_FALSE(meter->reading()->current_a[1].has_value());
-  server->set_holding(kUnit, 0x5000, {0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF});
+  server->set_holding(kMeterUnit, 0x5000, {0xFFFF, 0xFFFF, 0xFFFF, 0xFFFF});
   meter->read_now();
   EXPECT_EQ(meter->stats().refusals, 1u);
   EXPECT_EQ(meter->reading()->energy_wh, values.energy_wh);
@@ -286,7 +286,7 @@ TEST_F(MeterValuesOfOneModel, AbbNotAvailableValuesAreLeftOutAndAnUnavailableEne
 TEST_F(MeterValuesOfOneModel, ANegativeEnergyRegisterIsRefused) {
   make("carlo_gavazzi_em340", false);
   meter->read_now();
-  player.play_raw_energy(*server, kUnit, -5);
+  player.play_raw_energy(*server, kMeterUnit, -5);
   meter->read_now();
   EXPECT_EQ(meter->stats().refusals, 1u);
 }
@@ -299,9 +299,9 @@ TEST_F(MeterValuesOfOneModel, OverTcpAnAnswerIsMatchedByItsTransactionNotItsUnit
   // still answered this request. Defined behaviour: accepted.
   meter->read_now();
   meter->start();
-  server->misbehave(kUnit, Misbehaviour::wrong_unit);
+  server->misbehave(kMeterUnit, Misbehaviour::wrong_unit);
   values.energy_wh += 500;
-  player.play(*server, kUnit, values);
+  player.play(*server, kMeterUnit, values);
   const double expected = values.energy_wh;
   ASSERT_TRUE(run_until(loop, [&] { return meter->reading() && meter->reading()->energy_wh == expected; }, 5s));
   EXPECT_TRUE(faults.empty());

@@ -21,6 +21,7 @@ using namespace std::chrono_literals;
 using ocpp::test::run_until;
 using test::Misbehaviour;
 using test::ModbusTestServer;
+using test::transport_name;
 using test::Pilot;
 
 constexpr int kBoardUnit = 10;
@@ -295,7 +296,6 @@ TEST_P(ModbusPileTest, AConfigurationThatCannotWorkIsRefusedSayingWhy) {
   EXPECT_EQ(refusal(c), "buses: two buses are named lan");
 }
 
-std::string transport_name(const ::testing::TestParamInfo<bool>& p) { return p.param ? "rtu" : "tcp"; }
 INSTANTIATE_TEST_SUITE_P(Transports, ModbusPileTest, ::testing::Values(false, true), transport_name);
 
 }  // namespace

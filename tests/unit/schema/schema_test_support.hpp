@@ -10,6 +10,10 @@
 
 namespace ocpp::test {
 
+// Short names for the two message kinds, as the validator tests write them.
+inline constexpr auto Req = MessageKind::Request;
+inline constexpr auto Conf = MessageKind::Response;
+
 inline rapidjson::Document parse_json(const std::string& text) {
   rapidjson::Document d;
   d.Parse(text.c_str(), text.size());

@@ -7,8 +7,8 @@ namespace ocpp {
 namespace {
 
 using test::check;
-constexpr auto Req = MessageKind::Request;
-constexpr auto Conf = MessageKind::Response;
+using test::Conf;
+using test::Req;
 
 class SchemaV201 : public ::testing::Test {
  protected:

@@ -101,14 +101,14 @@ TEST(V201SmartCharging, WhatTheStationDoesNotImplementIsRefusedNotDropped) {
   auto two = full_profile();
   two.chargingSchedule.push_back(two.chargingSchedule[0]);
   const auto refused = to_core_profile(two, 1);
-  ASSERT_TRUE(std::holds_alternative<ProfileRefusal>(refused));
-  EXPECT_EQ(std::get<ProfileRefusal>(refused).reason_code, "UnsupportedParam");
+  ASSERT_TRUE(std::holds_alternative<ocpp::cp::ProfileRefusal>(refused));
+  EXPECT_EQ(std::get<ocpp::cp::ProfileRefusal>(refused).reason_code, "UnsupportedParam");
 
   auto phase = full_profile();
   phase.chargingSchedule[0].chargingSchedulePeriod[1].phaseToUse = 2;
   const auto no_switching = to_core_profile(phase, 1);
-  ASSERT_TRUE(std::holds_alternative<ProfileRefusal>(no_switching));
-  EXPECT_EQ(std::get<ProfileRefusal>(no_switching).reason_code, "UnsupportedParam");
+  ASSERT_TRUE(std::holds_alternative<ocpp::cp::ProfileRefusal>(no_switching));
+  EXPECT_EQ(std::get<ocpp::cp::ProfileRefusal>(no_switching).reason_code, "UnsupportedParam");
 }
 
 TEST(V201SmartCharging, ReportsAreOnePerEvseWithTbcOnAllButTheLast) {

@@ -22,7 +22,7 @@ namespace {
 
 using namespace ocpp::v201;
 
-class FakeLive final : public LiveValues {
+class ReportLive final : public LiveValues {
  public:
   std::map<std::pair<int, int>, ConnectorStatusEnumType> states;
   ConnectorStatusEnumType availability_state(int evse, int connector) const override {
@@ -38,18 +38,18 @@ class FakeLive final : public LiveValues {
 };
 
 // EVSE 1 with one connector, EVSE 2 with two and less power.
-Topology two_evses() {
+Topology two_unequal_evses() {
   Topology t = Topology::uniform(2);
   t.evses[1].connectors.push_back(ConnectorInfo{2, "cCCS2", 3});
   t.evses[1].max_power_w = 11040;
   return t;
 }
 
-struct Pile {
-  Pile() : store(":memory:"), settings(store.db(), all_setting_specs()), model(settings, two_evses(), live) {}
+struct ReportPile {
+  ReportPile() : store(":memory:"), settings(store.db(), all_setting_specs()), model(settings, two_unequal_evses(), live) {}
   Store store;
   Settings settings;
-  FakeLive live;
+  ReportLive live;
   DeviceModel model;
 };
 
@@ -61,7 +61,7 @@ std::vector<ReportDataType> items_of(const std::vector<NotifyReportRequest>& mes
   return all;
 }
 
-Report<GetBaseReportResponse> base(const Pile& p, ReportBaseEnumType what, int request_id = 5) {
+Report<GetBaseReportResponse> base(const ReportPile& p, ReportBaseEnumType what, int request_id = 5) {
   return p.model.get_base_report(GetBaseReportRequest{std::nullopt, request_id, what});
 }
 
@@ -112,7 +112,7 @@ std::vector<Key> required_station_variables() {
 }
 
 TEST(V201Reports, FullInventoryHasEveryRequiredVariableOnEveryEvseAndConnector) {
-  Pile p;
+  ReportPile p;
   const auto report = base(p, ReportBaseEnumType::FullInventory);
   EXPECT_EQ(report.response.status, GenericDeviceModelStatusEnumType::Accepted);
   const auto items = items_of(report.messages);
@@ -120,7 +120,7 @@ TEST(V201Reports, FullInventoryHasEveryRequiredVariableOnEveryEvseAndConnector) 
   for (const auto& k : required_station_variables()) {
     EXPECT_NE(find(items, k), nullptr) << std::get<0>(k) << "." << std::get<3>(k) << "[" << std::get<4>(k) << "]";
   }
-  for (const auto& evse : two_evses().evses) {
+  for (const auto& evse : two_unequal_evses().evses) {
     for (const auto* v : {"AvailabilityState", "Available", "SupplyPhases", "Power"}) {
       EXPECT_NE(find(items, {"EVSE", evse.id, 0, v, ""}), nullptr) << "EVSE " << evse.id << " " << v;
     }
@@ -137,7 +137,7 @@ TEST(V201Reports, FullInventoryHasEveryRequiredVariableOnEveryEvseAndConnector) 
 
 // TC_B_53_CS: every list has a non-empty valuesList, and each value lies inside it.
 TEST(V201Reports, EveryListHasAValuesListHoldingItsValue) {
-  Pile p;
+  ReportPile p;
   int lists = 0;
   for (const auto& item : items_of(base(p, ReportBaseEnumType::FullInventory).messages)) {
     const auto& c = *item.variableCharacteristics;
@@ -161,7 +161,7 @@ TEST(V201Reports, EveryListHasAValuesListHoldingItsValue) {
 }
 
 TEST(V201Reports, WriteOnlyValuesAreInNoReport) {
-  Pile p;
+  ReportPile p;
   const std::string password = "a-password-nobody-sees";
   const std::string key = "3:" + std::string(64, 'c');
   ASSERT_EQ(p.settings.set("basic_auth_password", password), SetResult::Accepted);
@@ -189,7 +189,7 @@ TEST(V201Reports, WriteOnlyValuesAreInNoReport) {
 }
 
 TEST(V201Reports, ConfigurationInventoryIsWhatTheCsmsCanWrite) {
-  Pile p;
+  ReportPile p;
   const auto items = items_of(base(p, ReportBaseEnumType::ConfigurationInventory).messages);
   std::size_t writable_entries = 0;
   for (const auto& e : p.model.entries()) writable_entries += writable(*e.def) ? 1 : 0;
@@ -202,7 +202,7 @@ TEST(V201Reports, ConfigurationInventoryIsWhatTheCsmsCanWrite) {
 }
 
 TEST(V201Reports, SummaryInventoryIsTheAvailabilityOfEachComponent) {
-  Pile p;
+  ReportPile p;
   p.live.states[{2, 1}] = ConnectorStatusEnumType::Faulted;
   const auto items = items_of(base(p, ReportBaseEnumType::SummaryInventory).messages);
   const std::vector<std::tuple<std::string, int, int>> components = {
@@ -218,14 +218,14 @@ TEST(V201Reports, SummaryInventoryIsTheAvailabilityOfEachComponent) {
 }
 
 TEST(V201Reports, AnUnknownReportBaseIsNotSupported) {
-  Pile p;
+  ReportPile p;
   const auto r = base(p, static_cast<ReportBaseEnumType>(42));
   EXPECT_EQ(r.response.status, GenericDeviceModelStatusEnumType::NotSupported);
   EXPECT_TRUE(r.messages.empty());
 }
 
 TEST(V201Reports, CharacteristicsAndAttributesComeFromTheSettings) {
-  Pile p;
+  ReportPile p;
   const auto items = items_of(base(p, ReportBaseEnumType::FullInventory).messages);
   for (const auto& item : items) {
     EXPECT_FALSE(item.variableCharacteristics->supportsMonitoring);
@@ -248,7 +248,7 @@ TEST(V201Reports, CharacteristicsAndAttributesComeFromTheSettings) {
 }
 
 std::vector<NotifyReportRequest> full_inventory_with(const std::string& setting, const std::string& value) {
-  Pile p;
+  ReportPile p;
   EXPECT_FALSE(p.settings.set_initial(setting, value));
   return base(p, ReportBaseEnumType::FullInventory, 77).messages;
 }
@@ -259,7 +259,7 @@ void expect_well_formed_parts(const std::vector<NotifyReportRequest>& messages, 
   for (std::size_t i = 0; i < messages.size(); ++i) {
     EXPECT_EQ(messages[i].seqNo, static_cast<std::int32_t>(i));
     EXPECT_EQ(messages[i].requestId, 77);
-    EXPECT_EQ(messages[i].generatedAt, DateTime(FakeLive{}.now()));
+    EXPECT_EQ(messages[i].generatedAt, DateTime(ReportLive{}.now()));
     EXPECT_EQ(messages[i].tbc.value_or(false), i + 1 < messages.size()) << "part " << i;
     ASSERT_TRUE(messages[i].reportData && !messages[i].reportData->empty());
     items += messages[i].reportData->size();
@@ -270,7 +270,7 @@ void expect_well_formed_parts(const std::vector<NotifyReportRequest>& messages, 
 // B07/B08: a report lists every attribute a variable has, each with its own mutability. Controllers
 // have Actual alone (Part 1 §4.3); EVSE.Power also has MaxSet, the most the EVSE is set to deliver.
 TEST(V201Reports, EveryAttributeOfAVariableIsReportedOnce) {
-  Pile p;
+  ReportPile p;
   const auto items = items_of(base(p, ReportBaseEnumType::FullInventory).messages);
   for (const auto& item : items) {
     std::set<AttributeEnumType> types;
@@ -290,7 +290,7 @@ TEST(V201Reports, EveryAttributeOfAVariableIsReportedOnce) {
     ASSERT_EQ(power->variableAttribute.size(), 2u);
     const auto& actual = power->variableAttribute[0];
     EXPECT_EQ(actual.mutability, MutabilityEnumType::ReadOnly);
-    EXPECT_EQ(actual.value->str(), "0");  // FakeLive: nothing delivered
+    EXPECT_EQ(actual.value->str(), "0");  // ReportLive: nothing delivered
     const auto& max_set = power->variableAttribute[1];
     EXPECT_EQ(max_set.type, AttributeEnumType::MaxSet);
     EXPECT_EQ(max_set.mutability, MutabilityEnumType::ReadOnly);
@@ -302,7 +302,7 @@ TEST(V201Reports, EveryAttributeOfAVariableIsReportedOnce) {
 }
 
 TEST(V201Reports, NotifyReportsAreCutAtItemsPerMessage) {
-  const Pile whole;
+  const ReportPile whole;
   const auto messages = full_inventory_with("report_max_items", "7");
   expect_well_formed_parts(messages, whole.model.entries().size());
   for (const auto& m : messages) EXPECT_LE(m.reportData->size(), 7u);
@@ -310,7 +310,7 @@ TEST(V201Reports, NotifyReportsAreCutAtItemsPerMessage) {
 }
 
 TEST(V201Reports, NotifyReportsAreCutAtBytesPerMessage) {
-  const Pile whole;
+  const ReportPile whole;
   const auto messages = full_inventory_with("report_max_bytes", "2048");
   expect_well_formed_parts(messages, whole.model.entries().size());
   for (const auto& m : messages) EXPECT_LE(ocpp::serialize(m).size(), 2048u);
@@ -324,7 +324,7 @@ TEST(V201Reports, NotifyReportsAreCutAtBytesPerMessage) {
 }
 
 TEST(V201Reports, SplittingKeepsAnOversizedEntryAloneAndSendsNothingForNothing) {
-  Pile p;
+  ReportPile p;
   auto items = items_of(base(p, ReportBaseEnumType::FullInventory).messages);
   items.resize(3);
   const std::size_t one = ocpp::serialize(items[1]).size();
@@ -351,7 +351,7 @@ ComponentVariableType filter(const std::string& component, std::optional<int> ev
   return f;
 }
 
-std::vector<ReportDataType> report(const Pile& p, std::vector<ComponentVariableType> filters,
+std::vector<ReportDataType> report(const ReportPile& p, std::vector<ComponentVariableType> filters,
                                    std::vector<ComponentCriterionEnumType> criteria = {}) {
   GetReportRequest req;
   req.requestId = 9;
@@ -374,7 +374,7 @@ std::set<std::string> components_in(const std::vector<ReportDataType>& items) {
 }
 
 TEST(V201Reports, GetReportSelectsByComponentAndVariable) {
-  Pile p;
+  ReportPile p;
   EXPECT_EQ(components_in(report(p, {filter("ocppcommctrlr")})), std::set<std::string>{"OCPPCommCtrlr"});
   EXPECT_EQ(components_in(report(p, {filter("EVSE")})), (std::set<std::string>{"EVSE 1", "EVSE 2"}));
   EXPECT_EQ(components_in(report(p, {filter("Connector", 2)})), (std::set<std::string>{"Connector 2/1", "Connector 2/2"}));
@@ -388,7 +388,7 @@ TEST(V201Reports, GetReportSelectsByComponentAndVariable) {
 }
 
 TEST(V201Reports, GetReportSelectsByComponentCriteria) {
-  Pile p;
+  ReportPile p;
   using C = ComponentCriterionEnumType;
   p.live.states[{2, 2}] = ConnectorStatusEnumType::Faulted;
   p.live.states[{1, 0}] = ConnectorStatusEnumType::Unavailable;
@@ -409,7 +409,7 @@ TEST(V201Reports, GetReportSelectsByComponentCriteria) {
 }
 
 TEST(V201Reports, GetReportOverItsLimitsIsACallError) {
-  Pile p;
+  ReportPile p;
   ASSERT_FALSE(p.settings.set_initial("report_max_items", "2"));
   GetReportRequest req;
   req.requestId = 1;

@@ -42,8 +42,8 @@ Topology large() {
   return t;
 }
 
-struct Pile {
-  Pile() : store(":memory:"), settings(store.db(), all_setting_specs()), model(settings, large(), live) {}
+struct LargePile {
+  LargePile() : store(":memory:"), settings(store.db(), all_setting_specs()), model(settings, large(), live) {}
   Store store;
   Settings settings;
   QuietLive live;
@@ -56,7 +56,7 @@ std::string swap_case(std::string s) {
 }
 
 TEST(V201Lookup, EveryVariableOfALargePileIsFoundByAnySpelling) {
-  Pile p;
+  LargePile p;
   ASSERT_GT(p.model.entries().size(), 600u);
   for (const auto& e : p.model.entries()) {
     auto c = p.model.component_of(e);
@@ -76,7 +76,7 @@ TEST(V201Lookup, EveryVariableOfALargePileIsFoundByAnySpelling) {
 }
 
 TEST(V201Lookup, AddressesBesideTheCatalogueAreUnknown) {
-  Pile p;
+  LargePile p;
   const auto status = [&](const std::string& component, int evse, int connector, const std::string& variable,
                           std::optional<std::string> instance = std::nullopt) {
     ComponentType c;
@@ -175,7 +175,7 @@ TEST(V201RequestSize, TheBoundOfPlainNamesIsCloseToTheJson) {
 // B06.FR.17: the size checked is the request's JSON; a request whose bound is over
 // BytesPerMessage but whose JSON fits is answered (newlines count 2 bytes in JSON, 6 in the bound).
 TEST(V201RequestSize, ARequestIsRefusedForItsRealSizeOnly) {
-  Pile p;
+  LargePile p;
   ASSERT_FALSE(p.settings.set_initial("get_variables_max_bytes", "1024"));
   const auto request_with = [](std::size_t items) {
     GetVariablesRequest req;

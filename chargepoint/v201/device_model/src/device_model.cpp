@@ -15,7 +15,7 @@ using namespace ocpp::v201;
 
 namespace {
 
-constexpr std::string_view kLog = "v201.device_model";
+constexpr std::string_view kDeviceModelLog = "v201.device_model";
 
 // Exact addressing of GetVariables/SetVariables: the evse and connector a request names (0: none;
 // evse id 0 is the charging station itself).
@@ -104,7 +104,7 @@ void DeviceModel::check_limits(std::size_t items, std::size_t bytes_bound,
   if (static_cast<std::int64_t>(items) > most) {
     const auto why = std::string(what) + " has " + std::to_string(items) + " entries, ItemsPerMessage[" + what +
                      "] is " + std::to_string(most);
-    log::warn(kLog, why);
+    log::warn(kDeviceModelLog, why);
     throw rpc::CallErrorReply(RpcErrorCode::OccurrenceConstraintViolation, why);
   }
   const auto largest = settings_.get_int(max_bytes);
@@ -113,7 +113,7 @@ void DeviceModel::check_limits(std::size_t items, std::size_t bytes_bound,
   if (static_cast<std::int64_t>(bytes) > largest) {
     const auto why = std::string(what) + " takes " + std::to_string(bytes) + " bytes, BytesPerMessage[" + what +
                      "] is " + std::to_string(largest);
-    log::warn(kLog, why);
+    log::warn(kDeviceModelLog, why);
     throw rpc::CallErrorReply(RpcErrorCode::FormatViolation, why);
   }
 }
@@ -172,7 +172,7 @@ SetVariableResultType DeviceModel::set_one(const SetVariableDataType& item, cons
   const auto reject = [&](std::string_view code, const std::string& why, bool logged = false) {
     result.attributeStatus = SetVariableStatusEnumType::Rejected;
     result.attributeStatusInfo = status_info(code, why);
-    if (!logged) log::warn(kLog, "SetVariables " + item.component.name.str() + "." + item.variable.name.str() + ": " + why);
+    if (!logged) log::warn(kDeviceModelLog, "SetVariables " + item.component.name.str() + "." + item.variable.name.str() + ": " + why);
     return result;
   };
   const auto found = find(item.component, item.variable);

@@ -9,7 +9,7 @@
 namespace ocpp::cp::v201 {
 namespace {
 
-constexpr std::string_view kLog = "v201.device_model";
+constexpr std::string_view kReportSplitLog = "v201.device_model";
 
 template <class T>
 std::size_t json_size(const T& value) {
@@ -45,7 +45,7 @@ std::vector<ocpp::v201::NotifyReportRequest> split_report(std::vector<ocpp::v201
       const std::size_t item = json_size(items[next]) + (data.empty() ? 0 : 1);
       if (!data.empty() && bytes + item > limits.max_bytes) break;
       if (data.empty() && bytes + item > limits.max_bytes) {
-        log::warn(kLog, "report " + std::to_string(request_id) + ": " + items[next].component.name.str() + "." +
+        log::warn(kReportSplitLog, "report " + std::to_string(request_id) + ": " + items[next].component.name.str() + "." +
                             items[next].variable.name.str() + " alone takes " + std::to_string(bytes + item) +
                             " bytes, more than BytesPerMessage " + std::to_string(limits.max_bytes) +
                             "; sent alone");

@@ -14,7 +14,12 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 namespace ocpp::hal::modbus::test {
+
+// Names the two instantiations of a test run over both transports: /tcp and /rtu.
+inline std::string transport_name(const ::testing::TestParamInfo<bool>& p) { return p.param ? "rtu" : "tcp"; }
 
 enum class Misbehaviour {
   none,

@@ -24,6 +24,8 @@ class DateTime {
   explicit DateTime(SystemTime t) : t_(t) {}
   // Throws std::invalid_argument naming the text when it is not RFC 3339.
   static DateTime parse(std::string_view text);
+  // The system clock's current time (the wall clock OCPP timestamps are in).
+  static DateTime now() { return DateTime(std::chrono::system_clock::now()); }
   SystemTime time() const { return t_; }
   std::string str() const { return format_rfc3339(t_); }
   friend bool operator==(const DateTime& a, const DateTime& b) { return a.t_ == b.t_; }
