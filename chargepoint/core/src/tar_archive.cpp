@@ -10,9 +10,17 @@ namespace {
 
 constexpr std::size_t kBlock = 512;
 
-// An octal number in a field of `width` bytes: width-1 digits and a NUL (ustar numeric fields).
+// An octal number in a field of `width` bytes: width-1 digits and a NUL (ustar numeric fields). A
+// value with more digits than the field holds is refused rather than cut (a 12-byte size field
+// ends at 8 GiB; the archive is bounded far below that).
 void octal(char* field, std::size_t width, std::uint64_t value) {
-  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), static_cast<unsigned long long>(value));
+  const std::size_t digits = width - 1;
+  field[digits] = '\0';
+  for (std::size_t i = digits; i-- > 0;) {
+    field[i] = static_cast<char>('0' + (value & 7U));
+    value >>= 3;
+  }
+  if (value != 0) throw std::invalid_argument("tar: a number does not fit its header field");
 }
 
 }  // namespace

@@ -96,9 +96,13 @@ MeterDecoder::Result MeterDecoder::decode(const std::vector<std::vector<std::uin
 double MeterDecoder::energy_resolution_wh(double energy_wh) const {
   const RegisterSpec& e = model_.energy_wh;
   const double step = std::fabs(e.scale);
-  if (e.type != ValueType::f32) return step;
-  // A float's spacing at the raw magnitude (24-bit significand), in Wh.
   const double raw = std::fabs(energy_wh / e.scale);
+  if (e.type != ValueType::f32) {
+    // 53-bit significand: every integer up to 2^53 is exact, above that the spacing grows.
+    if (!(raw >= 0x1p53) || !std::isfinite(raw)) return step;
+    return std::ldexp(1.0, std::ilogb(raw) - 51) * step;
+  }
+  // A float's spacing at the raw magnitude (24-bit significand), in Wh.
   const double spacing = raw > 0 ? std::ldexp(1.0, std::ilogb(raw) - 23) : 0;
   return spacing * step;
 }

@@ -2,6 +2,7 @@
 // planned into few requests, and a map file with a mistake is refused with the key's path.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -81,6 +82,21 @@ TEST(MeterModel, ReadsAreJoinedWithinTheModelsLimits) {
   for (const auto* d : {&sdm, &abb, &em}) {
     for (const auto& b : d->blocks()) EXPECT_LE(b.count, d->model().max_registers_per_read);
   }
+}
+
+TEST(MeterModel, TheResolutionIsTheRegistersStepOrWhatADoubleHoldsIfCoarser) {
+  // ABB B23: a 64-bit register of 10 Wh steps. Up to 2^53 steps a double holds every step; beyond,
+  // the double's own spacing (two units in the last place) is the resolution, or a reading read
+  // back through encode/decode would differ from itself by more than "one step" (seen on aarch64,
+  // whose fused multiply-add keeps the product exact).
+  const MeterDecoder abb(shipped("abb_b23"));
+  EXPECT_EQ(abb.energy_resolution_wh(1234567.0), 10.0);
+  EXPECT_EQ(abb.energy_resolution_wh(0x1p53 * 10 / 2), 10.0);
+  const double huge = 0x1.f401f901fe02p+57;  // about 2^54.6 steps
+  EXPECT_EQ(abb.energy_resolution_wh(huge), 0x1p3 * 10);
+  // A float register: one unit in the float's last place at that magnitude.
+  const MeterDecoder sdm(shipped("eastron_sdm630"));
+  EXPECT_EQ(sdm.energy_resolution_wh(1.0e6), std::ldexp(1.0, 9 - 23) * 1000);  // 1000 kWh: 2^9 to 2^10
 }
 
 TEST(MeterModel, DecodingChecksTheShapeOfWhatCameBack) {

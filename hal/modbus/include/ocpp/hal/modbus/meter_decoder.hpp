@@ -36,7 +36,9 @@ class MeterDecoder {
   Result decode(const std::vector<std::vector<std::uint16_t>>& data) const;
 
   // The resolution of the energy register in Wh at `energy_wh`: one step of an integer register,
-  // or one unit in the last place of a float at that magnitude.
+  // or one unit in the last place of a float at that magnitude. A 64-bit register beyond 2^53
+  // steps holds more digits than the double it is read into: there the resolution is the double's
+  // (two units in its last place, the rounding of reading it and of scaling it).
   double energy_resolution_wh(double energy_wh) const;
 
  private:
