@@ -15,6 +15,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -46,16 +47,11 @@ constexpr int kMeterUnit = 1;
 constexpr int kBoardUnit = 10;
 const std::string kBin = std::string(OCPP_BINARY_DIR) + "/bin/";
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
+// The ports the reference CSMS bound, from its "listening ocpp=PORT http=PORT" line: it is started
+// on port 0, so that no other test can take a port between our choosing it and the CSMS binding it.
+bool listening_ports(const std::string& output, int& ocpp, int& http) {
+  const auto at = output.find("listening ocpp=");
+  return at != std::string::npos && std::sscanf(output.c_str() + at, "listening ocpp=%d http=%d", &ocpp, &http) == 2;
 }
 
 // A child process with its output in `log`.
@@ -228,12 +224,10 @@ class ModbusDaemon : public ::testing::Test {
     for (int p = 0; p < 3; ++p) served.voltage_v[p] = 230.5 + p;
     meter.play(*server, kMeterUnit, served);
 
-    csms_port = free_port();
-    http_port = free_port();
-    csms = std::make_unique<Process>(std::vector<std::string>{kBin + "ocpp-csms-sim", "--ocpp-listen", "127.0.0.1:" + std::to_string(csms_port),
-                                                              "--http-listen", "127.0.0.1:" + std::to_string(http_port), "--database",
-                                                              (dir / "csms.db").string(), "--user", "t:secret"},
+    csms = std::make_unique<Process>(std::vector<std::string>{kBin + "ocpp-csms-sim", "--ocpp-listen", "127.0.0.1:0", "--http-listen",
+                                                              "127.0.0.1:0", "--database", (dir / "csms.db").string(), "--user", "t:secret"},
                                      (dir / "csms.log").string());
+    ASSERT_TRUE(eventually([&] { return listening_ports(csms->output(), csms_port, http_port); }, 10s)) << csms->output();
     ASSERT_TRUE(eventually([&] { return !http_get(http_port, "/api/charge-points").empty(); }, 10s)) << csms->output();
 
     const std::string config = R"({
