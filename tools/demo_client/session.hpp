@@ -56,6 +56,5 @@ std::function<void(rpc::Typed<Response>&)> report(const std::string& step, std::
   };
 }
 
-inline DateTime now() { return DateTime(std::chrono::system_clock::now()); }
 
 }  // namespace ocpp::demo

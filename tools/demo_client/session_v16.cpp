@@ -13,13 +13,13 @@ v16::StatusNotificationRequest status(int connector, v16::StatusNotificationStat
   req.connectorId = connector;
   req.errorCode = v16::ErrorCode::NoError;
   req.status = s;
-  req.timestamp = now();
+  req.timestamp = DateTime::now();
   return req;
 }
 
 v16::MeterValue energy_sample(int wh, v16::Context context) {
   v16::MeterValue mv;
-  mv.timestamp = now();
+  mv.timestamp = DateTime::now();
   v16::SampledValue sv;
   sv.value = std::to_string(wh);
   sv.context = context;
@@ -68,7 +68,7 @@ void add_session_v16(Steps& steps, rpc::Endpoint& ep, const SessionOptions& o) {
     req.connectorId = o.connector;
     req.idTag = o.id_tag;
     req.meterStart = o.meter_start_wh;
-    req.timestamp = now();
+    req.timestamp = DateTime::now();
     rpc::call(ep, req, report<v16::StartTransactionResponse>("start", next, [tx](const auto& r) {
       *tx = r.transactionId;
       return "transaction " + std::to_string(r.transactionId) + " started";
@@ -96,7 +96,7 @@ void add_session_v16(Steps& steps, rpc::Endpoint& ep, const SessionOptions& o) {
     req.transactionId = *tx;
     req.idTag = o.id_tag;
     req.meterStop = o.meter_start_wh + 2000;
-    req.timestamp = now();
+    req.timestamp = DateTime::now();
     req.reason = v16::Reason::Local;
     v16::TransactionData data;
     data.timestamp = req.timestamp;

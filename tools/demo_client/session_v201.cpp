@@ -13,13 +13,13 @@ v201::StatusNotificationRequest status(int evse, v201::ConnectorStatusEnumType s
   req.evseId = evse;
   req.connectorId = 1;
   req.connectorStatus = s;
-  req.timestamp = now();
+  req.timestamp = DateTime::now();
   return req;
 }
 
 v201::MeterValueType energy_sample(int wh, v201::ReadingContextEnumType context) {
   v201::MeterValueType mv;
-  mv.timestamp = now();
+  mv.timestamp = DateTime::now();
   v201::SampledValueType sv;
   sv.value = wh;
   sv.context = context;
@@ -37,7 +37,7 @@ v201::TransactionEventRequest event(const SessionOptions& o, Transaction& tx, v2
                                     v201::TriggerReasonEnumType trigger) {
   v201::TransactionEventRequest req;
   req.eventType = type;
-  req.timestamp = now();
+  req.timestamp = DateTime::now();
   req.triggerReason = trigger;
   // E01.FR.15 / E02: seqNo counts every TransactionEvent of the transaction from 0.
   req.seqNo = tx.seq_no++;
